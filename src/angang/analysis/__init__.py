@@ -1,0 +1,1 @@
+"""Analyses on top of ensembles: summaries now; scorecard, calibration and attribution later."""

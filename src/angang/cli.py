@@ -1,0 +1,180 @@
+"""The ``angang`` command line: a thin shell over the Python API."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from angang.errors import AngangError
+
+app = typer.Typer(
+    help="angang: simulate China's state-directed industrialization through Angang, 1916-2000.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(fn: F) -> F:
+    """Print an AngangError as one paragraph and exit 2, with no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AngangError as e:
+            err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@user_errors
+def run(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario name or a .toml file")] =
+    "baseline",
+    runs: Annotated[int, typer.Option(help="number of runs in the ensemble")] = 32,
+    seed: Annotated[int, typer.Option(help="root seed; run i uses stream (seed, i)")] = 1,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="run directory to write")] =
+    None,
+    batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 32,
+    scale: Annotated[float | None, typer.Option(help="enterprise agents per cell, multiplier")]
+    = None,
+    overwrite: Annotated[bool, typer.Option(help="replace an existing run directory")] = False,
+    quiet: Annotated[bool, typer.Option(help="no progress bar or summary")] = False,
+) -> None:
+    """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
+    from angang.runner import run as run_api
+
+    target = out_dir or Path("runs") / f"{Path(scenario).stem}-seed{seed}-n{runs}"
+    with _progress(quiet) as bar:
+        task = bar.add_task("simulating", total=1)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
+                         scale=scale, overwrite=overwrite, progress=advance)
+    if not quiet:
+        _summary(result)
+    out.print(f"wrote {target}")
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("run-years"), TimeRemainingColumn(), console=err,
+                    disable=quiet, transient=True)
+
+
+def _summary(result: Any) -> None:
+    from angang.analysis.summary import benchmark_table
+
+    table = Table(title=f"{result.loaded.scenario.meta.title}: ensemble of {result.runs} runs "
+                  "(median, 5-95%)")
+    frame = benchmark_table(result.series)
+    for col in frame.columns:
+        table.add_column(str(col), justify="right" if col != "quantity" else "left")
+    for _, row in frame.iterrows():
+        table.add_row(*[str(v) for v in row])
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    from angang.scenario import builtin_names, load
+
+    table = Table(title="built-in scenarios")
+    for col in ("name", "title", "events", "question"):
+        table.add_column(col)
+    for name in builtin_names():
+        sc = load(name).scenario
+        table.add_row(name, sc.meta.title, str(len(sc.events)), sc.meta.question or "")
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def timeline(
+    scenario: Annotated[str, typer.Argument(help="built-in scenario name or a .toml file")] =
+    "baseline",
+) -> None:
+    """Show a scenario's events with their dates, what they set and their sources."""
+    from angang.scenario import load
+    from angang.scenario.describe import describe_event
+
+    sc = load(scenario).scenario
+    table = Table(title=f"{sc.meta.title} — {len(sc.events)} events", show_lines=False)
+    for col in ("date", "id", "kind", "what it sets", "source"):
+        table.add_column(col, overflow="fold")
+    for e in sc.sorted_events():
+        date = f"{e.year}-{e.month:02d}" if e.month else str(e.year)
+        table.add_row(date, e.id, e.kind, describe_event(e), e.source)  # type: ignore[attr-defined]
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def validate(path: Annotated[str, typer.Argument(help="a scenario .toml file or name")]) -> None:
+    """Check a scenario file and report the first problems found, with file and line."""
+    from angang.scenario import load
+
+    loaded = load(path)
+    sc = loaded.scenario
+    out.print(f"[green]ok[/]: {loaded.origin} — scenario '{sc.meta.name}', {len(sc.events)} "
+              f"events, sha256 {loaded.content_hash[:12]}")
+
+
+@app.command()
+@user_errors
+def variables(
+    parameters: Annotated[bool, typer.Option(help="list the model's parameters instead")] =
+    False,
+) -> None:
+    """List every recorded variable with its unit (or, with --parameters, the parameters)."""
+    if parameters:
+        from angang.scenario import parameter_table
+
+        table = Table(title="parameters (global; defaults, units and plausible ranges)")
+        for col in ("name", "default", "range", "unit", "meaning", "source"):
+            table.add_column(col, overflow="fold")
+        for row in parameter_table():
+            table.add_row(row["name"], f"{row['default']:g}", f"{row['low']:g}-{row['high']:g}",
+                          row["unit"], row["meaning"], row["source"])
+        out.print(table)
+        return
+    from angang.engine.observe import VARIABLES
+
+    table = Table(title="recorded variables (series.parquet: run, year, variable, entity, "
+                  "value)")
+    for col in ("variable", "unit", "entities", "meaning"):
+        table.add_column(col, overflow="fold")
+    for name, var in VARIABLES.items():
+        table.add_row(name, var.unit, var.entities, var.meaning)
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point of the ``angang`` script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; nothing partial was left looking complete.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

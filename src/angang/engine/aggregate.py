@@ -1,0 +1,27 @@
+"""Sums over the enterprise axis by cell, region and sector, identical in any batch.
+
+Cells are contiguous slot ranges (see :mod:`angang.engine.world`), so a per-cell sum is
+``np.add.reduceat`` along the enterprise axis: each run's row is summed on its own, in a
+fixed order, so the result never depends on which other runs share the batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from angang.engine.world import Layout
+
+
+def cell_sum(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """(B, N) -> (B, R*S): the sum over each region×sector cell."""
+    return np.add.reduceat(x, layout.cell_start, axis=1)
+
+
+def region_cells(cells: np.ndarray, regions: int) -> np.ndarray:
+    """(B, R*S) -> (B, R, S)."""
+    return cells.reshape(cells.shape[0], regions, -1)
+
+
+def by_region_sector(x: np.ndarray, layout: Layout) -> np.ndarray:
+    """(B, N) -> (B, R, S)."""
+    return region_cells(cell_sum(x, layout), layout.cell_start.size // layout.price.size)

@@ -1,0 +1,84 @@
+"""The yearly loop: one visible schedule of pure mechanism steps, run for a batch of runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from angang.engine.observe import observe
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State, initial_state
+from angang.engine.world import World, build_layout, compile_timeline
+from angang.mechanisms import investment, ownership, planning, production, regimes
+from angang.scenario.schema import Scenario
+
+Step = Callable[[State, World, Params, Streams], State]
+
+#: The order of a simulated year. Read it top to bottom: inputs, then who owns what, then
+#: production, then what is reported and planned, then what is built for next year.
+SCHEDULE: tuple[Step, ...] = (
+    planning.new_plan_year,
+    regimes.step,
+    ownership.step,
+    production.step,
+    planning.step,
+    investment.step,
+)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """A batch's records: arrays (B, T, E) per variable, with their entity names."""
+
+    run_ids: np.ndarray
+    years: np.ndarray
+    records: dict[str, tuple[list[str], np.ndarray]]
+    enterprise_years: np.ndarray  #: float (B,): active enterprise-years per run
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long form: run, year, variable, entity, value."""
+        frames = []
+        for name, (entities, arr) in self.records.items():
+            b, t, e = arr.shape
+            frames.append(pd.DataFrame({
+                "run": np.repeat(self.run_ids, t * e).astype(np.int64),
+                "year": np.tile(np.repeat(self.years, e), b).astype(np.int64),
+                "variable": name,
+                "entity": np.tile(np.asarray(entities, dtype=object), b * t),
+                "value": arr.reshape(-1),
+            }))
+        return pd.concat(frames, ignore_index=True)
+
+
+def make_world(scenario: Scenario, scale: float | None = None) -> World:
+    """The static inputs of a scenario at a given agent scale."""
+    return World(build_layout(scenario, scale), compile_timeline(scenario))
+
+
+def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params | None = None,
+             scale: float | None = None, world: World | None = None,
+             on_year: Callable[[int], None] | None = None) -> BatchResult:
+    """Run a batch of runs (ids ``run_ids`` of the ensemble with root ``seed``) to the end."""
+    run_ids = np.asarray(run_ids, dtype=np.int64)
+    world = world or make_world(scenario, scale)
+    params = params or Params.repeat(scenario.parameters, run_ids.size)
+    rng = Streams(seed, run_ids)
+    state = initial_state(scenario, world.layout, world.timeline, params, run_ids.size)
+    years = world.timeline.years
+    rows: dict[str, list[np.ndarray]] = {}
+    entities: dict[str, list[str]] = {}
+    enterprise_years = np.zeros(run_ids.size)
+    for year in years:
+        for step in SCHEDULE:
+            state = step(state, world, params, rng)
+        for name, (ents, values) in observe(state, world).items():
+            rows.setdefault(name, []).append(values)
+            entities[name] = ents
+        enterprise_years += state.active.sum(axis=1)
+        if on_year is not None:
+            on_year(int(year))
+    records = {k: (entities[k], np.stack(v, axis=1)) for k, v in rows.items()}
+    return BatchResult(run_ids, years, records, enterprise_years)

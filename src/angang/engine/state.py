@@ -1,0 +1,192 @@
+"""The simulation state: a frozen dataclass of arrays whose leading axis is the run.
+
+B is the number of runs in the batch, N the enterprise slots, R the regions, S the sectors,
+C the party committees, K the workforce cohorts, P the foreign powers, L the policy levers.
+Every mechanism returns a new State built with ``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from angang.ids import COHORTS, COMMITTEES, OWNERS, POWERS, RULERS
+from angang.scenario.parameters import Parameters
+from angang.scenario.schema import MANAGEMENT_SYSTEMS, Scenario
+
+from .world import LEVER, OWNER, Layout, Timeline
+
+K = len(COHORTS)
+DOMESTIC_COHORTS = 3  #: workers, skilled, engineers; the rest are foreign experts by power
+COHORT_SPLIT = np.array([0.80, 0.15, 0.05])  #: shares of a domestic workforce, by cohort
+
+
+class Params:
+    """Parameters as arrays with one value per run, shaped (B, 1) to broadcast over agents.
+
+    Calibration and sensitivity analysis give each run of a batch its own parameters; an
+    ordinary ensemble repeats the scenario's values.
+    """
+
+    def __init__(self, values: dict[str, np.ndarray]):
+        self._values = values
+
+    @classmethod
+    def repeat(cls, parameters: Parameters, runs: int) -> Params:
+        """Every run gets the scenario's parameter values."""
+        return cls({k: np.full((runs, 1), float(v)) for k, v in parameters.model_dump().items()})
+
+    @classmethod
+    def per_run(cls, rows: list[Parameters]) -> Params:
+        """Run i gets ``rows[i]``."""
+        names = Parameters.model_fields
+        return cls({k: np.array([[float(getattr(p, k))] for p in rows]) for k in names})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def take(self, index: np.ndarray) -> Params:
+        """The parameters of a subset of runs."""
+        return Params({k: v[index] for k, v in self._values.items()})
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything that changes during a run. Shapes lead with B, the runs of the batch."""
+
+    year: int  #: the year the state describes
+    active: np.ndarray  #: bool (B, N): the slot holds a living enterprise
+    owner: np.ndarray  #: int8 (B, N): index into OWNERS
+    capacity: np.ndarray  #: float (B, N): rated yearly capacity, sector units
+    tech: np.ndarray  #: float (B, N): technology level in (0, 1], 1 = world frontier
+    provenance: np.ndarray  #: float (B, N, 1+P): share of the plant's technology by source
+    wear: np.ndarray  #: float (B, N): share of capacity out of service through wear, [0, 0.9]
+    output: np.ndarray  #: float (B, N): true output this year, sector units
+    reported: np.ndarray  #: float (B, N): output reported to the ministry, sector units
+    target: np.ndarray  #: float (B, N): the ministry's target for this year (0 = unplanned)
+    next_target: np.ndarray  #: float (B, N): the target set for next year
+    hidden: np.ndarray  #: float (B, N): share of capacity the director hides
+    profit: np.ndarray  #: float (B, N): profit this year, million 1952 yuan
+    director_power: np.ndarray  #: float (B, N): director's share of control vs the secretary
+    workforce: np.ndarray  #: float (B, N, K): persons by cohort (COHORTS)
+    effort: np.ndarray  #: float (B, N): work effort, 1 = ordinary
+    commitment: np.ndarray  #: float (B, N): ideological commitment, [0, 1]
+    welfare: np.ndarray  #: float (B, N): danwei welfare, [0, 1]
+    grievance: np.ndarray  #: float (B, N): grievance, [0, 1]
+    committee_power: np.ndarray  #: float (B, C): local committees' claim on SOEs, [0, 1]
+    ruler: np.ndarray  #: int (B, R): index into RULERS
+    management: np.ndarray  #: int (B, R): index into MANAGEMENT_SYSTEMS
+    levers: np.ndarray  #: float (B, L, R): the centre's policy levers this year
+    alliance: np.ndarray  #: float (B, len(RULERS), P): relations of regimes to powers
+    disruption: np.ndarray  #: float (B, R, S): share of utilization lost to war and disorder
+    opening: np.ndarray  #: float (B, R): intensity of a political opening this year
+    shortage: np.ndarray  #: float (B, R, S): share of input demand for sector s unmet
+    investment: np.ndarray  #: float (B, R, S): investment this year, million 1952 yuan
+
+    @property
+    def runs(self) -> int:
+        """B, the number of runs in the batch."""
+        return int(self.active.shape[0])
+
+    def lever(self, name: str) -> np.ndarray:
+        """float (B, R): one lever's value in each region."""
+        return self.levers[:, LEVER[name], :]
+
+
+def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params: Params,
+                  runs: int) -> State:
+    """The state at the start year: the scenario's regions, sectors and owners, no works yet.
+
+    A region-sector's start capacity is split evenly over its initial enterprises; owners
+    are assigned to enterprises in order so that capacity shares match the region's owner
+    shares as closely as whole enterprises allow.
+    """
+    n = layout.n
+    active = np.zeros(n, dtype=bool)
+    capacity = np.zeros(n)
+    owner = np.zeros(n, dtype=np.int8)
+    is_work = layout.is_work
+    for r, rspec in enumerate(scenario.initial.regions.values()):
+        for s, sname in enumerate(scenario.initial.sectors):
+            cell = r * len(scenario.initial.sectors) + s
+            first = layout.cell_start[cell]
+            slots = np.arange(first, first + layout.cell_size[cell])
+            slots = slots[~is_work[slots]]
+            count = min(rspec.enterprises.get(sname, 0), slots.size)
+            if count == 0:
+                continue
+            chosen = slots[:count]
+            active[chosen] = True
+            capacity[chosen] = rspec.capacity.get(sname, 0.0) / count
+            owner[chosen] = _owners_in_order(rspec.owners, count)
+    tech0 = scenario.initial.technology
+    provenance = np.zeros((n, 1 + len(POWERS)))
+    provenance[:, 0] = 1.0
+    t0 = timeline.row(timeline.start)
+    B = runs
+
+    def rep(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a[None], B, axis=0)
+
+    labour = labour_requirement(layout, capacity, timeline.start, params.labour_productivity_growth)
+    return State(
+        year=timeline.start - 1,
+        active=rep(active),
+        owner=rep(owner),
+        capacity=rep(capacity),
+        tech=np.full((B, n), tech0),
+        provenance=rep(provenance),
+        wear=np.zeros((B, n)),
+        output=np.zeros((B, n)),
+        reported=np.zeros((B, n)),
+        target=np.zeros((B, n)),
+        next_target=np.zeros((B, n)),
+        hidden=np.zeros((B, n)),
+        profit=np.zeros((B, n)),
+        director_power=np.broadcast_to(params.director_power_initial, (B, n)).copy(),
+        workforce=labour,
+        effort=np.ones((B, n)),
+        commitment=np.full((B, n), 0.5),
+        welfare=np.full((B, n), 0.2),
+        grievance=np.zeros((B, n)),
+        committee_power=np.full((B, len(COMMITTEES)), 0.3),
+        ruler=rep(timeline.ruler[t0]),
+        management=rep(timeline.management[t0]),
+        levers=rep(timeline.levers[t0]),
+        alliance=rep(timeline.alliance[t0]),
+        disruption=rep(timeline.disruption[t0]),
+        opening=rep(timeline.opening[t0]),
+        shortage=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
+        investment=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
+    )
+
+
+def _owners_in_order(shares: dict[str, float], count: int) -> np.ndarray:
+    """Owner index for each of ``count`` equal enterprises, matching shares by rounding."""
+    out = np.zeros(count, dtype=np.int8)
+    cumulative, given = 0.0, 0
+    for name, share in shares.items():
+        cumulative += share
+        upto = min(count, round(cumulative * count))
+        out[given:upto] = OWNER[name]
+        given = upto
+    if given < count:
+        out[given:] = OWNER[next(iter(shares))]
+    return out
+
+
+def labour_requirement(layout: Layout, capacity: np.ndarray, year: int, growth: np.ndarray) -> np.ndarray:
+    """Domestic workforce (B, N, K) needed to run ``capacity`` with the technique of ``year``."""
+    persons = capacity * layout.labour[layout.sector]  # (N,) or (B, N)
+    factor = (1.0 + growth) ** (1952 - year)  # (B, 1)
+    total = persons * factor
+    out = np.zeros((*total.shape, K))
+    out[..., :DOMESTIC_COHORTS] = total[..., None] * COHORT_SPLIT
+    return out
+
+__all__ = ["MANAGEMENT_SYSTEMS", "OWNERS", "RULERS", "Params", "State", "initial_state"]

@@ -1,0 +1,253 @@
+"""The static world a scenario defines: the enterprise slot layout and the compiled timeline.
+
+Nothing here changes during a run or differs between runs of an ensemble. Slots are laid out
+cell by cell (region × sector), so that every cell is one contiguous range of the enterprise
+axis; per-cell sums are then ``np.add.reduceat`` over fixed boundaries, which gives each run
+the same floating-point result whatever the batch it is computed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from angang.ids import COMMITTEES, OWNERS, POWERS, REGIONS, RULERS, SECTORS, SOE_OWNERS, WORKS
+from angang.scenario.schema import (
+    LEVER_DEFAULTS,
+    LEVERS,
+    MANAGEMENT_SYSTEMS,
+    AllianceEvent,
+    EventBase,
+    ExpansionEvent,
+    ExpertsEvent,
+    FoundingEvent,
+    ManagementEvent,
+    MergerEvent,
+    OpeningEvent,
+    PolicyEvent,
+    PurgeEvent,
+    RulerEvent,
+    Scenario,
+    ShockEvent,
+)
+
+R, S, P = len(REGIONS), len(SECTORS), len(POWERS)
+L = len(LEVERS)
+LEVER = {name: i for i, name in enumerate(LEVERS)}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each enterprise slot sits. Arrays have shape (N,) unless stated."""
+
+    region: np.ndarray  #: int64 (N,), index into REGIONS
+    sector: np.ndarray  #: int64 (N,), index into SECTORS
+    committee: np.ndarray  #: int64 (N,), index into COMMITTEES (Anshan for Angang)
+    work_slot: np.ndarray  #: int64 (W,), slot of each named works, -1 if never founded
+    cell_start: np.ndarray  #: int64 (R*S,), first slot of each region×sector cell
+    cell_size: np.ndarray  #: int64 (R*S,), number of slots in each cell
+    heavy: np.ndarray  #: bool (S,), heavy-industry sectors
+    price: np.ndarray  #: float (S,), million 1952 yuan per unit
+    capital_output: np.ndarray  #: float (S,)
+    labour: np.ndarray  #: float (S,), persons per unit of capacity at 1952 technique
+    inputs: np.ndarray  #: float (S, S): units of input k per unit of output s, [s, k]
+
+    @property
+    def n(self) -> int:
+        """Number of enterprise slots."""
+        return int(self.region.size)
+
+    @property
+    def is_work(self) -> np.ndarray:
+        """bool (N,): slot holds a named works."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.work_slot[self.work_slot >= 0]] = True
+        return mask
+
+
+def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
+    """Lay out slots: per cell, its named works first, then synthetic enterprises."""
+    ini = scenario.initial
+    scale = ini.scale if scale is None else scale
+    work_cell: dict[str, tuple[int, int]] = {}
+    for e in scenario.events:
+        if isinstance(e, FoundingEvent):
+            work_cell[e.work] = (REGIONS.index(e.region), SECTORS.index(e.sector))
+    region, sector, committee = [], [], []
+    work_slot = np.full(len(WORKS), -1, dtype=np.int64)
+    cell_start, cell_size = [], []
+    for r, rname in enumerate(REGIONS):
+        for s, sname in enumerate(SECTORS):
+            start = len(region)
+            for w, wname in enumerate(WORKS):
+                if work_cell.get(wname) == (r, s):
+                    work_slot[w] = len(region)
+                    region.append(r)
+                    sector.append(s)
+                    committee.append(COMMITTEES.index("anshan") if wname == "angang" else r)
+            synthetic = max(1, round(ini.sectors[sname].slots * scale),
+                            ini.regions[rname].enterprises.get(sname, 0))
+            region += [r] * synthetic
+            sector += [s] * synthetic
+            committee += [r] * synthetic
+            cell_start.append(start)
+            cell_size.append(len(region) - start)
+    specs = [ini.sectors[s] for s in SECTORS]
+    inputs = np.zeros((S, S))
+    for s, spec in enumerate(specs):
+        for k, coef in spec.inputs.items():
+            inputs[s, SECTORS.index(k)] = coef
+    return Layout(
+        region=np.asarray(region, dtype=np.int64),
+        sector=np.asarray(sector, dtype=np.int64),
+        committee=np.asarray(committee, dtype=np.int64),
+        work_slot=work_slot,
+        cell_start=np.asarray(cell_start, dtype=np.int64),
+        cell_size=np.asarray(cell_size, dtype=np.int64),
+        heavy=np.asarray([sp.heavy for sp in specs]),
+        price=np.asarray([sp.price for sp in specs]),
+        capital_output=np.asarray([sp.capital_output for sp in specs]),
+        labour=np.asarray([sp.labour for sp in specs]),
+        inputs=inputs,
+    )
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Events compiled to yearly inputs. Year t is row ``t - start``; T = end - start + 1.
+
+    Continuous inputs (levers, alliances, disruption) are averaged over the year, so an event
+    in month m counts for (13 - m) / 12 of its first year. Discrete events (rulers,
+    foundings, expansions, destruction, experts, mergers, purges, management systems) take
+    effect in their year; events dated before the start year take effect at the start.
+    """
+
+    start: int
+    end: int
+    levers: np.ndarray  #: float (T, L, R), lever values
+    alliance: np.ndarray  #: float (T, len(RULERS), P), -1 hostile .. 1 allied
+    disruption: np.ndarray  #: float (T, R, S), share of utilization lost
+    opening: np.ndarray  #: float (T, R), intensity of political opening
+    ruler: np.ndarray  #: int (T, R), index into RULERS
+    management: np.ndarray  #: int (T, R), index into MANAGEMENT_SYSTEMS
+    discrete: dict[int, list[EventBase]] = field(default_factory=dict)  #: year -> events
+
+    @property
+    def years(self) -> np.ndarray:
+        """int (T,): the simulated years."""
+        return np.arange(self.start, self.end + 1)
+
+    def row(self, year: int) -> int:
+        """Row of ``year`` in the yearly arrays."""
+        return year - self.start
+
+
+DISCRETE = (FoundingEvent, ExpansionEvent, ShockEvent, ExpertsEvent, MergerEvent, PurgeEvent)
+
+
+def compile_timeline(scenario: Scenario) -> Timeline:
+    """Turn the scenario's events into yearly input arrays and per-year discrete events."""
+    start, end = scenario.meta.start_year, scenario.meta.end_year
+    T = end - start + 1
+    lever0 = np.array([scenario.initial.levers.get(n, LEVER_DEFAULTS[n]) for n in LEVERS])
+    levers = np.broadcast_to(lever0[:, None], (L, R)).copy()
+    alliance = np.zeros((len(RULERS), P))
+    opening = np.zeros(R)
+    ruler = np.array([RULERS.index(scenario.initial.regions[r].ruler) for r in REGIONS])
+    management = np.full(R, MANAGEMENT_SYSTEMS.index(scenario.initial.management))
+    out_lev = np.zeros((T, L, R))
+    out_all = np.zeros((T, len(RULERS), P))
+    out_dis = np.zeros((T, R, S))
+    out_open = np.zeros((T, R))
+    out_rul = np.zeros((T, R), dtype=np.int64)
+    out_man = np.zeros((T, R), dtype=np.int64)
+    discrete: dict[int, list[EventBase]] = {}
+    reverts: dict[int, list[tuple[str, int, float, str]]] = {}
+    owner_of: dict[tuple[str, int], str] = {}
+    events = scenario.sorted_events()
+    for t, year in enumerate(range(start, end + 1)):
+        # levers reverting after an event's `until` year, unless another event took them over
+        for lever, r, value, eid in reverts.pop(year, []):
+            if owner_of.get((lever, r)) == eid:
+                levers[LEVER[lever], r] = value
+        begin_lev, begin_all, begin_open = levers.copy(), alliance.copy(), opening.copy()
+        weight_lev = np.ones((L, R))
+        weight_all = np.ones((len(RULERS), P))
+        weight_open = np.ones(R)
+        this_year = [e for e in events if max(e.year, start) == year]
+        for e in this_year:
+            frac = (13 - (e.month or 1)) / 12 if e.year >= start else 1.0
+            regions = [REGIONS.index(x) for x in getattr(e, "regions", [])]
+            if isinstance(e, PolicyEvent):
+                i = LEVER[e.lever]
+                for r in regions:
+                    if e.until is not None:
+                        reverts.setdefault(e.until + 1, []).append(
+                            (e.lever, r, float(levers[i, r]), e.id))
+                    owner_of[(e.lever, r)] = e.id
+                    levers[i, r] = e.value
+                    weight_lev[i, r] = min(weight_lev[i, r], frac)
+            elif isinstance(e, AllianceEvent):
+                i, p = RULERS.index(e.ruler), POWERS.index(e.power)
+                alliance[i, p] = e.strength
+                weight_all[i, p] = min(weight_all[i, p], frac)
+            elif isinstance(e, OpeningEvent):
+                for r in regions:
+                    opening[r] = e.intensity
+                    weight_open[r] = min(weight_open[r], frac)
+            elif isinstance(e, RulerEvent):
+                ruler[regions] = RULERS.index(e.ruler)
+            elif isinstance(e, ManagementEvent):
+                management[regions] = MANAGEMENT_SYSTEMS.index(e.system)
+            if isinstance(e, (*DISCRETE, RulerEvent, ManagementEvent)):
+                discrete.setdefault(year, []).append(e)
+        out_lev[t] = begin_lev * (1 - weight_lev) + levers * weight_lev
+        out_all[t] = begin_all * (1 - weight_all) + alliance * weight_all
+        out_open[t] = begin_open * (1 - weight_open) + opening * weight_open
+        out_rul[t], out_man[t] = ruler, management
+        opening = _close_openings(events, year, opening)
+        out_dis[t] = _disruption(events, year, start)
+    return Timeline(start, end, out_lev, out_all, out_dis, out_open, out_rul, out_man, discrete)
+
+
+def _close_openings(events: list[EventBase], year: int, opening: np.ndarray) -> np.ndarray:
+    """Openings last through their `until` year (default: their own year) and then close."""
+    closed = opening.copy()
+    for e in events:
+        if isinstance(e, OpeningEvent) and (e.until or e.year) == year:
+            closed[[REGIONS.index(x) for x in e.regions]] = 0.0
+    return closed
+
+
+def _disruption(events: list[EventBase], year: int, start: int) -> np.ndarray:
+    """Share of utilization lost in each cell this year: independent shocks combine."""
+    kept = np.ones((R, S))
+    for e in events:
+        if not isinstance(e, ShockEvent) or e.disruption == 0.0:
+            continue
+        last = e.until if e.until is not None else e.year
+        if not (max(e.year, start) <= year <= last):
+            continue
+        frac = (13 - (e.month or 1)) / 12 if year == e.year else 1.0
+        rows = [REGIONS.index(x) for x in e.regions]
+        cols = [SECTORS.index(x) for x in e.sectors]
+        kept[np.ix_(rows, cols)] *= 1 - e.disruption * frac
+    return 1 - kept
+
+
+OWNER = {name: i for i, name in enumerate(OWNERS)}
+SOE_CODES = np.array([OWNER[o] for o in SOE_OWNERS])
+
+
+def is_soe(owner: np.ndarray) -> np.ndarray:
+    """bool, same shape: the owner code is a state-owned enterprise's."""
+    return np.isin(owner, SOE_CODES)
+
+
+@dataclass(frozen=True)
+class World:
+    """The static inputs of a run: where the slots are and what the timeline sets each year."""
+
+    layout: Layout
+    timeline: Timeline

@@ -1,0 +1,77 @@
+"""Vertical bargaining: ratchet targets, hidden slack, over-reporting, the soft budget.
+
+The ministry (the vertical line, *tiaotiao*) sets next year's target from this year's
+*reported* output, adding part of any over-fulfilment (Weitzman's ratchet) and the growth
+it wants; in campaigns it demands much more. Knowing this, directors hide part of their
+capacity and hold output near the target; when output falls short, political pressure —
+strongest in campaigns and where the party secretary rather than the director holds
+power — makes enterprises over-report. Loss-making SOEs are kept alive by the state
+budget (Kornai's soft budget constraint) in proportion to how soft the lever sets it;
+private firms always face a hard budget. Named works are never allowed to fail.
+
+References
+----------
+Weitzman, 'The "Ratchet Principle" and Performance Incentives', *Bell Journal of Economics*
+11 (1980): 302-308.
+Kornai, 'The Soft Budget Constraint', *Kyklos* 39 (1986): 3-30; *The Socialist System* (1992),
+121-124 (vertical bargaining, under-reported capacity, over-reported achievement).
+Hirata, *Making Mao's Steelworks* (2024), Introduction (SOEs in local politics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State
+from angang.engine.world import OWNER, World, is_soe
+
+ROUTINE_PRESSURE = 0.2  #: pressure to report success in an ordinary planned year
+
+
+def step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Report, compare with target, set next year's target, and close failed firms."""
+    lay = world.layout
+    region = lay.region
+    planning = state.lever("planning")[:, region] * is_soe(state.owner) * state.active
+    campaign = state.lever("campaign_intensity")[:, region]
+    power = state.director_power
+    # directors hide slack from the ministry
+    hidden = params.slack_hiding * power * planning
+    reported_capacity = state.capacity * (1.0 - state.wear) * (1.0 - hidden)
+    # shortfalls are covered by over-reporting under political pressure
+    pressure = np.clip(campaign * (1.0 - power) + ROUTINE_PRESSURE * planning, 0.0, 1.0)
+    gap = np.maximum(0.0, state.target - state.output) * (planning > 0)
+    reported = state.output + params.overreport * pressure * gap
+    # the ratchet: next target from this year's report, capped by what the ministry sees
+    growth = 1.0 + params.plan_growth + params.campaign_target_boost * campaign
+    ratcheted = np.where(state.target > 0,
+                         reported + params.ratchet * (reported - state.target), reported)
+    ceiling = reported_capacity * (1.0 + params.campaign_target_boost * campaign)
+    next_target = np.clip(ratcheted * growth, 0.0, ceiling) * (planning > 0)
+    return _budget(replace(state, reported=reported, hidden=hidden, next_target=next_target),
+                   world, params, rng)
+
+
+def _budget(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Loss-makers exit with a probability that grows with the hardness of their budget."""
+    lay = world.layout
+    hardness = np.where(is_soe(state.owner) | (state.owner == OWNER["colonial"]),
+                        state.lever("budget_hardness")[:, lay.region], 1.0)
+    losing = (state.profit < 0) & state.active & ~lay.is_work[None, :]
+    exits = losing & (rng.uniform(lay.n) < params.soft_budget_exit * hardness)
+    if not exits.any():
+        return state
+    keep = ~exits
+    workforce = state.workforce * keep[..., None]
+    return replace(state, active=state.active & keep, capacity=state.capacity * keep,
+                   output=state.output * keep, reported=state.reported * keep,
+                   next_target=state.next_target * keep, workforce=workforce,
+                   wear=state.wear * keep)
+
+
+def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:
+    """At the turn of the year, the target set last year comes into force."""
+    return replace(state, target=state.next_target)

@@ -1,0 +1,109 @@
+"""Production and shortage: true output from capacity, technology, effort and inputs.
+
+Each enterprise's output is its capacity in service (net of wear) times utilization, a yield
+that rises with technology, effort and a yearly shock, and never exceeds capacity.
+Utilization falls with war and disorder and rises in mobilization campaigns; a director who
+fears the ratchet holds output near the target. Output then meets a coarse input-output
+coupling: steel needs ore, coal and power, machinery needs steel, and so on. Upstream
+sectors are produced first; where inputs fall short across the regions under one ruler
+(a trading bloc: Manchukuo was cut off from China proper), downstream plants are cut back
+in proportion, so shortages propagate as in Kornai's shortage economy. Running plant above
+its normal utilization wears it out, which lowers capacity in service in later years.
+
+References
+----------
+Kornai, *The Socialist System* (1992), ch. 11 (shortage), ch. 9 (investment tension).
+Kornai, *Economics of Shortage* (1980).
+Hirata, *Making Mao's Steelworks* (2024), Introduction (campaigns and over-driven plant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.aggregate import by_region_sector
+from angang.engine.rng import Streams
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.world import World
+from angang.ids import SECTORS
+
+#: upstream before downstream; an input produced later counts at its planned level
+ORDER = tuple(SECTORS.index(s) for s in ("coal", "ore", "power", "steel", "cement",
+                                          "machinery", "light"))
+MAX_WEAR = 0.9
+
+
+def utilization(state: State, world: World, params: Params) -> np.ndarray:
+    """(B, N): the share of capacity in service a plant is driven at this year."""
+    lay = world.layout
+    campaign = state.lever("campaign_intensity")[:, lay.region]
+    disrupted = state.disruption[:, lay.region, lay.sector]
+    return (params.utilization_normal * (1.0 - disrupted)
+            + params.campaign_overdrive * campaign)
+
+
+def potential(state: State, world: World, params: Params, shock: np.ndarray) -> np.ndarray:
+    """Output each plant would produce without input shortages, (B, N), sector units."""
+    region = world.layout.region
+    yield_ = state.tech ** params.tech_elasticity * state.effort * shock
+    in_service = state.capacity * (1.0 - state.wear) * state.active
+    wanted = in_service * np.minimum(1.0, utilization(state, world, params) * yield_)
+    # a director who fears the ratchet keeps output near the target (Weitzman 1980)
+    planned = state.lever("planning")[:, region] * (state.target > 0)
+    restraint = planned * state.director_power
+    ceiling = state.target * (1.0 + params.target_margin)
+    excess = np.maximum(0.0, wanted - ceiling)
+    return wanted - restraint * excess
+
+
+def step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Produce this year's true output with upstream shortages, wear and labour needs."""
+    lay = world.layout
+    sigma = params.output_noise
+    shock = np.exp(sigma * rng.normal(lay.n) - 0.5 * sigma**2)
+    wanted = potential(state, world, params, shock)
+    blocs = (state.ruler[:, :, None] == state.ruler[:, None, :]).astype(float)  # (B, R, R)
+    # regional supply of each sector; a sector not yet produced this year (coal needs power,
+    # which needs coal) is assumed to deliver what it wants to produce
+    supply = by_region_sector(wanted, lay)  # (B, R, S)
+    output = np.zeros_like(wanted)
+    shortage = np.zeros_like(state.shortage)
+    for s in ORDER:
+        slots = lay.sector == s
+        needs = lay.inputs[s]
+        ratio = np.ones((state.runs, lay.n))
+        for k in np.flatnonzero(needs):
+            demand = np.zeros((state.runs, lay.n))
+            demand[:, slots] = wanted[:, slots] * needs[k]
+            regional_demand = by_region_sector(demand, lay).sum(axis=2)
+            bloc_demand = np.einsum("brq,bq->br", blocs, regional_demand)
+            bloc_supply = np.einsum("brq,bq->br", blocs, supply[:, :, k])
+            available = bloc_supply * (1.0 + params.input_buffer)
+            met = np.where(bloc_demand > 0, np.minimum(1.0, available / np.where(
+                bloc_demand > 0, bloc_demand, 1.0)), 1.0)  # (B, R)
+            shortage[:, :, k] = np.maximum(shortage[:, :, k], 1.0 - met)
+            ratio = np.minimum(ratio, met[:, lay.region])
+        output[:, slots] = wanted[:, slots] * ratio[:, slots]
+        supply[:, :, s] = by_region_sector(output * slots, lay)[:, :, s]
+    return _after_production(state, world, params, output, shortage)
+
+
+def _after_production(state: State, world: World, params: Params, output: np.ndarray,
+                      shortage: np.ndarray) -> State:
+    """Wear from over-driving, profit and the labour the plant now needs."""
+    lay = world.layout
+    overdrive = np.maximum(0.0, utilization(state, world, params) - params.utilization_normal)
+    wear = state.wear * (1.0 - params.repair_rate) + params.wear_rate + (
+        params.overdrive_wear * overdrive)
+    wear = np.where(state.active, np.clip(wear, 0.0, MAX_WEAR), 0.0)
+    price = lay.price[lay.sector]
+    unit_cost = params.variable_cost_share * (1.0 + 0.5 * (1.0 - state.tech))
+    profit = price * (output * (1.0 - unit_cost) - params.fixed_cost_share * state.capacity)
+    need = labour_requirement(lay, state.capacity * state.active, state.year,
+                              params.labour_productivity_growth)
+    workforce = state.workforce.copy()
+    workforce[..., :DOMESTIC_COHORTS] = need[..., :DOMESTIC_COHORTS]
+    return replace(state, output=output, wear=wear, profit=profit * state.active,
+                   shortage=shortage, workforce=workforce)

@@ -1,0 +1,159 @@
+"""Regimes and shocks: who rules each region, and what wars, removals and foundings do.
+
+A change of ruler changes who owns the plants: the Nationalists turned formerly Japanese
+enterprises into Chinese SOEs (1946-48), the CCP took over Nationalist and colonial SOEs
+(1948-49), and Japanese occupation seized Nationalist works (1937-45). Shocks destroy or
+carry off capacity (the Soviet removals of 1945-46) and disrupt production while they last.
+Foundings and expansions install named works with the technology of the power that built
+them. Foreign experts arrive and leave with alliances.
+
+References
+----------
+Hirata, *Making Mao's Steelworks* (2024), Introduction and the outlines of chs. 1-3.
+Pauley, *Report on Japanese Assets in Manchuria to the President of the United States* (1946).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.rng import Streams
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.world import OWNER, World
+from angang.ids import POWERS, REGIONS, RULERS, SECTORS, WORKS
+from angang.scenario.schema import (
+    EventBase,
+    ExpansionEvent,
+    ExpertsEvent,
+    FoundingEvent,
+    MergerEvent,
+    ShockEvent,
+)
+
+#: new ruler -> {old owner: new owner}, applied to the plants of regions that change hands
+TAKEOVER: dict[str, dict[str, str]] = {
+    "nationalist": {"colonial": "nationalist-soe"},
+    "ccp": {"colonial": "central-soe", "nationalist-soe": "central-soe"},
+    "manchukuo": {"nationalist-soe": "colonial"},
+    "japan-occupied": {"nationalist-soe": "colonial"},
+}
+
+
+def step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Advance to the next year's inputs and apply that year's discrete events."""
+    year = state.year + 1
+    tl, lay = world.timeline, world.layout
+    t = tl.row(year)
+    state = replace(
+        state,
+        year=year,
+        levers=np.broadcast_to(tl.levers[t], state.levers.shape).copy(),
+        alliance=np.broadcast_to(tl.alliance[t], state.alliance.shape).copy(),
+        disruption=np.broadcast_to(tl.disruption[t], state.disruption.shape).copy(),
+        opening=np.broadcast_to(tl.opening[t], state.opening.shape).copy(),
+        management=np.broadcast_to(tl.management[t], state.management.shape).copy(),
+    )
+    state = _change_rulers(state, world, tl.ruler[t])
+    for event in tl.discrete.get(year, []):
+        state = _apply(state, world, params, event)
+    del lay
+    return state
+
+
+def _change_rulers(state: State, world: World, rulers: np.ndarray) -> State:
+    changed = state.ruler[0] != rulers
+    if not changed.any():
+        return state
+    owner = state.owner.copy()
+    for r in np.flatnonzero(changed):
+        mapping = TAKEOVER.get(RULERS[rulers[r]], {})
+        in_region = world.layout.region == r
+        for old, new in mapping.items():
+            owner[(owner == OWNER[old]) & in_region[None, :]] = OWNER[new]
+    ruler = np.broadcast_to(rulers, state.ruler.shape).copy()
+    return replace(state, owner=owner, ruler=ruler)
+
+
+def _apply(state: State, world: World, params: Params, event: EventBase) -> State:
+    if isinstance(event, FoundingEvent):
+        return _found(state, world, params, event)
+    if isinstance(event, ExpansionEvent):
+        return _expand(state, world, event)
+    if isinstance(event, ShockEvent):
+        return _destroy(state, world, event)
+    if isinstance(event, ExpertsEvent):
+        return _experts(state, world, event)
+    if isinstance(event, MergerEvent):
+        slot = world.layout.work_slot[WORKS.index(event.work)]
+        power = state.director_power.copy()
+        power[:, slot] *= 1.0 - event.control
+        return replace(state, director_power=power)
+    # rulers and management systems come in with the yearly arrays; openings and purges act
+    # through the labour and local-politics mechanisms, which read them from the timeline
+    return state
+
+
+def _source_vector(power: str | None) -> np.ndarray:
+    vec = np.zeros(1 + len(POWERS))
+    vec[0 if power is None else 1 + POWERS.index(power)] = 1.0
+    return vec
+
+
+def _found(state: State, world: World, params: Params, e: FoundingEvent) -> State:
+    slot = world.layout.work_slot[WORKS.index(e.work)]
+    active, capacity, tech, owner = (state.active.copy(), state.capacity.copy(),
+                                     state.tech.copy(), state.owner.copy())
+    provenance, workforce = state.provenance.copy(), state.workforce.copy()
+    active[:, slot] = True
+    capacity[:, slot] = e.capacity
+    tech[:, slot] = e.technology
+    owner[:, slot] = OWNER[e.owner]
+    provenance[:, slot] = _source_vector(e.technology_from)
+    need = labour_requirement(world.layout, capacity[:, slot:slot + 1], state.year,
+                              params.labour_productivity_growth)
+    workforce[:, slot, :DOMESTIC_COHORTS] = need[:, 0, :DOMESTIC_COHORTS]
+    return replace(state, active=active, capacity=capacity, tech=tech, owner=owner,
+                   provenance=provenance, workforce=workforce)
+
+
+def _expand(state: State, world: World, e: ExpansionEvent) -> State:
+    slot = world.layout.work_slot[WORKS.index(e.work)]
+    old = state.capacity[:, slot]
+    new = old + e.capacity
+    weight_new = e.capacity / new
+    capacity, tech, provenance = state.capacity.copy(), state.tech.copy(), state.provenance.copy()
+    capacity[:, slot] = new
+    tech[:, slot] = (1 - weight_new) * tech[:, slot] + weight_new * e.technology
+    provenance[:, slot] = ((1 - weight_new)[:, None] * provenance[:, slot]
+                           + weight_new[:, None] * _source_vector(e.technology_from))
+    return replace(state, capacity=capacity, tech=tech, provenance=provenance)
+
+
+def _destroy(state: State, world: World, e: ShockEvent) -> State:
+    if e.destruction == 0.0:
+        return state
+    lay = world.layout
+    hit = (np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
+           & np.isin(lay.sector, [SECTORS.index(s) for s in e.sectors]))
+    capacity = state.capacity.copy()
+    capacity[:, hit] *= 1.0 - e.destruction
+    return replace(state, capacity=capacity)
+
+
+def _experts(state: State, world: World, e: ExpertsEvent) -> State:
+    """Experts go to heavy-industry plants of the named regions in proportion to capacity."""
+    lay = world.layout
+    col = DOMESTIC_COHORTS + POWERS.index(e.power)
+    where = np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
+    workforce = state.workforce.copy()
+    if e.action == "withdraw":
+        workforce[:, where, col] = 0.0
+        return replace(state, workforce=workforce)
+    weight = state.capacity * state.active * (where & lay.heavy[lay.sector])[None, :]
+    weight = weight * lay.price[lay.sector]
+    total = weight.sum(axis=1, keepdims=True)
+    share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    workforce[:, :, col] += e.count * share
+    return replace(state, workforce=workforce)

@@ -1,0 +1,115 @@
+"""The run directory: manifest.json, series.parquet and results.duckdb, written atomically.
+
+Everything is first written to a hidden ``.NAME.partial-*`` sibling and renamed into place
+only when complete (the manifest last), so an interrupted run never leaves a directory that
+looks finished.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+import angang
+from angang.errors import AngangError
+from angang.runner.ensemble import Ensemble
+
+SERIES = "series.parquet"
+MANIFEST = "manifest.json"
+DATABASE = "results.duckdb"
+
+
+def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
+    """What a reader needs to know to trust and reproduce the run."""
+    sc = ensemble.loaded.scenario
+    ey = ensemble.enterprise_years
+    return {
+        "angang_version": angang.__version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scenario": {"name": sc.meta.name, "title": sc.meta.title,
+                     "origin": ensemble.loaded.origin, "sha256": ensemble.loaded.content_hash},
+        "parameters": sc.parameters.model_dump(),
+        "seed": ensemble.seed,
+        "runs": ensemble.runs,
+        "batch_size": batch_size,
+        "scale": ensemble.scale,
+        "years": [sc.meta.start_year, sc.meta.end_year],
+        "enterprise_slots": ensemble.enterprise_slots,
+        "enterprise_years_per_run": {"mean": float(ey.mean()), "min": float(ey.min()),
+                                     "max": float(ey.max())},
+        "random_streams": "run i uses numpy SeedSequence(seed, spawn_key=(i,))",
+        "platform": {"python": platform.python_version(), "numpy": np.__version__,
+                     "pandas": pd.__version__, "machine": platform.machine()},
+        "files": {"series": SERIES, "database": DATABASE},
+    }
+
+
+def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = False) -> Path:
+    """Write the run directory ``out`` atomically and return it."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise AngangError(f"{out}: the output directory already exists; pass --overwrite to "
+                          "replace it or choose another --out.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    partial.mkdir()
+    try:
+        manifest = manifest_of(ensemble, batch_size)
+        ensemble.series.to_parquet(partial / SERIES, index=False)
+        _write_database(partial / DATABASE, ensemble, manifest)
+        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+            out.rename(old)
+            partial.rename(out)
+            shutil.rmtree(old)
+        else:
+            partial.rename(out)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return out
+
+
+def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
+    sc = ensemble.loaded.scenario
+    runs = pd.DataFrame({"run": np.arange(ensemble.runs), "seed": ensemble.seed,
+                         "enterprise_years": ensemble.enterprise_years})
+    params = pd.DataFrame([{"name": k, "value": float(v)}
+                           for k, v in sc.parameters.model_dump().items()])
+    events = pd.DataFrame([{"id": e.id, "year": e.year, "month": e.month,
+                            "kind": e.kind,  # type: ignore[attr-defined]
+                            "source": e.source} for e in sc.sorted_events()])
+    meta = pd.DataFrame({"key": list(manifest), "value": [json.dumps(v) for v in
+                                                          manifest.values()]})
+    con = duckdb.connect(str(path))
+    try:
+        for name, frame in (("series", ensemble.series), ("runs", runs),
+                            ("parameters", params), ("events", events), ("manifest", meta)):
+            con.register("frame_view", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_view")
+            con.unregister("frame_view")
+    finally:
+        con.close()
+
+
+def read_series(run_dir: Path) -> pd.DataFrame:
+    """The tidy series of a finished run directory."""
+    path = Path(run_dir) / SERIES
+    if not (Path(run_dir) / MANIFEST).is_file() or not path.is_file():
+        raise AngangError(f"{run_dir}: not a finished run directory (expected {MANIFEST} and "
+                          f"{SERIES}).")
+    try:
+        return pd.read_parquet(path)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        raise AngangError(f"{path}: cannot be read as Parquet ({err}); the file is damaged. "
+                          "Rerun the ensemble.") from None

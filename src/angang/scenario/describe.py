@@ -1,0 +1,61 @@
+"""One-line, plain-words descriptions of what an event sets (for timelines and reports)."""
+
+from __future__ import annotations
+
+from angang.ids import REGIONS
+from angang.scenario.schema import (
+    AllianceEvent,
+    EventBase,
+    ExpansionEvent,
+    ExpertsEvent,
+    FoundingEvent,
+    ManagementEvent,
+    MergerEvent,
+    OpeningEvent,
+    PolicyEvent,
+    PurgeEvent,
+    RulerEvent,
+    ShockEvent,
+)
+
+
+def _where(regions: list[str]) -> str:
+    return "all regions" if sorted(regions) == sorted(REGIONS) else ", ".join(regions)
+
+
+def describe_event(e: EventBase) -> str:
+    """What the event changes, e.g. 'campaign_intensity = 1 in all regions until 1960'."""
+    if isinstance(e, PolicyEvent):
+        until = f" until {e.until}" if e.until else ""
+        return f"{e.lever} = {e.value:g} in {_where(e.regions)}{until}"
+    if isinstance(e, RulerEvent):
+        return f"{e.ruler} rules {_where(e.regions)}"
+    if isinstance(e, AllianceEvent):
+        return f"{e.ruler}–{e.power} relation = {e.strength:+g}"
+    if isinstance(e, ManagementEvent):
+        return f"management system: {e.system} in {_where(e.regions)}"
+    if isinstance(e, ShockEvent):
+        parts = []
+        if e.destruction:
+            parts.append(f"{e.destruction:.0%} of capacity destroyed")
+        if e.disruption:
+            parts.append(f"{e.disruption:.0%} of utilization lost until {e.until or e.year}")
+        by = f" (removed by {e.removed_by})" if e.removed_by else ""
+        return f"{'; '.join(parts)} in {_where(e.regions)}{by}"
+    if isinstance(e, FoundingEvent):
+        return (f"{e.work} founded in {e.locality or e.region} ({e.owner}), {e.capacity:g} "
+                f"{e.sector} capacity, technology {e.technology:g}"
+                + (f" from {e.technology_from}" if e.technology_from else ""))
+    if isinstance(e, ExpansionEvent):
+        return f"{e.work} +{e.capacity:g} capacity, technology {e.technology:g}" + (
+            f" from {e.technology_from}" if e.technology_from else "")
+    if isinstance(e, ExpertsEvent):
+        n = f"{e.count} " if e.action == "arrive" else ""
+        return f"{n}{e.power} experts {e.action} ({_where(e.regions)})"
+    if isinstance(e, MergerEvent):
+        return f"{e.control:.0%} of control over {e.work} to the {e.committee} committee"
+    if isinstance(e, OpeningEvent):
+        return f"political opening, intensity {e.intensity:g}, in {_where(e.regions)}"
+    if isinstance(e, PurgeEvent):
+        return f"purge of {e.share:.0%} of those who spoke out, in {_where(e.regions)}"
+    return ""

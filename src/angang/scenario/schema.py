@@ -1,0 +1,347 @@
+"""The scenario format: metadata, parameters, initial conditions and a timeline of sourced events.
+
+Every model forbids unknown keys, so a typo in a scenario file is an error, never silently
+ignored. Events set inputs only (levers, rulers, alliances, shocks, foundings, experts,
+mergers, openings, purges); no event kind can set an output the model is judged on.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from angang.ids import COMMITTEES, LOCALITIES, OWNERS, POWERS, REGIONS, RULERS, SECTORS, WORKS
+from angang.scenario.parameters import Parameters
+
+Region = Literal["northeast", "north", "east", "central-south", "southwest", "northwest"]
+Sector = Literal["steel", "ore", "coal", "power", "cement", "machinery", "light"]
+Power = Literal["japan", "ussr", "usa", "germany"]
+Owner = Literal["private", "colonial", "nationalist-soe", "central-soe", "local-soe"]
+Ruler = Literal["beiyang", "nationalist", "manchukuo", "japan-occupied", "ussr-occupation", "ccp"]
+Work = Literal[
+    "angang", "benxi", "shougang", "taiyuan", "wuhan", "baotou", "maanshan", "panzhihua",
+    "baosteel",
+]
+Committee = Literal[
+    "northeast", "north", "east", "central-south", "southwest", "northwest", "anshan"
+]
+Lever = Literal[
+    "centralization",
+    "campaign_intensity",
+    "investment_rate",
+    "heavy_priority",
+    "security_posture",
+    "market_openness",
+    "budget_hardness",
+    "nationalization_rate",
+    "privatization_rate",
+    "planning",
+]
+LEVERS: tuple[str, ...] = Lever.__args__  # type: ignore[attr-defined]
+ManagementSystem = Literal[
+    "colonial-company", "one-chief", "party-committee", "revolutionary-committee",
+    "director-responsibility",
+]
+MANAGEMENT_SYSTEMS: tuple[str, ...] = ManagementSystem.__args__  # type: ignore[attr-defined]
+
+#: Lever values before any event sets them: a market economy with little state direction.
+LEVER_DEFAULTS: dict[str, float] = {
+    "centralization": 0.1,
+    "campaign_intensity": 0.0,
+    "investment_rate": 0.05,
+    "heavy_priority": 0.1,
+    "security_posture": 0.2,
+    "market_openness": 0.8,
+    "budget_hardness": 1.0,
+    "nationalization_rate": 0.0,
+    "privatization_rate": 0.0,
+    "planning": 0.0,
+}
+
+Year = Annotated[int, Field(ge=1900, le=2010)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+EventId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=3, max_length=80)]
+
+# The literals above must agree with the fixed ids; a mismatch is a programming error.
+for _lit, _ids in (
+    (Region, REGIONS), (Sector, SECTORS), (Power, POWERS), (Owner, OWNERS), (Ruler, RULERS),
+    (Work, WORKS), (Committee, COMMITTEES),
+):
+    if tuple(_lit.__args__) != tuple(_ids):  # type: ignore[attr-defined]
+        raise RuntimeError(f"schema literal {_lit} disagrees with angang.ids")
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors and instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(Strict):
+    """What the scenario is and which question it asks."""
+
+    name: EventId = Field(description="short id used on the command line")
+    title: str = Field(min_length=3)
+    description: str = Field(min_length=3)
+    question: str | None = Field(None, description="the historical question a counterfactual asks")
+    start_year: Year = 1916
+    end_year: Year = 2000
+
+    @model_validator(mode="after")
+    def _span(self) -> Meta:
+        if self.end_year <= self.start_year:
+            raise ValueError(f"end_year ({self.end_year}) must be after start_year "
+                             f"({self.start_year})")
+        return self
+
+
+class SectorSpec(Strict):
+    """A sector's unit, price and technical coefficients (a coarse input-output table)."""
+
+    unit: str
+    price: float = Field(gt=0, description="million 1952 yuan per unit of output")
+    capital_output: float = Field(gt=0, description="yuan of capital per yuan of yearly output")
+    labour: float = Field(ge=0, description="persons per unit of yearly capacity, 1952 technique")
+    heavy: bool
+    slots: int = Field(ge=0, le=1000, description="enterprise slots per region at scale 1")
+    inputs: dict[Sector, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, description="units of each input per unit of output")
+    source: str = Field(min_length=3)
+
+
+class RegionSpec(Strict):
+    """A region's exposure, first ruler and industry at the start year."""
+
+    exposure: Literal["coast", "border", "coast-border", "inland"]
+    ruler: Ruler
+    capacity: dict[Sector, Annotated[float, Field(ge=0)]]
+    enterprises: dict[Sector, Annotated[int, Field(ge=0)]]
+    owners: dict[Owner, Share] = Field(description="share of start-year capacity by owner")
+    source: str = Field(min_length=3)
+
+    @field_validator("owners")
+    @classmethod
+    def _owners_sum(cls, v: dict[str, float]) -> dict[str, float]:
+        total = sum(v.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"owner shares must add up to 1, got {total:.3f}")
+        return v
+
+
+class Initial(Strict):
+    """Initial conditions: sectors, regions, the technology level and the agent scale."""
+
+    scale: float = Field(1.0, gt=0, le=100,
+                         description="multiplier on enterprise slots (agents per cell)")
+    technology: Share = Field(0.3, description="technology level of plant at the start year")
+    management: ManagementSystem = Field("colonial-company",
+                                         description="management system at the start year")
+    levers: dict[Lever, Share] = Field(
+        default_factory=dict, description="lever values at the start year (others: defaults)")
+    sectors: dict[Sector, SectorSpec]
+    regions: dict[Region, RegionSpec]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Initial:
+        for what, have, want in (("sectors", self.sectors, SECTORS),
+                                 ("regions", self.regions, REGIONS)):
+            missing = [x for x in want if x not in have]
+            if missing:
+                raise ValueError(f"initial.{what} must define every one of {list(want)}; "
+                                 f"missing {missing}")
+        return self
+
+
+class EventBase(Strict):
+    """Fields shared by every event: a stable id, a date, a source."""
+
+    id: EventId
+    year: Year
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+    source: str = Field(min_length=3, description="the seed's chapter or another citable work")
+    note: str | None = None
+
+    @property
+    def when(self) -> float:
+        """Fractional year at which the event takes effect (month 1 = start of the year)."""
+        return self.year + ((self.month or 1) - 1) / 12.0
+
+
+AllRegions = Field(default_factory=lambda: list(REGIONS))
+
+
+class RulerEvent(EventBase):
+    """A region changes hands: a new regime rules it from this date."""
+
+    kind: Literal["ruler"]
+    regions: list[Region] = Field(min_length=1)
+    ruler: Ruler
+
+
+class AllianceEvent(EventBase):
+    """A regime's relation to a foreign power: 1 close ally, 0 none, -1 open hostility."""
+
+    kind: Literal["alliance"]
+    ruler: Ruler
+    power: Power
+    strength: Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+class PolicyEvent(EventBase):
+    """A policy lever takes a value in some regions, optionally only until a year."""
+
+    kind: Literal["policy"]
+    lever: Lever
+    value: Share
+    regions: list[Region] = AllRegions
+    until: Year | None = Field(None, description="last year the value holds; then it reverts")
+
+
+class ManagementEvent(EventBase):
+    """The management system inside SOEs changes (who runs the enterprise)."""
+
+    kind: Literal["management"]
+    system: ManagementSystem
+    regions: list[Region] = AllRegions
+
+
+class ShockEvent(EventBase):
+    """War damage, removals or disorder: capacity destroyed and utilization disrupted."""
+
+    kind: Literal["shock"]
+    regions: list[Region] = Field(min_length=1)
+    sectors: list[Sector] = Field(default_factory=lambda: list(SECTORS))
+    destruction: Share = Field(0.0, description="share of capacity destroyed or removed")
+    disruption: Share = Field(0.0, description="share of utilization lost while it lasts")
+    until: Year | None = Field(None, description="last year of the disruption (default: year)")
+    removed_by: Power | None = Field(None, description="the power that carried equipment off")
+
+
+class FoundingEvent(EventBase):
+    """A named works is founded with a rated capacity and installed technology."""
+
+    kind: Literal["founding"]
+    work: Work
+    region: Region
+    locality: Literal["anshan"] | None = None
+    sector: Sector = "steel"
+    capacity: float = Field(ge=0, description="rated yearly capacity at founding, sector units")
+    owner: Owner
+    technology: Share = Field(description="technology level of the installed plant")
+    technology_from: Power | None = Field(None, description="the power whose technology it is")
+
+    @model_validator(mode="after")
+    def _locality(self) -> FoundingEvent:
+        if self.locality is not None and LOCALITIES[self.locality] != self.region:
+            raise ValueError(f"locality {self.locality} lies in {LOCALITIES[self.locality]}, "
+                             f"not {self.region}")
+        return self
+
+
+class ExpansionEvent(EventBase):
+    """A construction project adds rated capacity and new technology to a founded works."""
+
+    kind: Literal["expansion"]
+    work: Work
+    capacity: float = Field(gt=0, description="rated yearly capacity added, sector units")
+    technology: Share = Field(description="technology level of the new plant")
+    technology_from: Power | None = None
+
+
+class ExpertsEvent(EventBase):
+    """Foreign experts arrive at or are withdrawn from the enterprises of some regions."""
+
+    kind: Literal["experts"]
+    power: Power
+    action: Literal["arrive", "withdraw"]
+    count: int = Field(0, ge=0, description="experts arriving (ignored on withdraw)")
+    regions: list[Region] = AllRegions
+
+
+class MergerEvent(EventBase):
+    """A works comes under a local committee: a merger with the city government, or a
+    committee's campaign to take it over, hands the committee a share of control."""
+
+    kind: Literal["merger"]
+    work: Work
+    committee: Committee
+    control: Share = Field(description="share of control passed to the committee")
+
+
+class OpeningEvent(EventBase):
+    """A political opening lets engineers and workers voice grievances."""
+
+    kind: Literal["opening"]
+    intensity: Share
+    regions: list[Region] = AllRegions
+    until: Year | None = None
+
+
+class PurgeEvent(EventBase):
+    """A purge removes a share of those who voiced grievances."""
+
+    kind: Literal["purge"]
+    share: Share
+    regions: list[Region] = AllRegions
+
+
+Event = Annotated[
+    RulerEvent | AllianceEvent | PolicyEvent | ManagementEvent | ShockEvent | FoundingEvent
+    | ExpansionEvent | ExpertsEvent | MergerEvent | OpeningEvent | PurgeEvent,
+    Field(discriminator="kind"),
+]
+EVENT_KINDS: tuple[str, ...] = (
+    "ruler", "alliance", "policy", "management", "shock", "founding", "expansion", "experts",
+    "merger", "opening", "purge",
+)
+
+
+class Scenario(Strict):
+    """A complete, validated scenario: what the engine runs."""
+
+    meta: Meta
+    parameters: Parameters = Field(default_factory=Parameters)
+    initial: Initial
+    events: list[Event]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        seen: set[str] = set()
+        founded: set[str] = set()
+        for e in self.events:
+            if e.id in seen:
+                raise ValueError(f"event id {e.id!r} is used twice; ids must be unique")
+            seen.add(e.id)
+            if isinstance(e, FoundingEvent):
+                if e.work in founded:
+                    raise ValueError(f"works {e.work!r} is founded twice (event {e.id!r})")
+                founded.add(e.work)
+        for e in self.events:
+            if isinstance(e, ExpansionEvent | MergerEvent) and e.work not in founded:
+                raise ValueError(f"event {e.id!r} names works {e.work!r}, which no founding "
+                                 "event creates")
+        return self
+
+    def event(self, event_id: str) -> EventBase:
+        """The event with this id (the caller has checked that it exists)."""
+        return next(e for e in self.events if e.id == event_id)
+
+    def sorted_events(self) -> list[EventBase]:
+        """Events in the order they take effect."""
+        return sorted(self.events, key=lambda e: (e.when, e.id))
+
+
+class Move(Strict):
+    """Patch: move an event to another date."""
+
+    id: EventId
+    year: Year
+    month: Annotated[int, Field(ge=1, le=12)] | None = None
+
+
+class Change(Strict):
+    """Patch: change some of an event's arguments (revalidated against its kind)."""
+
+    id: EventId
+    set: dict[str, object] = Field(min_length=1)
