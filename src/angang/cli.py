@@ -85,7 +85,7 @@ def _summary(result: Any) -> None:
                   "(median, 5-95%)")
     frame = benchmark_table(result.series)
     for col in frame.columns:
-        table.add_column(str(col), justify="right" if col != "quantity" else "left")
+        table.add_column(str(col), justify="right")
     for _, row in frame.iterrows():
         table.add_row(*[str(v) for v in row])
     out.print(table)

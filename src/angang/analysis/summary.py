@@ -32,21 +32,18 @@ def _northeast_share(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def benchmark_table(series: pd.DataFrame) -> pd.DataFrame:
-    """A quantity-by-year table of medians with 5-95% ranges at the benchmark years."""
+    """Benchmark years as rows, quantities as columns: 'median (5%-95%)' across runs."""
     extra = _northeast_share(series)
     both = pd.concat([series[["run", "year", "variable", "entity", "value"]], extra])
     both["variable"] = both["variable"].astype(str)
     both["entity"] = both["entity"].astype(str)
-    years = [y for y in BENCHMARK_YEARS if y in set(series["year"].unique())]
-    rows = []
+    present = set(series["year"].unique())
+    table = pd.DataFrame({"year": [y for y in BENCHMARK_YEARS if y in present]})
     for label, variable, entity, fmt in ROWS:
         q = quantiles(both, variable, entity)
-        row = {"quantity": label}
-        for y in years:
-            if y in q.index:
-                m, lo, hi = q.loc[y]
-                row[str(y)] = f"{fmt.format(m)} ({fmt.format(lo)}-{fmt.format(hi)})"
-            else:
-                row[str(y)] = ""
-        rows.append(row)
-    return pd.DataFrame(rows)
+        table[label] = [
+            f"{fmt.format(q.at[y, 'median'])} ({fmt.format(q.at[y, 'low'])}-"
+            f"{fmt.format(q.at[y, 'high'])})" if y in q.index else ""
+            for y in table["year"]
+        ]
+    return table

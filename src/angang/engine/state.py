@@ -117,13 +117,13 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
             first = layout.cell_start[cell]
             slots = np.arange(first, first + layout.cell_size[cell])
             slots = slots[~is_work[slots]]
-            count = min(rspec.enterprises.get(sname, 0), slots.size)
+            count = min(rspec.enterprises_of(sname), slots.size)
             if count == 0:
                 continue
             chosen = slots[:count]
             active[chosen] = True
-            capacity[chosen] = rspec.capacity.get(sname, 0.0) / count
-            owner[chosen] = _owners_in_order(rspec.owners, count)
+            capacity[chosen] = rspec.capacity_of(sname) / count
+            owner[chosen] = _owners_in_order(rspec.owner_shares(), count)
     tech0 = scenario.initial.technology
     provenance = np.zeros((n, 1 + len(POWERS)))
     provenance[:, 0] = 1.0
@@ -133,7 +133,8 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
     def rep(a: np.ndarray) -> np.ndarray:
         return np.repeat(a[None], B, axis=0)
 
-    labour = labour_requirement(layout, capacity, timeline.start, params.labour_productivity_growth)
+    labour = labour_requirement(layout, capacity, timeline.start,
+                                params.labour_productivity_growth)
     return State(
         year=timeline.start - 1,
         active=rep(active),
@@ -180,7 +181,8 @@ def _owners_in_order(shares: dict[str, float], count: int) -> np.ndarray:
     return out
 
 
-def labour_requirement(layout: Layout, capacity: np.ndarray, year: int, growth: np.ndarray) -> np.ndarray:
+def labour_requirement(layout: Layout, capacity: np.ndarray, year: int,
+                       growth: np.ndarray) -> np.ndarray:
     """Domestic workforce (B, N, K) needed to run ``capacity`` with the technique of ``year``."""
     persons = capacity * layout.labour[layout.sector]  # (N,) or (B, N)
     factor = (1.0 + growth) ** (1952 - year)  # (B, 1)

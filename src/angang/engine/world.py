@@ -74,7 +74,9 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
     for e in scenario.events:
         if isinstance(e, FoundingEvent):
             work_cell[e.work] = (REGIONS.index(e.region), SECTORS.index(e.sector))
-    region, sector, committee = [], [], []
+    region: list[int] = []
+    sector: list[int] = []
+    committee: list[int] = []
     work_slot = np.full(len(WORKS), -1, dtype=np.int64)
     cell_start, cell_size = [], []
     for r, rname in enumerate(REGIONS):
@@ -86,14 +88,14 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
                     region.append(r)
                     sector.append(s)
                     committee.append(COMMITTEES.index("anshan") if wname == "angang" else r)
-            synthetic = max(1, round(ini.sectors[sname].slots * scale),
-                            ini.regions[rname].enterprises.get(sname, 0))
+            synthetic = max(1, round(ini.sector(sname).slots * scale),
+                            ini.region(rname).enterprises_of(sname))
             region += [r] * synthetic
             sector += [s] * synthetic
             committee += [r] * synthetic
             cell_start.append(start)
             cell_size.append(len(region) - start)
-    specs = [ini.sectors[s] for s in SECTORS]
+    specs = [ini.sector(s) for s in SECTORS]
     inputs = np.zeros((S, S))
     for s, spec in enumerate(specs):
         for k, coef in spec.inputs.items():
@@ -150,11 +152,11 @@ def compile_timeline(scenario: Scenario) -> Timeline:
     """Turn the scenario's events into yearly input arrays and per-year discrete events."""
     start, end = scenario.meta.start_year, scenario.meta.end_year
     T = end - start + 1
-    lever0 = np.array([scenario.initial.levers.get(n, LEVER_DEFAULTS[n]) for n in LEVERS])
+    lever0 = np.array([scenario.initial.lever(n, LEVER_DEFAULTS[n]) for n in LEVERS])
     levers = np.broadcast_to(lever0[:, None], (L, R)).copy()
     alliance = np.zeros((len(RULERS), P))
     opening = np.zeros(R)
-    ruler = np.array([RULERS.index(scenario.initial.regions[r].ruler) for r in REGIONS])
+    ruler = np.array([RULERS.index(scenario.initial.region(r).ruler) for r in REGIONS])
     management = np.full(R, MANAGEMENT_SYSTEMS.index(scenario.initial.management))
     out_lev = np.zeros((T, L, R))
     out_all = np.zeros((T, len(RULERS), P))

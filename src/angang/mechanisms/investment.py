@@ -9,7 +9,7 @@ locally (by local governments under the CCP, by private owners otherwise). Priva
 also reinvest out of their own output when markets are open. Money goes to region-sector
 cells by their existing capacity, tilted to heavy industry by the heavy-priority lever and
 to sectors in shortage. Part of each cell's new capacity founds new enterprises, the rest
-extends existing ones in proportion to their size. Capacity depreciates every year.
+extends existing ones in proportion to their size.
 
 This is the Foundation's allocation rule; security, threat and the Third Front's relocation
 (the investment-and-security mechanism) come with 'The whole system'.
@@ -68,7 +68,7 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     local_money = local[:, :, None] * base / base.sum(axis=2, keepdims=True)
     private_value = value * (state.owner == OWNER["private"]) * state.active
     reinvest = (params.private_reinvestment * state.lever("market_openness")[:, lay.region]
-                * private_value)
+                * private_value * ~occupied[:, lay.region])
     # under the CCP local money builds local SOEs, or private and collective firms as far as
     # markets are open; under other rulers it is the owners' own money
     private_part = np.where(is_ccp, state.lever("market_openness"), 1.0)[:, :, None]
@@ -88,13 +88,13 @@ def _base_weights(state: State, world: World, params: Params,
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
-    """Depreciate, then build this year's investment as extensions and new enterprises."""
+    """Build this year's investment as extensions and new enterprises (ready next year)."""
     lay = world.layout
     state_money, private_money = budgets(state, world, params)
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
     new_state = state_money / unit_cost[:, None, :]
     new_private = private_money / unit_cost[:, None, :]
-    capacity = state.capacity * (1.0 - params.depreciation)
+    capacity = state.capacity.copy()
     active, owner, tech = state.active.copy(), state.owner.copy(), state.tech.copy()
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)

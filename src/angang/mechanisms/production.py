@@ -1,6 +1,7 @@
 """Production and shortage: true output from capacity, technology, effort and inputs.
 
-Each enterprise's output is its capacity in service (net of wear) times utilization, a yield
+Each year a share of capacity retires with age. Each enterprise's output is its capacity in
+service (net of wear) times utilization, a yield
 that rises with technology, effort and a yearly shock, and never exceeds capacity.
 Utilization falls with war and disorder and rises in mobilization campaigns; a director who
 fears the ratchet holds output near the target. Output then meets a coarse input-output
@@ -59,8 +60,9 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
-    """Produce this year's true output with upstream shortages, wear and labour needs."""
+    """Retire old plant, then produce this year's output with upstream shortages and wear."""
     lay = world.layout
+    state = replace(state, capacity=state.capacity * (1.0 - params.depreciation))
     sigma = params.output_noise
     shock = np.exp(sigma * rng.normal(lay.n) - 0.5 * sigma**2)
     wanted = potential(state, world, params, shock)

@@ -44,7 +44,7 @@ TAKEOVER: dict[str, dict[str, str]] = {
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Advance to the next year's inputs and apply that year's discrete events."""
     year = state.year + 1
-    tl, lay = world.timeline, world.layout
+    tl = world.timeline
     t = tl.row(year)
     state = replace(
         state,
@@ -58,7 +58,6 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     state = _change_rulers(state, world, tl.ruler[t])
     for event in tl.discrete.get(year, []):
         state = _apply(state, world, params, event)
-    del lay
     return state
 
 

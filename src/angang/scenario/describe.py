@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from angang.ids import REGIONS
 from angang.scenario.schema import (
     AllianceEvent,
@@ -19,7 +21,7 @@ from angang.scenario.schema import (
 )
 
 
-def _where(regions: list[str]) -> str:
+def _where(regions: Sequence[str]) -> str:
     return "all regions" if sorted(regions) == sorted(REGIONS) else ", ".join(regions)
 
 

@@ -7,7 +7,7 @@ mergers, openings, purges); no event kind can set an output the model is judged 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -120,6 +120,18 @@ class RegionSpec(Strict):
     owners: dict[Owner, Share] = Field(description="share of start-year capacity by owner")
     source: str = Field(min_length=3)
 
+    def capacity_of(self, sector: str) -> float:
+        """Start-year capacity of ``sector`` (0 if not given)."""
+        return float(cast(dict[str, float], self.capacity).get(sector, 0.0))
+
+    def enterprises_of(self, sector: str) -> int:
+        """Start-year enterprise count of ``sector`` (0 if not given)."""
+        return int(cast(dict[str, int], self.enterprises).get(sector, 0))
+
+    def owner_shares(self) -> dict[str, float]:
+        """Start-year capacity shares by owner."""
+        return dict(cast(dict[str, float], self.owners))
+
     @field_validator("owners")
     @classmethod
     def _owners_sum(cls, v: dict[str, float]) -> dict[str, float]:
@@ -141,6 +153,18 @@ class Initial(Strict):
         default_factory=dict, description="lever values at the start year (others: defaults)")
     sectors: dict[Sector, SectorSpec]
     regions: dict[Region, RegionSpec]
+
+    def sector(self, name: str) -> SectorSpec:
+        """The spec of sector ``name`` (a validated sector id)."""
+        return self.sectors[name]  # type: ignore[index]
+
+    def region(self, name: str) -> RegionSpec:
+        """The spec of region ``name`` (a validated region id)."""
+        return self.regions[name]  # type: ignore[index]
+
+    def lever(self, name: str, default: float) -> float:
+        """The start value of lever ``name``."""
+        return float(self.levers.get(name, default))  # type: ignore[call-overload]
 
     @model_validator(mode="after")
     def _complete(self) -> Initial:
@@ -168,7 +192,15 @@ class EventBase(Strict):
         return self.year + ((self.month or 1) - 1) / 12.0
 
 
-AllRegions = Field(default_factory=lambda: list(REGIONS))
+def _all_regions() -> list[Region]:
+    return cast(list[Region], list(REGIONS))
+
+
+def _all_sectors() -> list[Sector]:
+    return cast(list[Sector], list(SECTORS))
+
+
+AllRegions: Any = Field(default_factory=_all_regions)
 
 
 class RulerEvent(EventBase):
@@ -211,7 +243,7 @@ class ShockEvent(EventBase):
 
     kind: Literal["shock"]
     regions: list[Region] = Field(min_length=1)
-    sectors: list[Sector] = Field(default_factory=lambda: list(SECTORS))
+    sectors: list[Sector] = Field(default_factory=_all_sectors)
     destruction: Share = Field(0.0, description="share of capacity destroyed or removed")
     disruption: Share = Field(0.0, description="share of utilization lost while it lasts")
     until: Year | None = Field(None, description="last year of the disruption (default: year)")

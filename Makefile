@@ -1,0 +1,46 @@
+# angang — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+RUNS   ?= 64
+SEED   ?= 1
+OUT    ?= runs/baseline
+
+.PHONY: all install run test test-fast bench lint clean
+
+all: run
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run the baseline ensemble and print its summary
+run: install
+	$(BIN)/angang run baseline --runs $(RUNS) --seed $(SEED) --out $(OUT) --overwrite
+
+## the whole test suite (unit, properties, scenarios, e2e)
+test: install
+	$(BIN)/python -m pytest
+
+## only the fast layer
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
+
+## throughput and memory of the engine, written to benchmarks/results/
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks || true
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache .hypothesis

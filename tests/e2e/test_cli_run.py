@@ -1,0 +1,120 @@
+"""The command line end to end: run, timeline, scenarios, validate, variables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from angang.cli import app
+from angang.engine.observe import VARIABLES
+from angang.scenario.schema import Scenario
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small baseline ensemble written by the CLI."""
+    out = tmp_path_factory.mktemp("runs") / "base"
+    result = CliRunner().invoke(app, ["run", "baseline", "--runs", "3", "--seed", "7",
+                                      "--scale", "0.05", "--batch-size", "2", "--out", str(out)],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "national steel" in result.output
+    return out
+
+
+def test_run_directory_holds_manifest_parquet_and_duckdb(run_dir: Path) -> None:
+    """The run directory has the three files, and nothing partial is left beside it."""
+    assert {p.name for p in run_dir.iterdir()} == {"manifest.json", "series.parquet",
+                                                   "results.duckdb"}
+    assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_manifest_records_what_reproduces_the_run(run_dir: Path) -> None:
+    """Version, scenario name and hash, parameters, seed, runs and enterprise-years."""
+    m = json.loads((run_dir / "manifest.json").read_text())
+    assert m["scenario"]["name"] == "baseline" and len(m["scenario"]["sha256"]) == 64
+    assert m["seed"] == 7 and m["runs"] == 3 and m["batch_size"] == 2
+    assert m["parameters"]["ratchet"] == 0.5
+    assert m["enterprise_years_per_run"]["mean"] > 1000
+    assert m["angang_version"] and m["created"]
+
+
+def test_series_is_tidy_and_matches_duckdb(run_dir: Path) -> None:
+    """series.parquet has the five tidy columns and DuckDB holds the same rows."""
+    series = pd.read_parquet(run_dir / "series.parquet")
+    assert list(series.columns) == ["run", "year", "variable", "entity", "value"]
+    assert set(series["run"]) == {0, 1, 2}
+    assert series["year"].min() == 1916 and series["year"].max() == 2000
+    con = duckdb.connect(str(run_dir / "results.duckdb"), read_only=True)
+    n, = con.execute("select count(*) from series").fetchone()  # type: ignore[misc]
+    steel = con.execute("select value from series where variable='steel_output' and "
+                        "entity='china' and year=1957 and run=0").fetchone()
+    events = con.execute("select count(*) from events").fetchone()
+    con.close()
+    assert n == len(series)
+    expected = series.query("variable == 'steel_output' and entity == 'china' and year == 1957"
+                            " and run == 0")["value"].item()
+    assert steel is not None and steel[0] == pytest.approx(expected)
+    assert events is not None and events[0] > 90
+
+
+def test_every_recorded_variable_is_documented(run_dir: Path) -> None:
+    """Each variable in the results has a unit in the registry, and vice versa."""
+    recorded = set(pd.read_parquet(run_dir / "series.parquet")["variable"].astype(str))
+    assert recorded == set(VARIABLES)
+
+
+def test_cli_run_equals_the_python_api(run_dir: Path) -> None:
+    """The CLI passes seed, runs, scale and batch size through to the library unchanged."""
+    from angang.runner import run
+
+    api = run("baseline", runs=3, seed=7, scale=0.05, batch_size=2).series
+    cli = pd.read_parquet(run_dir / "series.parquet")
+    pd.testing.assert_frame_equal(api.reset_index(drop=True), cli, check_categorical=False)
+
+
+def test_timeline_shows_every_event_with_its_source(cli: CliRunner, baseline: Scenario) -> None:
+    """`angang timeline baseline` lists every event id and source."""
+    result = cli.invoke(app, ["timeline", "baseline"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    for e in baseline.events:
+        assert e.id in text, e.id
+    assert "Pauley" in text and "Meyskens" in text
+
+
+def test_variables_and_parameters_listings(cli: CliRunner) -> None:
+    """`angang variables` lists every variable; --parameters lists the schema's parameters."""
+    result = cli.invoke(app, ["variables"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    for name in VARIABLES:
+        assert name in result.output
+    params = cli.invoke(app, ["variables", "--parameters"], env={"COLUMNS": "300"})
+    assert params.exit_code == 0 and "ratchet" in params.output and "Weitzman" in params.output
+
+
+def test_scenarios_and_validate(cli: CliRunner) -> None:
+    """Built-ins are listed and the baseline validates."""
+    listed = cli.invoke(app, ["scenarios"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0 and "baseline" in listed.output
+    ok = cli.invoke(app, ["validate", "baseline"])
+    assert ok.exit_code == 0 and "ok" in ok.output
+
+
+def test_interrupted_write_leaves_nothing_that_looks_complete(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """A failure while writing removes the partial directory and never creates the target."""
+    from angang.runner import run, store
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "_write_database", boom)
+    with pytest.raises(KeyboardInterrupt):
+        run("baseline", runs=1, seed=1, scale=0.05, out=tmp_path / "r")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,79 @@
+"""Investment: growth, heavy priority, who builds, occupation and entry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.world import OWNER, is_soe
+from angang.mechanisms import investment, production
+from angang.testing import small_setup
+
+from .helpers import all_active, with_lever, with_ruler
+
+
+def _producing(ruler: str = "ccp", runs: int = 2):
+    s = small_setup(runs=runs)
+    state = with_ruler(all_active(s.state, 50.0), ruler)
+    state = replace(state, active=state.active & (np.arange(state.active.shape[1]) % 3 != 0))
+    state = replace(state, capacity=state.capacity * state.active)
+    state = production.step(state, s.world, s.params, s.rng)
+    return s, state
+
+
+def test_higher_investment_rate_builds_more_capacity() -> None:
+    """Capacity grows faster with a higher investment rate."""
+    s, state = _producing()
+    low = investment.step(with_lever(state, "investment_rate", 0.05), s.world, s.params, s.rng)
+    high = investment.step(with_lever(state, "investment_rate", 0.4), s.world, s.params, s.rng)
+    assert high.capacity.sum() > low.capacity.sum()
+
+
+def test_heavy_priority_tilts_the_centre_to_heavy_industry() -> None:
+    """The heavy share of state-built investment rises with the heavy-priority lever."""
+    s, state = _producing()
+    state = with_lever(with_lever(state, "centralization", 1.0), "investment_rate", 0.3)
+    heavy = s.world.layout.heavy
+
+    def heavy_share(priority: float) -> float:
+        money, _ = investment.budgets(with_lever(state, "heavy_priority", priority), s.world,
+                                      s.params)
+        return float(money[:, :, heavy].sum() / money.sum())
+
+    assert heavy_share(1.0) > heavy_share(0.0) + 0.1
+
+
+def test_no_investment_under_soviet_occupation() -> None:
+    """Under occupation nothing is built."""
+    s, state = _producing(ruler="ussr-occupation")
+    out = investment.step(with_lever(state, "investment_rate", 0.5), s.world, s.params, s.rng)
+    assert np.array_equal(out.capacity, state.capacity)
+    assert np.array_equal(out.active, state.active)
+
+
+def test_ccp_state_money_builds_soes_and_markets_build_private_firms() -> None:
+    """Closed markets under the CCP found only SOEs; open ones also found private firms."""
+    s, state = _producing()
+    state = with_lever(state, "investment_rate", 0.4)
+    state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]))
+    closed = investment.step(with_lever(state, "market_openness", 0.0), s.world, s.params,
+                             s.rng)
+    new = closed.active & ~state.active
+    assert new.any() and is_soe(closed.owner[new]).all()
+    opened = investment.step(with_lever(state, "market_openness", 1.0), s.world, s.params,
+                             small_setup(runs=2).rng)
+    new = opened.active & ~state.active
+    assert (opened.owner[new] == OWNER["private"]).any()
+
+
+def test_campaign_builds_lower_quality_plant() -> None:
+    """New plant built in a full campaign has lower technology than in a calm year."""
+    s, state = _producing()
+    state = with_lever(state, "investment_rate", 0.4)
+    calm = investment.step(state, s.world, s.params, s.rng)
+    hot = investment.step(with_lever(state, "campaign_intensity", 1.0), s.world, s.params,
+                          small_setup(runs=2).rng)
+    new_calm = calm.active & ~state.active
+    new_hot = hot.active & ~state.active
+    assert hot.tech[new_hot].mean() < calm.tech[new_calm].mean()

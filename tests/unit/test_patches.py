@@ -1,0 +1,73 @@
+"""Counterfactual patches: extends, remove, move, change, added events and parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from angang.errors import ScenarioError
+from angang.scenario import load_scenario
+from angang.scenario.schema import PolicyEvent, Scenario
+
+from ..conftest import write
+
+
+def test_remove_drops_only_the_named_events(tmp_path: Path, baseline: Scenario) -> None:
+    """Removing two events leaves every other event in place."""
+    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
+              'remove = ["sino-soviet-split-1960", "soviet-experts-withdrawn-1960"]\n'
+              '[meta]\nname = "no-split"\n')
+    sc = load_scenario(p)
+    ids = {e.id for e in sc.events}
+    assert "sino-soviet-split-1960" not in ids and "soviet-experts-withdrawn-1960" not in ids
+    assert len(sc.events) == len(baseline.events) - 2
+    assert sc.meta.name == "no-split"
+
+
+def test_move_and_change(tmp_path: Path) -> None:
+    """Move changes an event's date; change sets its arguments and revalidates them."""
+    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
+              '[[move]]\nid = "sino-us-rapprochement-1972"\nyear = 1965\nmonth = 3\n'
+              '[[change]]\nid = "great-leap-forward-1958"\nset = { value = 0.5, until = 1959 }\n')
+    sc = load_scenario(p)
+    moved = sc.event("sino-us-rapprochement-1972")
+    assert (moved.year, moved.month) == (1965, 3)
+    glf = sc.event("great-leap-forward-1958")
+    assert isinstance(glf, PolicyEvent) and glf.value == 0.5 and glf.until == 1959
+
+
+def test_change_to_invalid_value_names_the_patch_field(tmp_path: Path) -> None:
+    """A change that breaks the event's schema is reported at change[i].set.FIELD."""
+    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
+              '[[change]]\nid = "great-leap-forward-1958"\nset = { value = 1.5 }\n')
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    assert "change[0].set.value" in str(info.value)
+    assert "less than or equal to 1" in str(info.value)
+
+
+def test_added_events_and_parameters(tmp_path: Path) -> None:
+    """A patch can add sourced events and override parameters."""
+    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[parameters]\nratchet = 0.2\n'
+              '[[events]]\nid = "early-opening-1965"\nyear = 1965\nkind = "alliance"\n'
+              'ruler = "ccp"\npower = "japan"\nstrength = 0.8\nsource = "hypothesis: test"\n')
+    sc = load_scenario(p)
+    assert sc.parameters.ratchet == 0.2
+    assert sc.event("early-opening-1965").year == 1965
+
+
+def test_patch_of_a_patch(tmp_path: Path) -> None:
+    """A patch may extend another patch by path, relative to its own folder."""
+    write(tmp_path, "a.toml", 'extends = "baseline"\nremove = ["third-front-1964"]\n')
+    b = write(tmp_path, "b.toml", 'extends = "a.toml"\nremove = ["reform-1978"]\n')
+    ids = {e.id for e in load_scenario(b).events}
+    assert "third-front-1964" not in ids and "reform-1978" not in ids
+
+
+def test_circular_extends_is_an_error(tmp_path: Path) -> None:
+    """Two patches that extend each other are refused."""
+    write(tmp_path, "a.toml", 'extends = "b.toml"\n')
+    b = write(tmp_path, "b.toml", 'extends = "a.toml"\n')
+    with pytest.raises(ScenarioError, match="circular"):
+        load_scenario(b)

@@ -1,0 +1,82 @@
+"""Production with shortages, ratchet restraint and wear."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.world import OWNER
+from angang.ids import REGIONS, SECTORS
+from angang.mechanisms import production
+from angang.testing import assert_state_consistent, small_setup
+
+from .helpers import all_active, with_lever, with_ruler
+
+STEEL, ORE = SECTORS.index("steel"), SECTORS.index("ore")
+
+
+def _setup(ruler: str = "ccp"):
+    s = small_setup(runs=2)
+    state = with_ruler(all_active(s.state), ruler)
+    return s, state
+
+
+def test_output_never_exceeds_capacity_even_in_campaigns() -> None:
+    """A full campaign drives output up to, never above, capacity in service."""
+    s, state = _setup()
+    state = with_lever(state, "campaign_intensity", 1.0)
+    out = production.step(state, s.world, s.params, s.rng)
+    assert (out.output <= out.capacity + 1e-9).all()
+    assert_state_consistent(out, s.world)
+
+
+def test_campaign_raises_output_and_wear() -> None:
+    """Over-driving raises this year's output and the wear carried into the next."""
+    s, state = _setup()
+    calm = production.step(state, s.world, s.params, small_setup(runs=2).rng)
+    hot = production.step(with_lever(state, "campaign_intensity", 1.0), s.world, s.params,
+                          small_setup(runs=2).rng)
+    assert hot.output.sum() > calm.output.sum() * 1.1
+    assert hot.wear.mean() > calm.wear.mean()
+
+
+def test_missing_ore_stops_steel_within_the_bloc() -> None:
+    """With no ore anywhere in a ruler's bloc, steel cannot be made."""
+    s, state = _setup()
+    capacity = state.capacity.copy()
+    capacity[:, s.world.layout.sector == ORE] = 0.0
+    out = production.step(replace(state, capacity=capacity), s.world, s.params, s.rng)
+    assert out.output[:, s.world.layout.sector == STEEL].sum() == 0.0
+    assert (out.shortage[:, :, ORE] == 1.0).all()
+
+
+def test_shortage_does_not_cross_bloc_borders() -> None:
+    """Ore in a region under another ruler does not feed a region cut off from it."""
+    s, state = _setup()
+    lay = s.world.layout
+    ne = REGIONS.index("northeast")
+    capacity = state.capacity.copy()
+    capacity[:, (lay.sector == ORE) & (lay.region == ne)] = 0.0
+    ruler = state.ruler.copy()
+    ruler[:, ne] = 2  # manchukuo: its own bloc
+    out = production.step(replace(state, capacity=capacity, ruler=ruler), s.world, s.params,
+                          s.rng)
+    ne_steel = (lay.sector == STEEL) & (lay.region == ne)
+    other_steel = (lay.sector == STEEL) & (lay.region != ne)
+    assert out.output[:, ne_steel].sum() == 0.0
+    assert out.output[:, other_steel].sum() > 0.0
+
+
+def test_director_holds_output_near_target_under_the_ratchet() -> None:
+    """A powerful director of a planned SOE keeps output near a low target; a weak one doesn't."""
+    s, state = _setup()
+    state = with_lever(state, "planning", 1.0)
+    state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]),
+                    target=np.full_like(state.target, 10.0))
+    strong = production.potential(replace(state, director_power=np.ones_like(state.target)),
+                                  s.world, s.params, np.ones_like(state.target))
+    weak = production.potential(replace(state, director_power=np.zeros_like(state.target)),
+                                s.world, s.params, np.ones_like(state.target))
+    assert np.allclose(strong, 10.0 * (1 + s.params.target_margin))
+    assert (weak > 30.0).all()
