@@ -39,7 +39,6 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks || true
 	$(BIN)/mypy
 
 clean:

@@ -88,7 +88,7 @@ def _summary(result: Any) -> None:
         table.add_column(str(col), justify="right")
     for _, row in frame.iterrows():
         table.add_row(*[str(v) for v in row])
-    out.print(table)
+    Console(width=max(out.width, 132)).print(table)
 
 
 @app.command()

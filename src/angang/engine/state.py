@@ -73,6 +73,8 @@ class State:
     hidden: np.ndarray  #: float (B, N): share of capacity the director hides
     profit: np.ndarray  #: float (B, N): profit this year, million 1952 yuan
     director_power: np.ndarray  #: float (B, N): director's share of control vs the secretary
+    ministry_control: np.ndarray  #: float (B, N): the ministry's (vertical line's) share of
+    #: control over the enterprise; the rest is the local committee's (horizontal line)
     workforce: np.ndarray  #: float (B, N, K): persons by cohort (COHORTS)
     effort: np.ndarray  #: float (B, N): work effort, 1 = ordinary
     commitment: np.ndarray  #: float (B, N): ideological commitment, [0, 1]
@@ -150,6 +152,7 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
         hidden=np.zeros((B, n)),
         profit=np.zeros((B, n)),
         director_power=np.broadcast_to(params.director_power_initial, (B, n)).copy(),
+        ministry_control=np.full((B, n), 0.5),
         workforce=labour,
         effort=np.ones((B, n)),
         commitment=np.full((B, n), 0.5),
