@@ -60,7 +60,7 @@ def test_series_is_tidy_and_matches_duckdb(run_dir: Path) -> None:
     expected = series.query("variable == 'steel_output' and entity == 'china' and year == 1957"
                             " and run == 0")["value"].item()
     assert steel is not None and steel[0] == pytest.approx(expected)
-    assert events is not None and events[0] > 90
+    assert events is not None and events[0] >= 80
 
 
 def test_every_recorded_variable_is_documented(run_dir: Path) -> None:

@@ -29,21 +29,25 @@ def test_move_and_change(tmp_path: Path) -> None:
     """Move changes an event's date; change sets its arguments and revalidates them."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
               '[[move]]\nid = "sino-us-rapprochement-1972"\nyear = 1965\nmonth = 3\n'
-              '[[change]]\nid = "great-leap-forward-1958"\nset = { value = 0.5, until = 1959 }\n')
+              '[[change]]\nid = "great-leap-forward-1958"\n'
+              'set = { levers = { campaign_intensity = 0.5 }, until = 1959 }\n')
     sc = load_scenario(p)
     moved = sc.event("sino-us-rapprochement-1972")
     assert (moved.year, moved.month) == (1965, 3)
     glf = sc.event("great-leap-forward-1958")
-    assert isinstance(glf, PolicyEvent) and glf.value == 0.5 and glf.until == 1959
+    assert isinstance(glf, PolicyEvent) and glf.until == 1959
+    assert glf.levers["campaign_intensity"] == 0.5
+    assert glf.levers["heavy_priority"] == 1.0  # the rest of the decision is kept
 
 
 def test_change_to_invalid_value_names_the_patch_field(tmp_path: Path) -> None:
     """A change that breaks the event's schema is reported at change[i].set.FIELD."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
-              '[[change]]\nid = "great-leap-forward-1958"\nset = { value = 1.5 }\n')
+              '[[change]]\nid = "great-leap-forward-1958"\n'
+              'set = { levers = { campaign_intensity = 1.5 } }\n')
     with pytest.raises(ScenarioError) as info:
         load_scenario(p)
-    assert "change[0].set.value" in str(info.value)
+    assert "change[0].set.levers.campaign_intensity" in str(info.value)
     assert "less than or equal to 1" in str(info.value)
 
 

@@ -54,7 +54,7 @@ def test_disruption_lasts_until_its_end_year(baseline: Scenario) -> None:
 def test_later_event_is_not_clobbered_by_a_revert(tmp_path: Path) -> None:
     """A lever taken over by a later event keeps that event's value after the first's until."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[[events]]\nid = "calm-1959"\n'
-              'year = 1959\nkind = "policy"\nlever = "campaign_intensity"\nvalue = 0.3\n'
+              'year = 1959\nkind = "policy"\nlevers = { campaign_intensity = 0.3 }\n'
               'source = "test: hypothetical"\n')
     tl = compile_timeline(load_scenario(p))
     campaign = tl.levers[:, LEVER["campaign_intensity"], NE]

@@ -182,14 +182,15 @@ def compile_timeline(scenario: Scenario) -> Timeline:
             frac = (13 - (e.month or 1)) / 12 if e.year >= start else 1.0
             regions = [REGIONS.index(x) for x in getattr(e, "regions", [])]
             if isinstance(e, PolicyEvent):
-                i = LEVER[e.lever]
-                for r in regions:
-                    if e.until is not None:
-                        reverts.setdefault(e.until + 1, []).append(
-                            (e.lever, r, float(levers[i, r]), e.id))
-                    owner_of[(e.lever, r)] = e.id
-                    levers[i, r] = e.value
-                    weight_lev[i, r] = min(weight_lev[i, r], frac)
+                for lever, value in e.levers.items():
+                    i = LEVER[lever]
+                    for r in regions:
+                        if e.until is not None:
+                            reverts.setdefault(e.until + 1, []).append(
+                                (lever, r, float(levers[i, r]), e.id))
+                        owner_of[(lever, r)] = e.id
+                        levers[i, r] = value
+                        weight_lev[i, r] = min(weight_lev[i, r], frac)
             elif isinstance(e, AllianceEvent):
                 i, p = RULERS.index(e.ruler), POWERS.index(e.power)
                 alliance[i, p] = e.strength

@@ -29,7 +29,8 @@ def describe_event(e: EventBase) -> str:
     """What the event changes, e.g. 'campaign_intensity = 1 in all regions until 1960'."""
     if isinstance(e, PolicyEvent):
         until = f" until {e.until}" if e.until else ""
-        return f"{e.lever} = {e.value:g} in {_where(e.regions)}{until}"
+        values = ", ".join(f"{k} = {v:g}" for k, v in e.levers.items())
+        return f"{values} in {_where(e.regions)}{until}"
     if isinstance(e, RulerEvent):
         return f"{e.ruler} rules {_where(e.regions)}"
     if isinstance(e, AllianceEvent):

@@ -156,7 +156,7 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
                 raise ScenarioError(origin, f"change[{i}].set.{key}",
                                     f"an event's {key} cannot be changed; remove the event and "
                                     "add a new one instead.", _line_of(text, ("change", i)))
-        candidate = {**events[j], **change.set}
+        candidate = _deep_merge(events[j], change.set)
         try:
             _EVENT.validate_python(candidate)
         except ValidationError as err:

@@ -221,11 +221,10 @@ class AllianceEvent(EventBase):
 
 
 class PolicyEvent(EventBase):
-    """A policy lever takes a value in some regions, optionally only until a year."""
+    """One decision sets one or more policy levers in some regions, optionally until a year."""
 
     kind: Literal["policy"]
-    lever: Lever
-    value: Share
+    levers: dict[Lever, Share] = Field(min_length=1, description="lever -> value in [0, 1]")
     regions: list[Region] = AllRegions
     until: Year | None = Field(None, description="last year the value holds; then it reverts")
 
