@@ -77,3 +77,47 @@ def test_campaign_builds_lower_quality_plant() -> None:
     new_calm = calm.active & ~state.active
     new_hot = hot.active & ~state.active
     assert hot.tech[new_hot].mean() < calm.tech[new_calm].mean()
+
+
+def test_security_posture_moves_the_centre_inland() -> None:
+    """With a hostile USSR and USA and a high posture, inland regions get more state money."""
+    from angang.ids import POWERS, REGIONS, RULERS
+
+    s, state = _producing()
+    state = with_lever(with_lever(state, "centralization", 1.0), "investment_rate", 0.3)
+    alliance = state.alliance.copy()
+    alliance[:, RULERS.index("ccp"), POWERS.index("ussr")] = -1.0
+    alliance[:, RULERS.index("ccp"), POWERS.index("usa")] = -1.0
+    state = replace(state, alliance=alliance)
+    inland = [REGIONS.index("southwest"), REGIONS.index("northwest")]
+
+    def inland_share(posture: float) -> float:
+        money, _ = investment.budgets(with_lever(state, "security_posture", posture), s.world,
+                                      s.params)
+        return float(money[:, inland].sum() / money.sum())
+
+    assert inland_share(1.0) > inland_share(0.0) + 0.1
+    calm = with_lever(state, "security_posture", 0.0)
+    assert (investment.threat(calm, s.world) == 0).all()
+    tense = investment.threat(with_lever(state, "security_posture", 1.0), s.world)
+    assert (tense[:, REGIONS.index("northeast")] == 1.0).all()
+    assert (tense[:, inland] == 0.0).all()
+
+
+def test_third_front_relocates_plant_but_not_named_works() -> None:
+    """Threatened central heavy plant moves inland; the named works stay where they are."""
+    from angang.ids import POWERS, REGIONS, RULERS
+
+    s, state = _producing()
+    state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]))
+    alliance = state.alliance.copy()
+    alliance[:, RULERS.index("ccp"), POWERS.index("ussr")] = -1.0
+    state = with_lever(replace(state, alliance=alliance), "security_posture", 1.0)
+    moving = investment.relocate(state, s.world, s.params, s.rng)
+    out = investment.step(with_lever(moving, "investment_rate", 0.0), s.world, s.params, s.rng)
+    lay = s.world.layout
+    ne = (lay.region == REGIONS.index("northeast")) & lay.heavy[lay.sector] & ~lay.is_work
+    sw = lay.region == REGIONS.index("southwest")
+    assert out.capacity[:, ne].sum() < state.capacity[:, ne].sum()
+    assert out.capacity[:, sw].sum() > state.capacity[:, sw].sum()
+    assert np.array_equal(out.capacity[:, lay.is_work], state.capacity[:, lay.is_work])

@@ -74,14 +74,3 @@ def test_soviet_experts_arrive_and_leave() -> None:
     while state.year < 1960:
         state = regimes.step(state, s.world, s.params, s.rng)
     assert state.workforce[..., col].sum() == 0.0
-
-
-def test_merger_hands_control_to_the_anshan_committee() -> None:
-    """The 1958 merger lowers Angang's director power; other plants keep theirs."""
-    s, before = _advance_to(1957)
-    s, after = _advance_to(1958)
-    slot = s.world.layout.work_slot[WORKS.index("angang")]
-    assert (after.director_power[:, slot] < before.director_power[:, slot]).all()
-    others = np.ones(s.world.layout.n, dtype=bool)
-    others[slot] = False
-    assert np.array_equal(after.director_power[:, others], before.director_power[:, others])

@@ -12,19 +12,34 @@ from angang.engine.observe import observe
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, initial_state
 from angang.engine.world import World, build_layout, compile_timeline
-from angang.mechanisms import investment, ownership, planning, production, regimes
+from angang.mechanisms import (
+    investment,
+    labour,
+    local_politics,
+    ownership,
+    planning,
+    production,
+    regimes,
+    technology,
+)
 from angang.scenario.schema import Scenario
 
 Step = Callable[[State, World, Params, Streams], State]
 
-#: The order of a simulated year. Read it top to bottom: inputs, then who owns what, then
-#: production, then what is reported and planned, then what is built for next year.
+#: The order of a simulated year. Read it top to bottom: the year's inputs, who owns what,
+#: which plant is moved inland, who controls it, what technology it has, how hard people work, what is produced, what is
+#: reported and planned, who keeps their job, and what is built for next year.
 SCHEDULE: tuple[Step, ...] = (
     planning.new_plan_year,
     regimes.step,
     ownership.step,
+    investment.relocate,
+    local_politics.step,
+    technology.step,
+    labour.mobilize,
     production.step,
     planning.step,
+    labour.employ,
     investment.step,
 )
 

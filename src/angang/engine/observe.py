@@ -12,8 +12,9 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.state import State
-from angang.engine.world import World, is_soe
-from angang.ids import NATION, POWERS, REGIONS, SECTORS, WORKS
+from angang.engine.world import Layout, World, is_soe
+from angang.ids import COMMITTEES, NATION, POWERS, REGIONS, SECTORS, WORKS
+from angang.mechanisms.local_politics import tension
 from angang.scenario.schema import LEVERS
 
 
@@ -53,6 +54,34 @@ VARIABLES: dict[str, Variable] = {
     "foreign_experts": Variable("persons", "china:POWER", "foreign experts present, by power"),
     "investment": Variable("million 1952 yuan", REGION_LIST, "investment in new capacity"),
     "enterprises": Variable("count", "china", "active enterprise agents"),
+    "soe_output_share": Variable("share", ", ".join(REGIONS),
+                                 "the region's share of national SOE output value"),
+    "sector_share": Variable("share", "REGION:SECTOR",
+                             "the region's share of national output of the sector"),
+    "investment_share": Variable("share", ", ".join(REGIONS),
+                                 "the region's share of national investment"),
+    "threat": Variable("0-1", ", ".join(REGIONS),
+                       "military threat: security posture times exposure to hostile powers"),
+    "tech_level": Variable("0-1 (1 = world best practice of 2000)", f"{REGION_LIST}, angang",
+                           "technology level, capacity-value-weighted over plants"),
+    "tech_provenance": Variable("share", "angang:SOURCE, china:SOURCE (SOURCE = domestic or "
+                                "a power)", "share of the technology in place by its source"),
+    "tech_transfer_share": Variable("share", ", ".join(POWERS),
+                                    "the power's share of the year's transferred technology "
+                                    "(NaN in a year with no transfer)"),
+    "director_power": Variable("0-1", "angang, china (SOE output-weighted)",
+                               "the director's share of power against the party secretary"),
+    "ministry_control": Variable("0-1", "angang, china (SOE output-weighted)",
+                                 "the ministry's (vertical line's) share of control"),
+    "tiao_kuai_tension": Variable("0-1", "angang, china (SOE output-weighted)",
+                                  "tension where control is contested between the ministry "
+                                  "and the local committee"),
+    "committee_power": Variable("0-1", ", ".join(COMMITTEES),
+                                "a party committee's strength in bargaining over SOEs"),
+    "grievance": Variable("0-1", f"{REGION_LIST}, angang (workforce-weighted)",
+                          "workers' grievance"),
+    "layoffs": Variable("persons", f"{REGION_LIST}, angang", "workers laid off in the year"),
+    "protest": Variable("incidents", f"{REGION_LIST}, angang", "protest incidents in the year"),
     "lever": Variable("0-1", "china:LEVER (output-weighted mean over regions)",
                       "the centre's policy levers, for reading results against the timeline"),
 }
@@ -99,7 +128,7 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
     weights = regional_value / np.where(total_value > 0, total_value, 1.0)
     lever_mean = np.einsum("blr,br->bl", state.levers, weights)
     scope_entities = [NATION, *REGIONS]
-    return {
+    record = {
         "steel_output": ([*scope_entities, *WORKS],
                          scopes(out[:, :, steel], named(state.output))),
         "steel_output_reported": ([*scope_entities, *WORKS],
@@ -121,6 +150,95 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
         "investment": (scope_entities, scopes(state.investment.sum(axis=2))),
         "enterprises": ([NATION], state.active.sum(axis=1, keepdims=True).astype(float)),
         "lever": ([f"{NATION}:{name}" for name in LEVERS], lever_mean),
+    }
+    record.update(_structure(state, world, out, soe))
+    record.update(_technology(state, world))
+    record.update(_politics_and_labour(state, world, soe))
+    return record
+
+
+def _weighted(x: np.ndarray, w: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means of x (B, N) by w: national (B, 1) and regional (B, R)."""
+    num = by_region_sector(x * w, lay).sum(axis=2)
+    den = by_region_sector(w, lay).sum(axis=2)
+    national = _ratio(num.sum(axis=1, keepdims=True), den.sum(axis=1, keepdims=True))
+    return national, _ratio(num, den)
+
+
+def _structure(state: State, world: World, out: np.ndarray,
+               soe: np.ndarray) -> dict[str, tuple[list[str], np.ndarray]]:
+    lay = world.layout
+    soe_value = by_region_sector(state.output * lay.price[lay.sector] * soe, lay).sum(axis=2)
+    national_sector = out.sum(axis=1, keepdims=True)  # (B, 1, S)
+    sector_share = _ratio(out, np.broadcast_to(national_sector, out.shape))
+    invest = state.investment.sum(axis=2)
+    return {
+        "soe_output_share": (list(REGIONS), _ratio(soe_value, soe_value.sum(axis=1,
+                                                                            keepdims=True))),
+        "sector_share": ([f"{r}:{s}" for r in REGIONS for s in SECTORS],
+                         sector_share.reshape(state.runs, -1)),
+        "investment_share": (list(REGIONS), _ratio(invest, invest.sum(axis=1, keepdims=True))),
+        "threat": (list(REGIONS), state.threat.copy()),
+    }
+
+
+def _technology(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray]]:
+    lay = world.layout
+    weight = state.capacity * state.active * lay.price[lay.sector]
+    national, regional = _weighted(state.tech, weight, lay)
+    angang = lay.work_slot[WORKS.index("angang")]
+    sources = ["domestic", *POWERS]
+    mass = (weight * state.tech)[..., None] * state.provenance  # (B, N, 1+P)
+    china = mass.sum(axis=1)
+    china = _ratio(china, china.sum(axis=1, keepdims=True))
+    if angang >= 0:
+        ang_tech = state.tech[:, angang : angang + 1]
+        ang_prov = state.provenance[:, angang, :]
+    else:
+        ang_tech = np.full((state.runs, 1), np.nan)
+        ang_prov = np.full((state.runs, len(sources)), np.nan)
+    transfer = state.transfer
+    return {
+        "tech_level": ([NATION, *REGIONS, "angang"],
+                       np.concatenate([national, regional, ang_tech], axis=1)),
+        "tech_provenance": ([f"angang:{x}" for x in sources] + [f"{NATION}:{x}" for x in sources],
+                            np.concatenate([ang_prov, china], axis=1)),
+        "tech_transfer_share": (list(POWERS),
+                                _ratio(transfer, transfer.sum(axis=1, keepdims=True))),
+    }
+
+
+def _politics_and_labour(state: State, world: World,
+                         soe: np.ndarray) -> dict[str, tuple[list[str], np.ndarray]]:
+    lay = world.layout
+    angang = lay.work_slot[WORKS.index("angang")]
+    weight = state.output * lay.price[lay.sector] * soe
+    strain = tension(state, world)
+
+    def angang_and_china(x: np.ndarray) -> np.ndarray:
+        national, _ = _weighted(x, weight, lay)
+        ang = x[:, angang : angang + 1] if angang >= 0 else np.full((state.runs, 1), np.nan)
+        return np.concatenate([ang, national], axis=1)
+
+    people = state.workforce[..., :3].sum(axis=2)
+    g_nat, g_reg = _weighted(state.grievance, people + state.laid_off, lay)
+
+    def totals(x: np.ndarray) -> np.ndarray:
+        regional = by_region_sector(x, lay).sum(axis=2)
+        ang = x[:, angang : angang + 1] if angang >= 0 else np.zeros((state.runs, 1))
+        return np.concatenate([regional.sum(axis=1, keepdims=True), regional, ang], axis=1)
+
+    ang_g = (state.grievance[:, angang : angang + 1] if angang >= 0
+             else np.full((state.runs, 1), np.nan))
+    scopes = [NATION, *REGIONS, "angang"]
+    return {
+        "director_power": (["angang", NATION], angang_and_china(state.director_power)),
+        "ministry_control": (["angang", NATION], angang_and_china(state.ministry_control)),
+        "tiao_kuai_tension": (["angang", NATION], angang_and_china(strain)),
+        "committee_power": (list(COMMITTEES), state.committee_power.copy()),
+        "grievance": (scopes, np.concatenate([g_nat, g_reg, ang_g], axis=1)),
+        "layoffs": (scopes, totals(state.laid_off)),
+        "protest": (scopes, totals(state.protest)),
     }
 
 

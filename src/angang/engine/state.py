@@ -80,6 +80,12 @@ class State:
     commitment: np.ndarray  #: float (B, N): ideological commitment, [0, 1]
     welfare: np.ndarray  #: float (B, N): danwei welfare, [0, 1]
     grievance: np.ndarray  #: float (B, N): grievance, [0, 1]
+    fatigue: np.ndarray  #: float (B, N): disillusion accumulated in campaigns, >= 0
+    voice: np.ndarray  #: float (B, N): share of engineers who spoke out in an opening, [0, 1]
+    laid_off: np.ndarray  #: float (B, N): persons laid off this year
+    protest: np.ndarray  #: float (B, N): protest incidents this year (count)
+    committee_hold: np.ndarray  #: float (B, N): a committee's hold over a merged works, [0, 1]
+    claim: np.ndarray  #: float (B, N): local committee's claim on the SOE's resources, [0, 1]
     committee_power: np.ndarray  #: float (B, C): local committees' claim on SOEs, [0, 1]
     ruler: np.ndarray  #: int (B, R): index into RULERS
     management: np.ndarray  #: int (B, R): index into MANAGEMENT_SYSTEMS
@@ -89,6 +95,10 @@ class State:
     opening: np.ndarray  #: float (B, R): intensity of a political opening this year
     shortage: np.ndarray  #: float (B, R, S): share of input demand for sector s unmet
     investment: np.ndarray  #: float (B, R, S): investment this year, million 1952 yuan
+    threat: np.ndarray  #: float (B, R): military threat to each region, [0, 1]
+    relocating: np.ndarray  #: float (B, R, S): plant in transit to the interior, sector units
+    transfer: np.ndarray  #: float (B, P): technology transferred this year by source power,
+    #: capacity-value-weighted technology points
 
     @property
     def runs(self) -> int:
@@ -158,6 +168,12 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
         commitment=np.full((B, n), 0.5),
         welfare=np.full((B, n), 0.2),
         grievance=np.zeros((B, n)),
+        fatigue=np.zeros((B, n)),
+        voice=np.zeros((B, n)),
+        laid_off=np.zeros((B, n)),
+        protest=np.zeros((B, n)),
+        committee_hold=np.zeros((B, n)),
+        claim=np.zeros((B, n)),
         committee_power=np.full((B, len(COMMITTEES)), 0.3),
         ruler=rep(timeline.ruler[t0]),
         management=rep(timeline.management[t0]),
@@ -167,6 +183,9 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
         opening=rep(timeline.opening[t0]),
         shortage=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
         investment=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
+        threat=np.zeros((B, len(layout.coast))),
+        relocating=np.zeros((B, len(layout.coast), len(layout.price))),
+        transfer=np.zeros((B, len(POWERS))),
     )
 
 

@@ -52,6 +52,8 @@ class Layout:
     capital_output: np.ndarray  #: float (S,)
     labour: np.ndarray  #: float (S,), persons per unit of capacity at 1952 technique
     inputs: np.ndarray  #: float (S, S): units of input k per unit of output s, [s, k]
+    coast: np.ndarray  #: float (R,): 1 where a region is open to a hostile sea power
+    border: np.ndarray  #: float (R,): 1 where a region borders the Soviet Union
 
     @property
     def n(self) -> int:
@@ -112,6 +114,8 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
         capital_output=np.asarray([sp.capital_output for sp in specs]),
         labour=np.asarray([sp.labour for sp in specs]),
         inputs=inputs,
+        coast=np.array([float("coast" in ini.region(r).exposure) for r in REGIONS]),
+        border=np.array([float("border" in ini.region(r).exposure) for r in REGIONS]),
     )
 
 
@@ -133,6 +137,7 @@ class Timeline:
     opening: np.ndarray  #: float (T, R), intensity of political opening
     ruler: np.ndarray  #: int (T, R), index into RULERS
     management: np.ndarray  #: int (T, R), index into MANAGEMENT_SYSTEMS
+    frontier: np.ndarray  #: float (T, P), each power's technology frontier
     discrete: dict[int, list[EventBase]] = field(default_factory=dict)  #: year -> events
 
     @property
@@ -211,7 +216,12 @@ def compile_timeline(scenario: Scenario) -> Timeline:
         out_rul[t], out_man[t] = ruler, management
         opening = _close_openings(events, year, opening)
         out_dis[t] = _disruption(events, year, start)
-    return Timeline(start, end, out_lev, out_all, out_dis, out_open, out_rul, out_man, discrete)
+    years = np.arange(start, end + 1)
+    frontier = np.stack([
+        np.interp(years, *zip(*scenario.initial.frontier[p].path, strict=True))  # type: ignore[index]
+        for p in POWERS], axis=1)
+    return Timeline(start, end, out_lev, out_all, out_dis, out_open, out_rul, out_man, frontier,
+                    discrete)
 
 
 def _close_openings(events: list[EventBase], year: int, opening: np.ndarray) -> np.ndarray:

@@ -1,24 +1,28 @@
-"""Investment: how capacity grows, who builds it and where.
+"""Investment and security: how capacity grows, who builds it and where.
 
 Each region invests a share of its industrial output (the investment-rate lever; Japanese
 capital in Manchukuo and the state's extraction from agriculture in the PRC make it large).
 The centralized part (the centralization lever) is pooled across all regions under the same
 ruler and built by the ruler's state owner — colonial companies in Manchukuo, the National
-Resources Commission for the Nationalists, central ministries for the PRC; the rest is built
-locally (by local governments under the CCP, by private owners otherwise). Private firms
-also reinvest out of their own output when markets are open. Money goes to region-sector
-cells by their existing capacity, tilted to heavy industry by the heavy-priority lever and
-to sectors in shortage. Part of each cell's new capacity founds new enterprises, the rest
-extends existing ones in proportion to their size.
-
-This is the Foundation's allocation rule; security, threat and the Third Front's relocation
-(the investment-and-security mechanism) come with 'The whole system'.
+Resources Commission for the Nationalists, central ministries for the PRC. The centre tilts
+its money to heavy industry (the heavy-priority lever) and, when its security posture is
+high, away from regions exposed to a hostile power — coasts to the United States, borders to
+the Soviet Union — toward the interior; it also moves heavy plant and staff inland (the
+Third Front, from 1964, relocating factories from Manchuria and Shanghai). The rest is built
+locally (by local governments under the CCP, by private owners otherwise); private firms
+also reinvest out of their own output when markets are open. Local and private money follow
+output value and shortages and, as markets open, profit: reform shifts investment to where
+it earns most, the coastal South and East. Part of each cell's new capacity founds new
+enterprises, the rest extends existing ones in proportion to their size; the new plant
+embodies the technology the region's allies supply (:mod:`.construction`).
 
 References
 ----------
 Kornai, *The Socialist System* (1992), ch. 9 (investment hunger, priority of heavy industry).
-Hirata, *Making Mao's Steelworks* (2024), Introduction (heavy-industry priority; Manchuria
-built on the Japanese-period plant).
+Hirata, *Making Mao's Steelworks* (2024), Introduction (heavy-industry priority; the Third
+Front; the reform-era rise of the coastal South and East).
+Naughton, 'The Third Front: Defence Industrialization in the Chinese Interior', *China
+Quarterly* 115 (1988); Meyskens, *Mao's Third Front* (2020).
 """
 
 from __future__ import annotations
@@ -31,14 +35,14 @@ from angang.engine.aggregate import by_region_sector, cell_sum
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Layout, World
-from angang.ids import RULERS
+from angang.ids import POWERS, RULERS
+from angang.mechanisms import construction
 
 #: the owner a ruler's centre builds new plant under (None: no state builder)
 STATE_BUILDER = {"beiyang": None, "nationalist": "nationalist-soe", "manchukuo": "colonial",
                  "japan-occupied": "colonial", "ussr-occupation": None, "ccp": "central-soe"}
 HAS_STATE_BUILDER = np.array([STATE_BUILDER[r] is not None for r in RULERS])
 ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean plant
-FIRST_PLANT_TECH = 0.3  #: technology of the first plant in a cell that has none to copy
 
 
 def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -58,9 +62,7 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     pooled = budget * state.lever("centralization") * has_state
     local = budget - pooled
     base = _base_weights(state, world, params, regional)
-    tilt = np.exp(params.heavy_bias[:, :, None] * state.lever("heavy_priority")[:, :, None]
-                  * lay.heavy[None, None, :])
-    central_weights = base * tilt
+    central_weights = base * _central_tilt(state, world, params)
     bloc = (state.ruler[:, :, None] == state.ruler[:, None, :]).astype(float)
     bloc_pool = np.einsum("brq,bq->br", bloc, pooled)
     bloc_weight = np.einsum("brq,bq->br", bloc, central_weights.sum(axis=2))
@@ -77,25 +79,58 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     return state_money, private_money
 
 
+def threat(state: State, world: World) -> np.ndarray:
+    """(B, R) in [0, 1]: security posture times exposure to hostile powers.
+
+    Coasts are exposed to a hostile United States, borders to a hostile Soviet Union.
+    """
+    lay = world.layout
+    relation = np.take_along_axis(state.alliance, state.ruler[:, :, None].repeat(
+        state.alliance.shape[2], axis=2), axis=1)  # (B, R, P)
+    hostile = np.maximum(0.0, -relation)
+    exposure = (lay.coast * hostile[:, :, POWERS.index("usa")]
+                + lay.border * hostile[:, :, POWERS.index("ussr")])
+    return np.clip(state.lever("security_posture") * exposure, 0.0, 1.0)
+
+
+def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
+    """(B, R, S): the centre's priorities: heavy industry, and safety from attack."""
+    lay = world.layout
+    heavy = params.heavy_bias[:, :, None] * state.lever("heavy_priority")[:, :, None] * (
+        lay.heavy[None, None, :])
+    inland = 1.0 - np.maximum(lay.coast, lay.border)
+    safety = state.lever("security_posture") * inland - threat(state, world)
+    return np.exp(heavy + params.security_bias[:, :, None] * safety[:, :, None])
+
+
 def _base_weights(state: State, world: World, params: Params,
                   regional: np.ndarray) -> np.ndarray:
-    """(B, R, S): capacity value (with diminishing pull) tilted to sectors in shortage."""
+    """(B, R, S): capacity value (with diminishing pull), tilted to shortages and, where
+    markets are open, to the cells that earn most."""
     lay = world.layout
     capval = by_region_sector(state.capacity * state.active * lay.price[lay.sector], lay)
     floor = 1e-3 * (regional[:, :, None] + 1.0)  # lets an empty cell attract its first plant
     pull = (capval + floor) ** params.allocation_elasticity[:, :, None]
-    return pull * np.exp(params.shortage_bias[:, :, None] * state.shortage)
+    profit = by_region_sector(state.profit, lay)
+    rate = np.divide(profit, capval, out=np.zeros_like(profit), where=capval > 0)
+    mean = np.divide((rate * capval).sum(axis=(1, 2)), capval.sum(axis=(1, 2)),
+                     out=np.zeros(state.runs), where=capval.sum(axis=(1, 2)) > 0)
+    excess = np.clip(rate - mean[:, None, None], -1.0, 1.0)
+    openness = state.lever("market_openness")[:, :, None]
+    return pull * np.exp(params.shortage_bias[:, :, None] * state.shortage
+                         + params.return_bias[:, :, None] * openness * excess)
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
-    """Build this year's investment as extensions and new enterprises (ready next year)."""
+    """Build this year's investment (and relocated plant) as extensions and new enterprises."""
     lay = world.layout
     state_money, private_money = budgets(state, world, params)
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
     new_state = state_money / unit_cost[:, None, :]
     new_private = private_money / unit_cost[:, None, :]
-    capacity = state.capacity.copy()
-    active, owner, tech = state.active.copy(), state.owner.copy(), state.tech.copy()
+    new_state = new_state + state.relocating
+    capacity, active = state.capacity.copy(), state.active.copy()
+    owner, tech, provenance = state.owner.copy(), state.tech.copy(), state.provenance.copy()
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)
     mean_cap = _cell_mean(capacity, active, lay)
@@ -103,16 +138,49 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     entrants = rng.poisson(np.minimum(lam, 50.0))
     # plant thrown up in a campaign is of lower quality (the backyard furnaces of 1958)
     quality = 1.0 - params.campaign_quality_loss * state.lever("campaign_intensity")
-    for cell in range(n_cells):
-        r, s = divmod(cell, lay.price.size)
-        span = slice(lay.cell_start[cell], lay.cell_start[cell] + lay.cell_size[cell])
-        for money, count, private in ((new_state[:, r, s], entrants[:, cell], False),
-                                      (new_private[:, r, s], entrants[:, n_cells + cell], True)):
-            builder = _builder(state, r, s, lay.heavy[s], private)
-            _build(capacity[:, span], active[:, span], owner[:, span], tech[:, span],
-                   money, count, builder, params.entry_share[:, 0], quality[:, r])
+    supply = construction.offer(state, world)
+    transfer = state.transfer.copy()
+    for c in range(n_cells):
+        r, s = divmod(c, lay.price.size)
+        span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
+        cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
+                                 tech[:, span], provenance[:, span])
+        for added, count, private in ((new_state[:, r, s], entrants[:, c], False),
+                                      (new_private[:, r, s], entrants[:, n_cells + c], True)):
+            gained = construction.build(
+                cell, added, count, _builder(state, r, s, lay.heavy[s], private),
+                params.entry_share[:, 0], quality[:, r], supply.level[:, r],
+                supply.strength[:, r], supply.sources[:, r])
+            transfer += gained * lay.price[s]
     return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
-                   investment=state_money + private_money)
+                   provenance=provenance, transfer=transfer,
+                   investment=state_money + private_money,
+                   relocating=np.zeros_like(state.relocating))
+
+
+def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Move heavy central-SOE plant and its staff out of threatened regions (Third Front).
+
+    Runs before production: the plant is dismantled at the start of the year and rebuilt
+    in the interior by :func:`step` at its end (``State.relocating``), shared among inland
+    regions by the centre's weights for each sector.
+    """
+    lay = world.layout
+    danger = threat(state, world)  # (B, R)
+    share = params.relocation_rate * danger * state.lever("security_posture")
+    # named works stay (they sent staff, not themselves); other central heavy plant may move
+    movable = ((state.owner == OWNER["central-soe"]) & state.active & lay.heavy[lay.sector]
+               & ~lay.is_work)
+    frac = share[:, lay.region] * movable  # (B, N)
+    moved = state.capacity * frac
+    workforce = state.workforce * (1.0 - frac)[..., None]
+    per_sector = by_region_sector(moved, lay).sum(axis=1)  # (B, S)
+    inland = 1.0 - np.maximum(lay.coast, lay.border)
+    weights = _central_tilt(state, world, params) * inland[None, :, None]
+    total = weights.sum(axis=1, keepdims=True)
+    spread = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    return replace(state, capacity=state.capacity - moved, workforce=workforce, threat=danger,
+                   relocating=spread * per_sector[:, None, :])
 
 
 def _builder(state: State, r: int, s: int, heavy: bool, private: bool) -> np.ndarray:
@@ -133,47 +201,3 @@ def _cell_mean(capacity: np.ndarray, active: np.ndarray, lay: Layout) -> np.ndar
     total = cell_sum(capacity * active, lay)
     count = cell_sum(active.astype(float), lay)
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
-
-
-def _build(capacity: np.ndarray, active: np.ndarray, owner: np.ndarray, tech: np.ndarray,
-           added: np.ndarray, count: np.ndarray, builder: np.ndarray,
-           entry_share: np.ndarray, quality: np.ndarray) -> None:
-    """Add ``added`` (B,) capacity to one cell, in place: new firms first, then extensions.
-
-    Extensions go to existing plants of the same kind of owner (state or private) in
-    proportion to their capacity; if there is none, all of it founds new enterprises.
-    """
-    private_builder = builder == OWNER["private"]
-    same_kind = active & ((owner == OWNER["private"]) == private_builder[:, None])
-    has_kin = same_kind.any(axis=1)
-    count = np.where(~has_kin & (added > 0), np.maximum(count, 1), count)
-    free = ~active
-    order = np.cumsum(free, axis=1)
-    new = free & (order <= count[:, None])
-    opened = new.sum(axis=1)
-    entry = np.where(opened > 0, np.where(has_kin, entry_share * added, added), 0.0)
-    new_tech = _mean_tech(capacity, active, tech) * quality
-    each = np.divide(entry, opened, out=np.zeros_like(entry), where=opened > 0)
-    capacity += new * each[:, None]
-    active |= new
-    owner[new] = np.broadcast_to(builder[:, None], owner.shape)[new]
-    tech[new] = np.broadcast_to(new_tech[:, None], tech.shape)[new]
-    rest = added - entry
-    base = capacity * same_kind
-    total = base.sum(axis=1)
-    extra = np.divide(base * rest[:, None], total[:, None], out=np.zeros_like(base),
-                      where=total[:, None] > 0)
-    grown = capacity + extra
-    mixed = np.divide(capacity * tech + extra * new_tech[:, None], grown,
-                      out=tech.copy(), where=grown > 0)
-    tech[...] = np.where(extra > 0, mixed, tech)
-    capacity += extra
-
-
-def _mean_tech(capacity: np.ndarray, active: np.ndarray, tech: np.ndarray) -> np.ndarray:
-    """(B,): capacity-weighted technology of a cell's active plants."""
-    weight = capacity * active
-    total = weight.sum(axis=1)
-    return np.divide((weight * tech).sum(axis=1), total,
-                     out=np.full(total.shape, FIRST_PLANT_TECH),
-                     where=total > 0)

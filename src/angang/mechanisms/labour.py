@@ -1,10 +1,102 @@
-"""Labour and mobilization — not modelled yet.
+"""Labour and mobilization: commitment, effort, the danwei, grievance, voice and protest.
 
-Planned for the issue 'The whole system': cohorts with effort, skill, commitment, welfare
-and grievance; lifetime employment and danwei welfare; campaigns and disillusion; voice in
-the Hundred Flowers and removal in the Anti-Rightist purge; reform-era layoffs and protest.
-Until then the domestic workforce is the labour requirement of capacity (see
-:mod:`.production`), foreign experts arrive and leave with timeline events
-(:mod:`.regimes`), and effort, commitment, welfare and grievance keep their initial values.
-No step function is defined, so nothing in the schedule pretends to model this.
+Two steps bracket production. ``mobilize`` (before it): campaigns, run by local committees,
+raise workers' commitment and so their effort and output, but leave disillusion (fatigue)
+that drags commitment below normal once they end; political openings let engineers with
+grievances speak out (the Hundred Flowers), and purges remove a share of those who did
+(the Anti-Rightist campaign), thinning the engineers a plant needs to absorb technology.
+``employ`` (after it): under a soft budget an SOE keeps its staff for life (shedding them
+only by attrition), carries the extra hands local committees press on it, and provides danwei
+welfare; as reform hardens the budget, SOEs that lose money — squeezed by private rivals,
+surplus staff and welfare costs — lay off their surplus staff and cut welfare. Job
+losses, welfare cuts and (in colonial plants) discrimination raise grievance; grievance above
+a threshold turns into protest, counted as incidents. Closed plants lay off everyone.
+
+References
+----------
+Hirata, *Making Mao's Steelworks* (2024), Introduction and the outlines of chs. 1, 6-8;
+Walder, *Communist Neo-traditionalism* (1986); Perry, 'Popular Protest' and O'Brien,
+'Rightful Resistance' (cited in Hirata, n. 66); Lee, *Against the Law* (2007).
 """
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.rng import Streams
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.world import OWNER, World, is_soe
+from angang.ids import REGIONS
+from angang.scenario.schema import PurgeEvent
+
+BASE_COMMITMENT = 0.5
+ENGINEERS = 2  #: cohort index of domestic engineers
+STAFFING_SLACK = 0.3  #: extra staff a fully soft-budget SOE carries beyond its needs
+PRIVATE_WELFARE = 0.1  #: welfare a private or colonial employer provides
+
+
+def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Campaign commitment and effort, disillusion, voice in openings, removal in purges."""
+    lay = world.layout
+    campaign = state.lever("campaign_intensity")[:, lay.region]
+    committee = state.committee_power[:, lay.committee]
+    fatigue = state.fatigue * 0.7 + params.fatigue_rate * campaign * 0.2
+    commitment = np.clip(BASE_COMMITMENT + params.campaign_commitment * campaign
+                         * (0.5 + 0.5 * committee) - fatigue, 0.0, 1.0)
+    effort = np.clip(1.0 + params.effort_commitment * (commitment - BASE_COMMITMENT), 0.5, 1.5)
+    opening = state.opening[:, lay.region]
+    voice = np.clip(state.voice * 0.5 + opening * state.grievance, 0.0, 1.0)
+    workforce = state.workforce
+    for e in world.timeline.discrete.get(state.year, []):
+        if isinstance(e, PurgeEvent):
+            hit = np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
+            removed = e.share * voice * hit
+            workforce = workforce.copy()
+            workforce[..., ENGINEERS] *= 1.0 - removed
+            voice = voice * (1.0 - e.share * hit)
+    return replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice,
+                   workforce=workforce)
+
+
+def employ(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Hire to need, hoard or lay off by budget hardness, set welfare, grievance and protest."""
+    lay = world.layout
+    region = lay.region
+    hardness = state.lever("budget_hardness")[:, region]
+    soe = is_soe(state.owner) & state.active
+    need = labour_requirement(lay, state.capacity * state.active, state.year,
+                              params.labour_productivity_growth)[..., :DOMESTIC_COHORTS]
+    current = state.workforce[..., :DOMESTIC_COHORTS]
+    slack = (1.0 - hardness) * STAFFING_SLACK + state.claim
+    wanted = need * np.where(soe, 1.0 + slack, 1.0)[..., None]
+    kept = current * (1.0 - params.attrition)[..., None]
+    surplus = np.maximum(0.0, kept - wanted)
+    # an SOE sheds staff and cuts welfare when it loses money and the budget no longer
+    # covers the loss; a profitable one keeps both
+    distress = (state.profit < 0) & soe
+    fired = np.where(soe, hardness * params.layoff_speed * distress, 1.0)[..., None] * surplus
+    domestic = np.where(state.active[..., None], np.maximum(wanted, kept - fired), 0.0)
+    laid_off = np.where(state.active, fired.sum(axis=2), current.sum(axis=2))
+    workforce = state.workforce.copy()
+    workforce[..., :DOMESTIC_COHORTS] = domestic
+    workforce[~state.active] = 0.0
+    cut = hardness * (0.3 + 0.7 * distress)
+    welfare_target = np.where(soe, np.clip((1.0 - cut) * params.welfare_level + state.claim,
+                                           0.0, 1.0), PRIVATE_WELFARE)
+    welfare = state.welfare + 0.5 * (welfare_target - state.welfare)
+    before = current.sum(axis=2)
+    layoff_share = np.divide(laid_off, before, out=np.zeros_like(before), where=before > 0)
+    colonial = state.owner == OWNER["colonial"]
+    grievance = np.clip(state.grievance * (1.0 - params.grievance_decay)
+                        + params.grievance_layoff * layoff_share
+                        + params.grievance_welfare * np.maximum(0.0, state.welfare - welfare)
+                        + params.colonial_grievance * colonial
+                        + 0.2 * state.fatigue, 0.0, 1.0)
+    people = domestic.sum(axis=2) + laid_off
+    rate = params.protest_rate * people / 1e4 * np.maximum(0.0, grievance
+                                                           - params.protest_threshold)
+    protest = rng.poisson(np.minimum(rate, 1e6)).astype(float)
+    return replace(state, workforce=workforce, welfare=welfare, grievance=grievance,
+                   laid_off=laid_off, protest=protest)

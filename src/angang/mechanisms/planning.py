@@ -65,11 +65,10 @@ def _budget(state: State, world: World, params: Params, rng: Streams) -> State:
     if not exits.any():
         return state
     keep = ~exits
-    workforce = state.workforce * keep[..., None]
+    # the closed plant's staff are laid off by the labour mechanism
     return replace(state, active=state.active & keep, capacity=state.capacity * keep,
                    output=state.output * keep, reported=state.reported * keep,
-                   next_target=state.next_target * keep, workforce=workforce,
-                   wear=state.wear * keep)
+                   next_target=state.next_target * keep, wear=state.wear * keep)
 
 
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:

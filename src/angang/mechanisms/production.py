@@ -10,6 +10,8 @@ sectors are produced first; where inputs fall short across the regions under one
 (a trading bloc: Manchukuo was cut off from China proper), downstream plants are cut back
 in proportion, so shortages propagate as in Kornai's shortage economy. Running plant above
 its normal utilization wears it out, which lowers capacity in service in later years.
+Where markets are open, private rivals cut the price state and colonial plants can get;
+surplus staff and danwei welfare add to an SOE's costs.
 
 References
 ----------
@@ -27,7 +29,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
-from angang.engine.world import World
+from angang.engine.world import OWNER, World
 from angang.ids import SECTORS
 
 #: upstream before downstream; an input produced later counts at its planned level
@@ -94,18 +96,42 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
 
 def _after_production(state: State, world: World, params: Params, output: np.ndarray,
                       shortage: np.ndarray) -> State:
-    """Wear from over-driving, profit and the labour the plant now needs."""
+    """Wear from over-driving, and profit (squeezed by private competition in open markets)."""
     lay = world.layout
     overdrive = np.maximum(0.0, utilization(state, world, params) - params.utilization_normal)
     wear = state.wear * (1.0 - params.repair_rate) + params.wear_rate + (
         params.overdrive_wear * overdrive)
     wear = np.where(state.active, np.clip(wear, 0.0, MAX_WEAR), 0.0)
-    price = lay.price[lay.sector]
-    unit_cost = params.variable_cost_share * (1.0 + 0.5 * (1.0 - state.tech))
-    profit = price * (output * (1.0 - unit_cost) - params.fixed_cost_share * state.capacity)
-    need = labour_requirement(lay, state.capacity * state.active, state.year,
-                              params.labour_productivity_growth)
-    workforce = state.workforce.copy()
-    workforce[..., :DOMESTIC_COHORTS] = need[..., :DOMESTIC_COHORTS]
+    price = lay.price[lay.sector] * (1.0 - _competition(state, world, params, output))
+    unit_cost = (params.variable_cost_share * (1.0 + 0.5 * (1.0 - state.tech))
+                 + params.social_cost * (_overstaffing(state, world, params) + state.welfare))
+    profit = price * output - lay.price[lay.sector] * (
+        unit_cost * output + params.fixed_cost_share * state.capacity)
     return replace(state, output=output, wear=wear, profit=profit * state.active,
-                   shortage=shortage, workforce=workforce)
+                   shortage=shortage)
+
+
+def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
+    """(B, N): staff beyond what the plant's capacity needs, as a share of that need."""
+    need = labour_requirement(world.layout, state.capacity * state.active, state.year,
+                              params.labour_productivity_growth)[..., :DOMESTIC_COHORTS]
+    have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
+    total = need.sum(axis=2)
+    return np.divide(np.maximum(0.0, have - total), total, out=np.zeros_like(total),
+                     where=total > 0)
+
+
+def _competition(state: State, world: World, params: Params, output: np.ndarray) -> np.ndarray:
+    """(B, N): price cut a plant suffers from private rivals where markets are open.
+
+    The cut grows with the private share of the sector's national output and with market
+    openness in the plant's region; private firms themselves set the price and do not suffer it.
+    """
+    lay = world.layout
+    private = (state.owner == OWNER["private"]) & state.active
+    by_sector = by_region_sector(output, lay).sum(axis=1)  # (B, S)
+    private_by_sector = by_region_sector(output * private, lay).sum(axis=1)
+    share = np.divide(private_by_sector, by_sector, out=np.zeros_like(by_sector),
+                      where=by_sector > 0)
+    openness = state.lever("market_openness")[:, lay.region]
+    return params.competition * share[:, lay.sector] * openness * ~private

@@ -28,7 +28,6 @@ from angang.scenario.schema import (
     ExpansionEvent,
     ExpertsEvent,
     FoundingEvent,
-    MergerEvent,
     ShockEvent,
 )
 
@@ -84,13 +83,8 @@ def _apply(state: State, world: World, params: Params, event: EventBase) -> Stat
         return _destroy(state, world, event)
     if isinstance(event, ExpertsEvent):
         return _experts(state, world, event)
-    if isinstance(event, MergerEvent):
-        slot = world.layout.work_slot[WORKS.index(event.work)]
-        power = state.director_power.copy()
-        power[:, slot] *= 1.0 - event.control
-        return replace(state, director_power=power)
-    # rulers and management systems come in with the yearly arrays; openings and purges act
-    # through the labour and local-politics mechanisms, which read them from the timeline
+    # rulers and management systems come in with the yearly arrays; mergers, openings and
+    # purges act through local politics and labour, which read them from the timeline
     return state
 
 

@@ -30,13 +30,21 @@ FULL_KEYS = ("meta", "parameters", "initial", "events")
 _EVENT = TypeAdapter(Event)
 
 
+CASCADE_KEY = "__removed_with__"
+
+
 @dataclass(frozen=True)
 class Loaded:
-    """A validated scenario with where it came from and a hash of its resolved content."""
+    """A validated scenario with where it came from and a hash of its resolved content.
+
+    ``removed_with`` maps each event a patch removed only because it required a removed
+    event to the event it required.
+    """
 
     scenario: Scenario
     origin: str
     content_hash: str
+    removed_with: dict[str, str]
 
 
 def builtin_names() -> list[str]:
@@ -48,8 +56,9 @@ def builtin_names() -> list[str]:
 def load(name_or_path: str | Path) -> Loaded:
     """Load a built-in scenario by name or a scenario file by path, resolving ``extends``."""
     raw, origin = _resolve(str(name_or_path), base=Path.cwd(), chain=())
+    removed_with = raw.pop(CASCADE_KEY, {})
     scenario = _validate(raw, origin, text=_text_of(name_or_path))
-    return Loaded(scenario, origin, scenario_hash(scenario))
+    return Loaded(scenario, origin, scenario_hash(scenario), removed_with)
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
@@ -162,8 +171,21 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
         except ValidationError as err:
             raise _from_validation(err, origin, text, prefix=("change", i, "set")) from None
         events[j] = candidate
+    removed_with = dict(out.pop(CASCADE_KEY, {}))
+    removed_ids = {ids[j] for j in drop} | set(removed_with)
+    while True:  # events that presuppose a removed event go with it
+        more = {str(e["id"]): next(r for r in e.get("requires", []) if r in removed_ids)
+                for j, e in enumerate(events) if j not in drop
+                and any(r in removed_ids for r in e.get("requires", []))}
+        if not more:
+            break
+        removed_with.update(more)
+        removed_ids |= set(more)
+        drop |= {ids.index(i) for i in more}
     kept = [e for j, e in enumerate(events) if j not in drop]
     out["events"] = kept + list(patch.get("events", []))
+    if removed_with:
+        out[CASCADE_KEY] = removed_with
     return out
 
 

@@ -105,9 +105,20 @@ class Parameters(BaseModel):
         "variable cost per unit of output at the technology frontier (higher below it)",
         ASSUMPTION)
 
-    # --- investment (a simple allocation; security and bargaining come with 'The whole system')
+    competition: float = param(
+        0.4, 0.0, 1.0, "share of price",
+        "price cut state plants suffer when private rivals hold the whole market",
+        "Naughton, Growing Out of the Plan (1995), ch. 4 (entry erodes SOE profits)")
+
+    social_cost: float = param(
+        0.2, 0.0, 1.0, "share of output value per unit",
+        "cost of surplus staff (per unit of overstaffing) and of danwei welfare (per unit of "
+        "welfare) to an enterprise", "Kornai, The Socialist System (1992), ch. 11; "
+        "Walder, Communist Neo-traditionalism (1986)")
+
+    # --- investment and security -----------------------------------------------------------
     capital_productivity: float = param(
-        1.5, 0.2, 5.0, "multiplier",
+        2.0, 0.2, 5.0, "multiplier",
         "capacity bought per yuan invested, relative to each sector's capital-output ratio",
         ASSUMPTION)
     heavy_bias: float = param(
@@ -129,6 +140,98 @@ class Parameters(BaseModel):
         0.08, 0.0, 0.3, "share of output value per year",
         "private firms' reinvestment out of their own output at full market openness",
         ASSUMPTION)
+
+    security_bias: float = param(
+        1.5, 0.0, 5.0, "log weight per unit threat",
+        "how strongly the centre moves investment from threatened to inland regions",
+        "Naughton, 'The Third Front', China Quarterly 115 (1988); Meyskens, Mao's Third Front "
+        "(2020)")
+    relocation_rate: float = param(
+        0.02, 0.0, 0.2, "share of capacity per year per unit threat",
+        "heavy SOE plant moved from threatened regions to the interior (Third Front relocation)",
+        "Hirata 2024, Introduction (factories and staff moved from Shanghai and Manchuria)")
+    return_bias: float = param(
+        3.0, 0.0, 10.0, "log weight per unit profit rate per unit market openness",
+        "how strongly open markets steer investment to where it earns most", ASSUMPTION)
+
+    # --- technology transfer ----------------------------------------------------------------
+    transfer_rate: float = param(
+        0.08, 0.0, 0.3, "share of the gap per year",
+        "share of the gap to an ally's frontier closed per year at full alliance and "
+        "absorptive capacity", "Hirata 2024, Introduction (geopolitics of technology transfer)")
+    indigenous_rate: float = param(
+        0.005, 0.0, 0.03, "share of the gap per year",
+        "indigenous learning toward full technology without foreign help (slow)",
+        "Hirata 2024, Introduction (indigenous technology in the GLF and after the split)")
+    diffusion_rate: float = param(
+        0.05, 0.0, 0.3, "share of the gap per year",
+        "knowledge carried from Angang to other SOE plants by staff transfers and training",
+        "Hirata 2024, Introduction (cadres and engineers trained at Angang; staff sent out)")
+    expert_weight: float = param(
+        5.0, 0.0, 20.0, "engineer-equivalents per foreign expert",
+        "how much one foreign expert adds to a plant's absorptive capacity",
+        "Hirata 2024, ch. 4 outline (Soviet experts key to transfer)")
+
+    # --- horizontal bargaining (tiaotiao vs kuaikuai) ----------------------------------------
+    control_adjustment: float = param(
+        0.35, 0.0, 1.0, "share of the gap per year",
+        "how fast the ministry's control and the director's power move to what the management "
+        "system prescribes", "Hirata 2024, Introduction and ch. 5 outline")
+    mobilization_strength: float = param(
+        0.3, 0.0, 1.0, "share of director power per year at full campaign",
+        "how far committees' campaigns mobilize workers against managers",
+        "Hirata 2024, Introduction (committees mobilize workers against SOE managers)")
+    claim_rate: float = param(
+        0.3, 0.0, 1.0, "share",
+        "local committees' claim on SOE resources (welfare, housing, local projects) at full "
+        "committee control", "Hirata 2024, Introduction and ch. 5 outline")
+    hold_decay: float = param(
+        0.05, 0.0, 0.5, "share per year",
+        "how fast a committee's hold over a merged works fades", ASSUMPTION)
+
+    # --- labour and mobilization -----------------------------------------------------------
+    attrition: float = param(
+        0.03, 0.0, 0.1, "share per year",
+        "natural attrition of SOE staff (retirement), the only way a soft-budget SOE sheds "
+        "labour", "Walder, Communist Neo-traditionalism (1986)")
+    layoff_speed: float = param(
+        0.4, 0.0, 1.0, "share of surplus per year at a hard budget",
+        "share of surplus staff laid off per year when the budget is hard (xiagang)",
+        "Lee, Against the Law (2007)")
+    welfare_level: float = param(
+        0.7, 0.0, 1.0, "0-1",
+        "danwei welfare an SOE provides under a fully soft budget",
+        "Hirata 2024, Introduction (danwei welfare, lifetime employment)")
+    campaign_commitment: float = param(
+        0.4, 0.0, 1.0, "commitment per unit campaign",
+        "rise in workers' commitment during a mobilization campaign",
+        "Hirata 2024, Introduction and ch. 6 outline")
+    fatigue_rate: float = param(
+        0.5, 0.0, 2.0, "fatigue per unit campaign per year",
+        "disillusion accumulated in campaigns, which lowers commitment after them",
+        "Hirata 2024, ch. 7 outline; MacFarquhar, Origins vol. 3 (1997)")
+    effort_commitment: float = param(
+        0.3, 0.0, 1.0, "effort per unit commitment",
+        "how much commitment above normal raises work effort", ASSUMPTION)
+    grievance_layoff: float = param(
+        3.0, 0.0, 10.0, "grievance per unit layoff share",
+        "grievance from losing jobs (or seeing colleagues lose them)",
+        "Lee, Against the Law (2007); Perry, 'Popular Protest' (cited in Hirata 2024, n. 66)")
+    grievance_welfare: float = param(
+        1.5, 0.0, 5.0, "grievance per unit welfare lost",
+        "grievance from cuts in danwei welfare", "Lee, Against the Law (2007)")
+    grievance_decay: float = param(
+        0.25, 0.0, 1.0, "share per year", "how fast grievance fades", ASSUMPTION)
+    colonial_grievance: float = param(
+        0.15, 0.0, 0.5, "grievance per year",
+        "grievance of Chinese workers under colonial violence and discrimination",
+        "Hirata 2024, Introduction and ch. 1 outline")
+    protest_rate: float = param(
+        2.0, 0.0, 10.0, "incidents per 10,000 workers per unit excess grievance",
+        "how readily grievance above the threshold turns into protest",
+        "Perry, 'Popular Protest'; O'Brien, 'Rightful Resistance' (Hirata 2024, n. 66)")
+    protest_threshold: float = param(
+        0.3, 0.0, 1.0, "0-1", "grievance below which workers do not protest", ASSUMPTION)
 
     # --- ownership ----------------------------------------------------------------------------
     central_share_heavy: float = param(

@@ -141,6 +141,21 @@ class RegionSpec(Strict):
         return v
 
 
+class FrontierPath(Strict):
+    """A power's technology frontier: (year, level) anchor points, interpolated linearly."""
+
+    path: list[tuple[Year, Share]] = Field(min_length=1)
+    source: str = Field(min_length=3)
+
+    @field_validator("path")
+    @classmethod
+    def _increasing_years(cls, v: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        years = [y for y, _ in v]
+        if years != sorted(set(years)):
+            raise ValueError("anchor years must be strictly increasing")
+        return v
+
+
 class Initial(Strict):
     """Initial conditions: sectors, regions, the technology level and the agent scale."""
 
@@ -153,6 +168,8 @@ class Initial(Strict):
         default_factory=dict, description="lever values at the start year (others: defaults)")
     sectors: dict[Sector, SectorSpec]
     regions: dict[Region, RegionSpec]
+    frontier: dict[Power, FrontierPath] = Field(
+        description="each power's technology frontier path (1 = world best practice of 2000)")
 
     def sector(self, name: str) -> SectorSpec:
         """The spec of sector ``name`` (a validated sector id)."""
@@ -169,7 +186,8 @@ class Initial(Strict):
     @model_validator(mode="after")
     def _complete(self) -> Initial:
         for what, have, want in (("sectors", self.sectors, SECTORS),
-                                 ("regions", self.regions, REGIONS)):
+                                 ("regions", self.regions, REGIONS),
+                                 ("frontier", self.frontier, POWERS)):
             missing = [x for x in want if x not in have]
             if missing:
                 raise ValueError(f"initial.{what} must define every one of {list(want)}; "
@@ -185,6 +203,9 @@ class EventBase(Strict):
     month: Annotated[int, Field(ge=1, le=12)] | None = None
     source: str = Field(min_length=3, description="the seed's chapter or another citable work")
     note: str | None = None
+    requires: list[EventId] = Field(
+        default_factory=list,
+        description="events this one presupposes; removing one of them removes this one too")
 
     @property
     def when(self) -> float:
@@ -349,6 +370,10 @@ class Scenario(Strict):
                     raise ValueError(f"works {e.work!r} is founded twice (event {e.id!r})")
                 founded.add(e.work)
         for e in self.events:
+            missing = [r for r in e.requires if r not in seen]
+            if missing:
+                raise ValueError(f"event {e.id!r} requires {missing}, which the scenario does "
+                                 "not contain")
             if isinstance(e, ExpansionEvent | MergerEvent) and e.work not in founded:
                 raise ValueError(f"event {e.id!r} names works {e.work!r}, which no founding "
                                  "event creates")
