@@ -7,7 +7,7 @@ RUNS   ?= 64
 SEED   ?= 1
 OUT    ?= runs/baseline
 
-.PHONY: all install run test test-fast bench lint clean
+.PHONY: all install run test test-fast bench lint docs clean
 
 all: run
 
@@ -36,6 +36,10 @@ test-fast: install
 ## throughput and memory of the engine, written to benchmarks/results/
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+## refresh the generated tables of docs/ODD.md
+docs: install
+	$(BIN)/python -m angang.docs docs/ODD.md
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

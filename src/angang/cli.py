@@ -68,6 +68,7 @@ def run(
         result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
                          scale=scale, overwrite=overwrite, progress=advance)
     if not quiet:
+        _report_cascade(result.loaded.removed_with)
         _summary(result)
     out.print(f"wrote {target}")
 
@@ -122,7 +123,8 @@ def timeline(
         table.add_column(col, overflow="fold")
     for e in sc.sorted_events():
         date = f"{e.year}-{e.month:02d}" if e.month else str(e.year)
-        table.add_row(date, e.id, e.kind, describe_event(e), e.source)  # type: ignore[attr-defined]
+        what = describe_event(e) + (f" [requires {', '.join(e.requires)}]" if e.requires else "")
+        table.add_row(date, e.id, e.kind, what, e.source)  # type: ignore[attr-defined]
     out.print(table)
 
 
@@ -136,6 +138,13 @@ def validate(path: Annotated[str, typer.Argument(help="a scenario .toml file or 
     sc = loaded.scenario
     out.print(f"[green]ok[/]: {loaded.origin} — scenario '{sc.meta.name}', {len(sc.events)} "
               f"events, sha256 {loaded.content_hash[:12]}")
+    _report_cascade(loaded.removed_with)
+
+
+def _report_cascade(removed_with: dict[str, str]) -> None:
+    """Tell the user which events went with the ones they removed."""
+    for dependent, required in removed_with.items():
+        out.print(f"also removed: {dependent} (it requires {required})")
 
 
 @app.command()

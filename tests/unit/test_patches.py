@@ -75,3 +75,26 @@ def test_circular_extends_is_an_error(tmp_path: Path) -> None:
     b = write(tmp_path, "b.toml", 'extends = "a.toml"\n')
     with pytest.raises(ScenarioError, match="circular"):
         load_scenario(b)
+
+
+def test_removing_an_event_removes_what_presupposes_it(tmp_path: Path) -> None:
+    """Removing reform-1978 also removes the later reform steps that require it, and says so."""
+    from angang.scenario import load
+
+    p = write(tmp_path, "cf.toml", 'extends = "baseline"\nremove = ["reform-1978"]\n')
+    loaded = load(p)
+    ids = {e.id for e in loaded.scenario.events}
+    for dependent in ("director-responsibility-1984", "grasp-large-let-go-small-1995",
+                      "soe-layoffs-1997"):
+        assert dependent not in ids
+        assert loaded.removed_with[dependent] == "reform-1978"
+    assert "baosteel-1978" in ids  # does not presuppose the reform
+
+
+def test_requiring_a_missing_event_is_an_error(tmp_path: Path) -> None:
+    """A full scenario whose event requires an id it does not contain is refused."""
+    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[[events]]\nid = "x-1990"\n'
+              'year = 1990\nkind = "purge"\nshare = 0.1\nsource = "test: hypothetical"\n'
+              'requires = ["no-such-event"]\n')
+    with pytest.raises(ScenarioError, match="requires"):
+        load_scenario(p)

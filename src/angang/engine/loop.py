@@ -27,8 +27,9 @@ from angang.scenario.schema import Scenario
 Step = Callable[[State, World, Params, Streams], State]
 
 #: The order of a simulated year. Read it top to bottom: the year's inputs, who owns what,
-#: which plant is moved inland, who controls it, what technology it has, how hard people work, what is produced, what is
-#: reported and planned, who keeps their job, and what is built for next year.
+#: which plant is moved inland, who controls it, what technology it has, how hard people
+#: work, what is produced, what is reported and planned, who keeps their job, and what is
+#: built for next year.
 SCHEDULE: tuple[Step, ...] = (
     planning.new_plan_year,
     regimes.step,

@@ -217,9 +217,9 @@ def compile_timeline(scenario: Scenario) -> Timeline:
         opening = _close_openings(events, year, opening)
         out_dis[t] = _disruption(events, year, start)
     years = np.arange(start, end + 1)
-    frontier = np.stack([
-        np.interp(years, *zip(*scenario.initial.frontier[p].path, strict=True))  # type: ignore[index]
-        for p in POWERS], axis=1)
+    paths = [scenario.initial.frontier[p].path for p in POWERS]  # type: ignore[index]
+    frontier = np.stack([np.interp(years, [float(y) for y, _ in path], [v for _, v in path])
+                         for path in paths], axis=1)
     return Timeline(start, end, out_lev, out_all, out_dis, out_open, out_rul, out_man, frontier,
                     discrete)
 

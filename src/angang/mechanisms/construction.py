@@ -7,7 +7,8 @@ ruler's strongest alliance, is imported from allied powers at their frontier (Ge
 for Manchukuo, Soviet for the First Five-Year Plan, Japanese for Baosteel) and carries
 their provenance; the rest is built at home at the cell's level. Plant thrown up in a
 campaign is of lower quality. Imported technology is recorded as transferred, by source
-power, weighted by the value of the capacity it equips. Used by :mod:`.investment` for new building and for Third Front relocation.
+power, weighted by the value of the capacity it equips. Used by :mod:`.investment` for new
+building and for plant relocated inland.
 
 References
 ----------

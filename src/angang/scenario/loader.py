@@ -134,6 +134,11 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
     for section in ("meta", "parameters", "initial"):
         if section in patch:
             out[section] = _deep_merge(out.get(section, {}), patch[section])
+    if "name" not in patch.get("meta", {}):  # a patch is named after its file unless it says
+        meta = dict(out.get("meta", {}))
+        meta["name"] = _slug(Path(origin).stem)
+        meta["title"] = f"{meta.get('title', parent_origin)} — modified by {Path(origin).name}"
+        out["meta"] = meta
     events: list[dict[str, Any]] = out.get("events", [])
     ids = [e.get("id") for e in events]
 
@@ -187,6 +192,12 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
     if removed_with:
         out[CASCADE_KEY] = removed_with
     return out
+
+
+def _slug(text: str) -> str:
+    """A valid scenario name made from a file name."""
+    slug = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+    return slug if len(slug) >= 3 else f"scenario-{slug}".rstrip("-")
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
