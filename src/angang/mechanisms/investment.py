@@ -112,10 +112,13 @@ def _base_weights(state: State, world: World, params: Params,
     floor = 1e-3 * (regional[:, :, None] + 1.0)  # lets an empty cell attract its first plant
     pull = (capval + floor) ** params.allocation_elasticity[:, :, None]
     profit = by_region_sector(state.profit, lay)
-    rate = np.divide(profit, capval, out=np.zeros_like(profit), where=capval > 0)
-    mean = np.divide((rate * capval).sum(axis=(1, 2)), capval.sum(axis=(1, 2)),
-                     out=np.zeros(state.runs), where=capval.sum(axis=(1, 2)) > 0)
-    excess = np.clip(rate - mean[:, None, None], -1.0, 1.0)
+    capital = capval * lay.capital_output  # what the plant cost, million 1952 yuan
+    rate = np.divide(profit, capital, out=np.zeros_like(profit), where=capital > 0)
+    mean = np.divide(profit.sum(axis=(1, 2)), capital.sum(axis=(1, 2)),
+                     out=np.zeros(state.runs), where=capital.sum(axis=(1, 2)) > 0)
+    # relative excess return: 1 means twice the economy's average profit rate
+    excess = np.clip(np.divide(rate, mean[:, None, None], out=np.zeros_like(rate),
+                               where=mean[:, None, None] > 0) - 1.0, -1.0, 2.0)
     openness = state.lever("market_openness")[:, :, None]
     return pull * np.exp(params.shortage_bias[:, :, None] * state.shortage
                          + params.return_bias[:, :, None] * openness * excess)

@@ -151,7 +151,7 @@ class Parameters(BaseModel):
         "heavy SOE plant moved from threatened regions to the interior (Third Front relocation)",
         "Hirata 2024, Introduction (factories and staff moved from Shanghai and Manchuria)")
     return_bias: float = param(
-        3.0, 0.0, 10.0, "log weight per unit profit rate per unit market openness",
+        1.5, 0.0, 5.0, "log weight per unit relative excess profit rate per unit openness",
         "how strongly open markets steer investment to where it earns most", ASSUMPTION)
 
     # --- technology transfer ----------------------------------------------------------------

@@ -51,7 +51,7 @@ LEVER_DEFAULTS: dict[str, float] = {
     "campaign_intensity": 0.0,
     "investment_rate": 0.05,
     "heavy_priority": 0.1,
-    "security_posture": 0.2,
+    "security_posture": 0.1,
     "market_openness": 0.8,
     "budget_hardness": 1.0,
     "nationalization_rate": 0.0,
