@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -70,6 +71,7 @@ def run(
     if not quiet:
         _report_cascade(result.loaded.removed_with)
         _summary(result)
+        _print_scorecard(target)
     out.print(f"wrote {target}")
 
 
@@ -90,6 +92,84 @@ def _summary(result: Any) -> None:
     for _, row in frame.iterrows():
         table.add_row(*[str(v) for v in row])
     Console(width=max(out.width, 132)).print(table)
+
+
+def _print_scorecard(run_dir: Path) -> None:
+    import json
+
+    checks = json.loads((run_dir / "scorecard.json").read_text())
+    table = Table(title=f"scorecard: {sum(c['passed'] for c in checks)} of {len(checks)} facts "
+                  "pass (ensemble median, 5-95%)")
+    for col in ("fact", "target", "model", "tolerance", ""):
+        table.add_column(col, overflow="fold")
+
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+    for c in checks:
+        model = f"{num(c['median'])} ({num(c['low'])} to {num(c['high'])})"
+        mark = "[green]pass[/]" if c["passed"] else "[red]fail[/]"
+        table.add_row(c["id"], c["target"], model, c["tolerance"], mark)
+    Console(width=max(out.width, 160)).print(table)
+
+
+@app.command()
+@user_errors
+def score(run_dir: Annotated[Path, typer.Argument(help="a finished run directory")]) -> None:
+    """Check the historical facts against a run's ensemble; write scorecard.json."""
+    from angang.analysis import scorecard
+    from angang.runner.store import read_series
+
+    scorecard.write(scorecard.score(read_series(run_dir)), run_dir)
+    _print_scorecard(run_dir)
+
+
+@app.command("validate-history")
+@user_errors
+def validate_history(
+    run_dir: Annotated[Path, typer.Argument(help="a finished run directory")],
+) -> None:
+    """Compare the run with the annual steel series kept out of calibration."""
+    from angang.analysis import validation
+    from angang.runner.store import read_series
+
+    result = validation.validate(read_series(run_dir))
+    validation.write(result, run_dir)
+    out.print(result.verdict)
+    for p in result.turning_points:
+        mark = "yes" if p.in_model else "no"
+        out.print(f"  {p.name}: model {mark} (record {'yes' if p.in_record else 'no'}) "
+                  f"— {p.test}")
+
+
+@app.command()
+@user_errors
+def data(
+    cite: Annotated[bool, typer.Option(help="print the bibliography instead")] = False,
+) -> None:
+    """List the historical dataset (or, with --cite, its sources)."""
+    from angang.data import DATA_VERSION, format_citation, load_history, load_sources
+
+    if cite:
+        for item in load_sources():
+            out.print(escape(f"[{item['id']}] {format_citation(item)}"), highlight=False)
+        return
+    frame = load_history()
+    table = Table(title=f"historical dataset v{DATA_VERSION}: {len(frame)} figures")
+    for col in ("id", "years", "quantity", "entity", "value", "unit", "use", "source"):
+        table.add_column(col, overflow="fold")
+    for _, r in frame.iterrows():
+        years = f"{r['year']}" + (f"-{r['year_end']}" if not pd_isna(r["year_end"]) else "")
+        table.add_row(r["id"], years, r["quantity"], r["entity"], f"{r['value']:g}", r["unit"],
+                      r["use"], f"{r['source']}, {r['page']}")
+    out.print(table)
+
+
+def pd_isna(value: Any) -> bool:
+    """True for pandas' missing values."""
+    import pandas as pd
+
+    return bool(pd.isna(value))
 
 
 @app.command()

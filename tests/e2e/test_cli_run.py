@@ -30,7 +30,8 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_run_directory_holds_manifest_parquet_and_duckdb(run_dir: Path) -> None:
     """The run directory has the three files, and nothing partial is left beside it."""
     assert {p.name for p in run_dir.iterdir()} == {"manifest.json", "series.parquet",
-                                                   "results.duckdb"}
+                                                   "results.duckdb", "scorecard.json",
+                                                   "validation.json"}
     assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]
 
 
@@ -61,6 +62,21 @@ def test_series_is_tidy_and_matches_duckdb(run_dir: Path) -> None:
                             " and run == 0")["value"].item()
     assert steel is not None and steel[0] == pytest.approx(expected)
     assert events is not None and events[0] >= 80
+
+
+def test_scorecard_is_written_with_the_run(run_dir: Path, cli: CliRunner) -> None:
+    """scorecard.json holds one object per calibration fact; `angang score` rewrites it."""
+    checks = json.loads((run_dir / "scorecard.json").read_text())
+    keys = {"id", "description", "source", "target", "tolerance", "median", "low", "high",
+            "passed"}
+    assert checks and all(keys <= set(c) for c in checks)
+    assert {"soe-share-1949", "steel-1957", "northeast-steel-share-1952"} <= {
+        c["id"] for c in checks}
+    result = cli.invoke(app, ["score", str(run_dir)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "facts pass" in result.output
+    history = cli.invoke(app, ["validate-history", str(run_dir)])
+    assert history.exit_code == 0 and "held-out years" in history.output
+    assert json.loads((run_dir / "validation.json").read_text())["years"]
 
 
 def test_every_recorded_variable_is_documented(run_dir: Path) -> None:

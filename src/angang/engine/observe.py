@@ -56,6 +56,8 @@ VARIABLES: dict[str, Variable] = {
     "enterprises": Variable("count", "china", "active enterprise agents"),
     "soe_output_share": Variable("share", ", ".join(REGIONS),
                                  "the region's share of national SOE output value"),
+    "heavy_output_share": Variable("share", ", ".join(REGIONS),
+                                   "the region's share of national heavy-industry output value"),
     "sector_share": Variable("share", "REGION:SECTOR",
                              "the region's share of national output of the sector"),
     "investment_share": Variable("share", ", ".join(REGIONS),
@@ -172,7 +174,10 @@ def _structure(state: State, world: World, out: np.ndarray,
     national_sector = out.sum(axis=1, keepdims=True)  # (B, 1, S)
     sector_share = _ratio(out, np.broadcast_to(national_sector, out.shape))
     invest = state.investment.sum(axis=2)
+    heavy_value = (out * lay.price)[:, :, lay.heavy].sum(axis=2)  # (B, R)
     return {
+        "heavy_output_share": (list(REGIONS),
+                               _ratio(heavy_value, heavy_value.sum(axis=1, keepdims=True))),
         "soe_output_share": (list(REGIONS), _ratio(soe_value, soe_value.sum(axis=1,
                                                                             keepdims=True))),
         "sector_share": ([f"{r}:{s}" for r in REGIONS for s in SECTORS],

@@ -50,7 +50,8 @@ def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
         "random_streams": "run i uses numpy SeedSequence(seed, spawn_key=(i,))",
         "platform": {"python": platform.python_version(), "numpy": np.__version__,
                      "pandas": pd.__version__, "machine": platform.machine()},
-        "files": {"series": SERIES, "database": DATABASE},
+        "files": {"series": SERIES, "database": DATABASE, "scorecard": "scorecard.json",
+                  "validation": "validation.json"},
     }
 
 
@@ -67,6 +68,7 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
         manifest = manifest_of(ensemble, batch_size)
         ensemble.series.to_parquet(partial / SERIES, index=False)
         _write_database(partial / DATABASE, ensemble, manifest)
+        _write_checks(partial, ensemble)
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         if out.exists():
             old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
@@ -79,6 +81,14 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return out
+
+
+def _write_checks(folder: Path, ensemble: Ensemble) -> None:
+    """The scorecard and the out-of-sample validation, written with the run."""
+    from angang.analysis import scorecard, validation
+
+    scorecard.write(scorecard.score(ensemble.series), folder)
+    validation.write(validation.validate(ensemble.series), folder)
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:

@@ -1,0 +1,188 @@
+"""The scorecard: every calibration fact of the historical dataset checked against an ensemble.
+
+For each fact a statistic is computed run by run (a value in a year, a decade mean, the share
+of years a condition holds, the slope of a trend), and the ensemble's median and 5-95% range
+are compared with the target within a stated tolerance. Each kind of fact has one rule here,
+with the tolerance and the reason for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from angang.data import load_history
+from angang.errors import AngangError
+
+SCORECARD = "scorecard.json"
+LOW, HIGH = 0.05, 0.95
+MOST_YEARS = 0.5  #: "most years" means more than half of them
+RANK_YEARS = 0.8  #: a ranking "holds" over a period if it holds in 80% of its years
+
+
+@dataclass(frozen=True)
+class Check:
+    """One fact checked against the ensemble."""
+
+    id: str
+    description: str
+    source: str
+    target: str
+    tolerance: str
+    tolerance_reason: str
+    median: float
+    low: float
+    high: float
+    passed: bool
+
+
+def wide(series: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
+    """A (run × year) table of one variable for one entity."""
+    sub = series[(series["variable"] == variable) & (series["entity"] == entity)]
+    if sub.empty:
+        raise AngangError(f"the results hold no variable {variable!r} for entity {entity!r}; "
+                          "were they made by an older angang? Rerun the ensemble.")
+    return sub.pivot_table(index="run", columns="year", values="value", observed=True)
+
+
+def _years(row: pd.Series) -> list[int]:
+    last = row["year_end"] if not pd.isna(row["year_end"]) else row["year"]
+    return list(range(int(row["year"]), int(last) + 1))
+
+
+def _band(stat: np.ndarray) -> tuple[float, float, float]:
+    clean = stat[np.isfinite(stat)]
+    if clean.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    return (float(np.median(clean)), float(np.quantile(clean, LOW)),
+            float(np.quantile(clean, HIGH)))
+
+
+# --- rules: each returns (per-run statistic, target text, tolerance text, passed) ------------
+
+Rule = Callable[[pd.Series, pd.DataFrame],
+                tuple[np.ndarray, str, str, str, Callable[[float], bool]]]
+
+
+def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
+    """Mean over the fact's years within ± tolerance (absolute, or relative to the target)."""
+    def rule(row, series):
+        table = _table_for(row, series)
+        stat = table.reindex(columns=_years(row)).mean(axis=1).to_numpy()
+        target = row["value"]
+        width = tolerance * target if relative else tolerance
+        text = f"±{tolerance:.0%} of target" if relative else f"±{tolerance:g}"
+        return stat, f"{target:g}", text, reason, lambda m: abs(m - target) <= width
+    return rule
+
+
+def _at_least(reason: str) -> Rule:
+    def rule(row, series):
+        stat = _table_for(row, series).reindex(columns=_years(row)).mean(axis=1).to_numpy()
+        target = row["value"]
+        return stat, f">= {target:g}", "none (a bound)", reason, lambda m: m >= target
+    return rule
+
+
+def _most_years(reason: str) -> Rule:
+    def rule(row, series):
+        table = _table_for(row, series).reindex(columns=_years(row))
+        stat = (table > row["value"]).mean(axis=1).to_numpy()
+        return (stat, f"> {row['value']:g} in most years",
+                f"share of years > {MOST_YEARS:g}", reason, lambda m: m > MOST_YEARS)
+    return rule
+
+
+def _rank(variable: str, group: str, reason: str) -> Rule:
+    def rule(row, series):
+        sub = series[series["variable"] == variable]
+        sub = sub[sub["entity"].astype(str).isin(_group(group))]
+        table = sub.pivot_table(index=["run", "year"], columns="entity", values="value",
+                                observed=True)
+        ranks = table.rank(axis=1, ascending=False)[row["entity"]].unstack("year")
+        years = _years(row)
+        stat = (ranks.reindex(columns=years) == row["value"]).mean(axis=1).to_numpy()
+        return (stat, f"rank {int(row['value'])} among {group}",
+                f"share of years >= {RANK_YEARS:g}", reason, lambda m: m >= RANK_YEARS)
+    return rule
+
+
+def _falling(reason: str) -> Rule:
+    def rule(row, series):
+        region = wide(series, "industrial_output", row["entity"])
+        china = wide(series, "industrial_output", "china")
+        years = _years(row)
+        share = (region / china).reindex(columns=years).to_numpy()
+        x = np.asarray(years, dtype=float) - np.mean(years)
+        slope = (share - share.mean(axis=1, keepdims=True)) @ x / (x @ x)
+        return slope, "falling (negative slope)", "sign only", reason, lambda m: m < 0
+    return rule
+
+
+def _group(name: str) -> list[str]:
+    from angang.ids import POWERS, REGIONS
+
+    return list(REGIONS) if name == "regions" else list(POWERS)
+
+
+def _table_for(row: pd.Series, series: pd.DataFrame) -> pd.DataFrame:
+    if row["quantity"] == "steel_share":
+        return wide(series, "steel_output", row["entity"]) / wide(series, "steel_output",
+                                                                   "china")
+    return wide(series, row["quantity"], row["entity"])
+
+
+SHARE_REASON = "the model has six regions and seven coarse sectors; a share within this " \
+    "band reads as the same historical picture"
+RULES: dict[str, Rule] = {
+    "soe_share": _level(0.05, "five points: the statistics' own definitions (joint "
+                        "state-private firms) move the share by a few points"),
+    "heavy_share": _most_years("the source says 'most of the time'"),
+    "steel_share": _level(0.10, "the source says 'about half'"),
+    "sector_share": _level(0.08, SHARE_REASON),
+    "soe_output_share": _level(0.07, "'about 30 percent', read from a figure"),
+    "heavy_output_share": _level(0.05, "the source gives a range of 30-40 percent"),
+    "soe_output_rank": _rank("soe_output_share", "regions", "the source states a ranking"),
+    "tech_transfer_share": _level(0.10, "'about a third', and measured on imports, not "
+                                  "technology"),
+    "tech_transfer_rank": _rank("tech_transfer_share", "powers", "the source states a "
+                                "ranking"),
+    "industrial_output_share_trend": _falling("the source states a direction"),
+    "steel_output": _level(0.30, "official output is precise, but one enterprise agent stands "
+                           "for a group of works and sectors are coarse; within 30% a series "
+                           "reads as right on a log scale", relative=True),
+}
+LOWER_BOUND = {"soe-share-1956": _at_least("the source says 'over 80 percent'")}
+
+
+def score(series: pd.DataFrame, history: pd.DataFrame | None = None) -> list[Check]:
+    """Check every calibration fact of the dataset against the ensemble's series."""
+    history = load_history() if history is None else history
+    checks = []
+    for _, row in history[history["use"] == "calibration"].iterrows():
+        rule = LOWER_BOUND.get(row["id"]) or RULES.get(row["quantity"])
+        if rule is None:
+            raise AngangError(f"history.csv: fact {row['id']!r} has quantity "
+                              f"{row['quantity']!r}, for which the scorecard has no rule; "
+                              f"expected one of {sorted(RULES)}.")
+        stat, target, tolerance, reason, ok = rule(row, series)
+        median, low, high = _band(np.asarray(stat, dtype=float))
+        page = f", {row['page']}" if row["page"] else ""
+        checks.append(Check(
+            id=row["id"], description=row["note"] or row["quantity"],
+            source=f"{row['source']}{page}", target=target, tolerance=tolerance,
+            tolerance_reason=reason, median=median, low=low, high=high,
+            passed=bool(np.isfinite(median) and ok(median))))
+    return checks
+
+
+def write(checks: list[Check], run_dir: Path) -> Path:
+    """Write ``scorecard.json`` (a list of check objects) into ``run_dir``."""
+    path = Path(run_dir) / SCORECARD
+    path.write_text(json.dumps([asdict(c) for c in checks], indent=2) + "\n")
+    return path
