@@ -7,7 +7,7 @@ RUNS   ?= 64
 SEED   ?= 1
 OUT    ?= runs/baseline
 
-.PHONY: all install run test test-fast bench lint docs clean
+.PHONY: all install run test test-fast bench lint docs calibrate clean
 
 all: run
 
@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,calibrate]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -36,6 +36,10 @@ test-fast: install
 ## throughput and memory of the engine, written to benchmarks/results/
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+## fit the global parameters (ABC-SMC) and install them as the baseline's
+calibrate: install
+	$(BIN)/angang calibrate --out runs/calibration --write-baseline
 
 ## refresh the generated tables of docs/ODD.md
 docs: install

@@ -144,6 +144,53 @@ def validate_history(
 
 @app.command()
 @user_errors
+def calibrate(
+    scenario: Annotated[str, typer.Argument(help="scenario to calibrate")] = "baseline",
+    parameters: Annotated[str | None, typer.Option(
+        help="comma-separated parameters to fit (default: the standard set)")] = None,
+    population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 200,
+    generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 5,
+    scale: Annotated[float, typer.Option(help="agent scale of the calibration runs")] = 0.15,
+    batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 50,
+    seed: Annotated[int, typer.Option(help="root seed of the calibration")] = 1,
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the posterior")] =
+    Path("runs/calibration"),
+    write_baseline: Annotated[bool, typer.Option(
+        help="also install the parameter file as the baseline's calibration")] = False,
+) -> None:
+    """Fit the global parameters to the calibration facts by ABC-SMC (ELFI)."""
+    import shutil
+    from importlib import resources
+
+    from angang.analysis import calibration
+    from angang.scenario import load_scenario
+
+    names = (tuple(x.strip() for x in parameters.split(",") if x.strip()) if parameters
+             else calibration.CALIBRATED)
+    calibration.prior_ranges(names)  # fail early on unknown names
+    err.print(f"calibrating {', '.join(names)}: {generations} generations of {population} "
+              f"particles at scale {scale}; this takes minutes.")
+    posterior = calibration.calibrate(load_scenario(scenario), names, population=population,
+                                      generations=generations, scale=scale,
+                                      batch_size=batch_size, seed=seed)
+    path = calibration.write(posterior, out_dir)
+    table = Table(title=f"posterior ({posterior.provenance['simulations']} simulations)")
+    for col in ("parameter", "prior", "median", "5-95%", "pinned down by the data?"):
+        table.add_column(col)
+    for _, r in posterior.summary.iterrows():
+        table.add_row(r["parameter"], f"{r['prior_low']:g}-{r['prior_high']:g}",
+                      f"{r['median']:.3g}", f"{r['low']:.3g}-{r['high']:.3g}",
+                      "yes" if r["pinned_down"] else "no: the facts do not constrain it")
+    out.print(table)
+    if write_baseline:
+        target = Path(str(resources.files("angang.scenario") / "builtin" / "calibration.toml"))
+        shutil.copyfile(path, target)
+        out.print(f"installed {target}")
+    out.print(f"wrote {out_dir}")
+
+
+@app.command()
+@user_errors
 def data(
     cite: Annotated[bool, typer.Option(help="print the bibliography instead")] = False,
 ) -> None:

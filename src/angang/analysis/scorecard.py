@@ -63,10 +63,23 @@ def _band(stat: np.ndarray) -> tuple[float, float, float]:
             float(np.quantile(clean, HIGH)))
 
 
-# --- rules: each returns (per-run statistic, target text, tolerance text, passed) ------------
+# --- rules: each turns a fact into a per-run statistic and how to judge it ------------------
 
-Rule = Callable[[pd.Series, pd.DataFrame],
-                tuple[np.ndarray, str, str, str, Callable[[float], bool]]]
+
+@dataclass(frozen=True)
+class Verdict:
+    """A fact's per-run statistic, how it is judged, and its distance for calibration."""
+
+    stat: np.ndarray  #: float (runs,)
+    target: str
+    tolerance: str
+    reason: str
+    passes: Callable[[float], bool]
+    #: per-run error in units of the tolerance: 0 inside it, 1 at its edge
+    distance: Callable[[np.ndarray], np.ndarray]
+
+
+Rule = Callable[[pd.Series, pd.DataFrame], Verdict]
 
 
 def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
@@ -77,7 +90,15 @@ def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
         target = row["value"]
         width = tolerance * target if relative else tolerance
         text = f"±{tolerance:.0%} of target" if relative else f"±{tolerance:g}"
-        return stat, f"{target:g}", text, reason, lambda m: abs(m - target) <= width
+        if relative:
+            def distance(x: np.ndarray) -> np.ndarray:
+                ratio = np.maximum(x, 1e-9) / target
+                return np.abs(np.log(ratio)) / np.log(1.0 + tolerance)
+        else:
+            def distance(x: np.ndarray) -> np.ndarray:
+                return np.abs(x - target) / width
+        return Verdict(stat, f"{target:g}", text, reason, lambda m: abs(m - target) <= width,
+                       distance)
     return rule
 
 
@@ -85,7 +106,8 @@ def _at_least(reason: str) -> Rule:
     def rule(row, series):
         stat = _table_for(row, series).reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
-        return stat, f">= {target:g}", "none (a bound)", reason, lambda m: m >= target
+        return Verdict(stat, f">= {target:g}", "none (a bound)", reason,
+                       lambda m: m >= target, lambda x: np.maximum(0.0, target - x) / 0.05)
     return rule
 
 
@@ -93,8 +115,9 @@ def _most_years(reason: str) -> Rule:
     def rule(row, series):
         table = _table_for(row, series).reindex(columns=_years(row))
         stat = (table > row["value"]).mean(axis=1).to_numpy()
-        return (stat, f"> {row['value']:g} in most years",
-                f"share of years > {MOST_YEARS:g}", reason, lambda m: m > MOST_YEARS)
+        return Verdict(stat, f"> {row['value']:g} in most years",
+                       f"share of years > {MOST_YEARS:g}", reason, lambda m: m > MOST_YEARS,
+                       lambda x: np.maximum(0.0, MOST_YEARS + 0.05 - x) / 0.2)
     return rule
 
 
@@ -107,8 +130,9 @@ def _rank(variable: str, group: str, reason: str) -> Rule:
         ranks = table.rank(axis=1, ascending=False)[row["entity"]].unstack("year")
         years = _years(row)
         stat = (ranks.reindex(columns=years) == row["value"]).mean(axis=1).to_numpy()
-        return (stat, f"rank {int(row['value'])} among {group}",
-                f"share of years >= {RANK_YEARS:g}", reason, lambda m: m >= RANK_YEARS)
+        return Verdict(stat, f"rank {int(row['value'])} among {group}",
+                       f"share of years >= {RANK_YEARS:g}", reason, lambda m: m >= RANK_YEARS,
+                       lambda x: np.maximum(0.0, RANK_YEARS - x) / 0.2)
     return rule
 
 
@@ -120,7 +144,8 @@ def _falling(reason: str) -> Rule:
         share = (region / china).reindex(columns=years).to_numpy()
         x = np.asarray(years, dtype=float) - np.mean(years)
         slope = (share - share.mean(axis=1, keepdims=True)) @ x / (x @ x)
-        return slope, "falling (negative slope)", "sign only", reason, lambda m: m < 0
+        return Verdict(slope, "falling (negative slope)", "sign only", reason,
+                       lambda m: m < 0, lambda x: np.maximum(0.0, x) / 0.002)
     return rule
 
 
@@ -160,17 +185,35 @@ RULES: dict[str, Rule] = {
 LOWER_BOUND = {"soe-share-1956": _at_least("the source says 'over 80 percent'")}
 
 
-def score(series: pd.DataFrame, history: pd.DataFrame | None = None) -> list[Check]:
-    """Check every calibration fact of the dataset against the ensemble's series."""
+def verdicts(series: pd.DataFrame,
+             history: pd.DataFrame | None = None) -> list[tuple[pd.Series, Verdict]]:
+    """Each calibration fact of the dataset with its verdict on ``series``."""
     history = load_history() if history is None else history
-    checks = []
+    out = []
     for _, row in history[history["use"] == "calibration"].iterrows():
         rule = LOWER_BOUND.get(row["id"]) or RULES.get(row["quantity"])
         if rule is None:
             raise AngangError(f"history.csv: fact {row['id']!r} has quantity "
                               f"{row['quantity']!r}, for which the scorecard has no rule; "
                               f"expected one of {sorted(RULES)}.")
-        stat, target, tolerance, reason, ok = rule(row, series)
+        out.append((row, rule(row, series)))
+    return out
+
+
+def distances(series: pd.DataFrame, history: pd.DataFrame | None = None) -> np.ndarray:
+    """float (runs, facts): each run's error on each fact in units of its tolerance."""
+    columns = []
+    for _, v in verdicts(series, history):
+        d = v.distance(np.asarray(v.stat, dtype=float))
+        columns.append(np.where(np.isfinite(d), d, 10.0))
+    return np.stack(columns, axis=1)
+
+
+def score(series: pd.DataFrame, history: pd.DataFrame | None = None) -> list[Check]:
+    """Check every calibration fact of the dataset against the ensemble's series."""
+    checks = []
+    for row, v in verdicts(series, history):
+        stat, target, tolerance, reason, ok = v.stat, v.target, v.tolerance, v.reason, v.passes
         median, low, high = _band(np.asarray(stat, dtype=float))
         page = f", {row['page']}" if row["page"] else ""
         checks.append(Check(

@@ -39,6 +39,7 @@ def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
                      "origin": ensemble.loaded.origin, "sha256": ensemble.loaded.content_hash,
                      "removed_with": ensemble.loaded.removed_with},
         "parameters": sc.parameters.model_dump(),
+        "calibration": sc.calibration,
         "seed": ensemble.seed,
         "runs": ensemble.runs,
         "batch_size": batch_size,

@@ -25,8 +25,9 @@ from pydantic import TypeAdapter, ValidationError
 from angang.errors import ScenarioError
 from angang.scenario.schema import EVENT_KINDS, Change, Event, Move, Scenario
 
-PATCH_KEYS = ("extends", "meta", "parameters", "initial", "remove", "move", "change", "events")
-FULL_KEYS = ("meta", "parameters", "initial", "events")
+PATCH_KEYS = ("extends", "meta", "parameters", "initial", "remove", "move", "change", "events",
+              "parameters_file")
+FULL_KEYS = ("meta", "parameters", "initial", "events", "calibration")
 _EVENT = TypeAdapter(Event)
 
 
@@ -113,8 +114,14 @@ def _resolve(name: str, base: Path, chain: tuple[str, ...]) -> tuple[dict[str, A
     text, origin = _locate_source(name, base)
     if origin in chain:
         raise ScenarioError(origin, "extends", f"circular extends: {' -> '.join(chain)}.")
-    raw = _parse(text, origin)
+    raw = _with_parameter_file(_parse(text, origin), origin, base)
     if "extends" not in raw:
+        patch_only = [k for k in raw if k not in FULL_KEYS]
+        if patch_only:
+            raise ScenarioError(origin, patch_only[0], "unknown key in a full scenario; "
+                                f"expected {', '.join(FULL_KEYS[:4])} (remove, move and "
+                                "change belong in a patch that says extends = ...).",
+                                _line_of(text, (patch_only[0],)))
         return raw, origin
     unknown = [k for k in raw if k not in PATCH_KEYS]
     if unknown:
@@ -125,12 +132,40 @@ def _resolve(name: str, base: Path, chain: tuple[str, ...]) -> tuple[dict[str, A
     return _apply_patch(parent, raw, origin, parent_origin, text), origin
 
 
+def _with_parameter_file(raw: dict[str, Any], origin: str, base: Path) -> dict[str, Any]:
+    """Merge ``parameters_file`` (e.g. a calibration's output) under the file's own
+    [parameters], and keep the file's provenance as the scenario's ``calibration``."""
+    name = raw.pop("parameters_file", None)
+    if name is None:
+        return raw
+    if Path(origin).is_file():
+        path = Path(origin).parent / str(name)
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+    else:
+        res = resources.files("angang.scenario") / "builtin" / str(name)
+        path = Path(str(res))
+        text = res.read_text(encoding="utf-8") if res.is_file() else None
+    if text is None:
+        raise ScenarioError(origin, "parameters_file", f"no such parameter file: {path}.")
+    loaded = _parse(text, str(path))
+    unknown = [k for k in loaded if k not in ("parameters", "provenance")]
+    if unknown:
+        raise ScenarioError(str(path), unknown[0], "unknown key; a parameter file holds "
+                            "[parameters] and [provenance].")
+    raw = dict(raw)
+    raw["parameters"] = {**loaded.get("parameters", {}), **raw.get("parameters", {})}
+    raw["calibration"] = {"file": str(name), **loaded.get("provenance", {})}
+    return raw
+
+
 # --- patches ------------------------------------------------------------------------------------
 
 
 def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
                  parent_origin: str, text: str) -> dict[str, Any]:
     out = copy.deepcopy(parent)
+    if "calibration" in patch:
+        out["calibration"] = patch["calibration"]
     for section in ("meta", "parameters", "initial"):
         if section in patch:
             out[section] = _deep_merge(out.get(section, {}), patch[section])

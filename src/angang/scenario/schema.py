@@ -356,6 +356,8 @@ class Scenario(Strict):
     parameters: Parameters = Field(default_factory=Parameters)
     initial: Initial
     events: list[Event]
+    calibration: dict[str, Any] | None = Field(
+        None, description="provenance of the parameter file the scenario reads, if any")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
