@@ -119,7 +119,7 @@ def test_validation_of_a_perfect_model() -> None:
     steel = record[(record["quantity"] == "steel_output") & (record["entity"] == "china")]
     arr = np.full((3, YEARS.size), np.nan)
     for _, r in steel.iterrows():
-        arr[:, np.flatnonzero(YEARS == r["year"])[0]] = r["value"]
+        arr[:, np.flatnonzero(r["year"] == YEARS)[0]] = r["value"]
     arr[:, YEARS < 1949] = 100.0
     result = validation.validate(series({("steel_output", "china"): arr}), record)
     assert result.correlation_levels == pytest.approx(1.0)
