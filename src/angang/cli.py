@@ -148,9 +148,9 @@ def calibrate(
     scenario: Annotated[str, typer.Argument(help="scenario to calibrate")] = "baseline",
     parameters: Annotated[str | None, typer.Option(
         help="comma-separated parameters to fit (default: the standard set)")] = None,
-    population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 200,
-    generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 5,
-    scale: Annotated[float, typer.Option(help="agent scale of the calibration runs")] = 0.15,
+    population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 300,
+    generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 6,
+    scale: Annotated[float, typer.Option(help="agent scale of the calibration runs")] = 0.3,
     batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 50,
     seed: Annotated[int, typer.Option(help="root seed of the calibration")] = 1,
     out_dir: Annotated[Path, typer.Option("--out", help="where to write the posterior")] =
@@ -183,7 +183,8 @@ def calibrate(
                       "yes" if r["pinned_down"] else "no: the facts do not constrain it")
     out.print(table)
     if write_baseline:
-        target = Path(str(resources.files("angang.scenario") / "builtin" / "calibration.toml"))
+        target = Path(str(resources.files("angang.scenario") / "builtin" / "parameters"
+                          / "calibration.toml"))
         shutil.copyfile(path, target)
         out.print(f"installed {target}")
     out.print(f"wrote {out_dir}")

@@ -18,9 +18,13 @@ BASE = Path(__file__).resolve().parents[2] / "src/angang/scenario/builtin/baseli
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    """The baseline with one piece of text replaced, saved as a new file."""
+    """The baseline with one piece of text replaced, saved as a new file beside a copy of
+    its parameter file."""
     text = BASE.read_text()
     assert old in text, old
+    (tmp_path / "parameters").mkdir(exist_ok=True)
+    write(tmp_path / "parameters", "calibration.toml",
+          (BASE.parent / "parameters" / "calibration.toml").read_text())
     return write(tmp_path, "broken.toml", text.replace(old, new, 1))
 
 
@@ -81,6 +85,13 @@ def test_year_out_of_range(tmp_path: Path, cli: CliRunner) -> None:
                 "year = 2058\nmonth = 5\nkind = \"policy\"")
     _fails(cli, ["validate", str(p)], "year", "less than or equal to 2010", "2058",
            "great-leap-forward-1958")
+
+
+def test_missing_parameter_file(tmp_path: Path, cli: CliRunner) -> None:
+    """A scenario naming a parameter file that is not there says which file it looked for."""
+    p = write(tmp_path, "s.toml", BASE.read_text())
+    _fails(cli, ["validate", str(p)], "parameters_file", "no such parameter file",
+           "calibration.toml")
 
 
 def test_unknown_scenario_name(cli: CliRunner) -> None:

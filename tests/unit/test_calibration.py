@@ -65,7 +65,7 @@ def test_parameter_file_is_read_by_a_scenario(posterior: calibration.Posterior,
     base = "\n".join(line for line in base.splitlines() if not line.startswith("parameters_file"))
     (tmp_path / "s.toml").write_text('parameters_file = "calibration.toml"\n' + base)
     loaded = load(tmp_path / "s.toml")
-    expected = real.summary.set_index("parameter").loc["ratchet", "median"]
+    expected = calibration.point_estimate(real)["ratchet"]
     assert loaded.scenario.parameters.ratchet == pytest.approx(expected, abs=1e-6)
     assert loaded.scenario.calibration is not None
     assert loaded.scenario.calibration["seed"] == 7
