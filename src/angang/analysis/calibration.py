@@ -155,7 +155,7 @@ def point_estimate(posterior: Posterior) -> dict[str, float]:
     Marginal medians of a wide posterior need not fit jointly; the closest accepted particle
     is one parameter vector the model has actually been run with and found close.
     """
-    best = posterior.samples.loc[posterior.samples["discrepancy"].idxmin()]
+    best = posterior.samples.iloc[int(np.argmin(posterior.samples["discrepancy"].to_numpy()))]
     return {str(r["parameter"]): round(float(best[r["parameter"]]), 6)
             for _, r in posterior.summary.iterrows()}
 
