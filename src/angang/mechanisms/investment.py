@@ -48,8 +48,9 @@ ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean p
 def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.ndarray]:
     """State-built and privately built investment by region and sector, (B, R, S) each.
 
-    The centre's pooled money follows its heavy-industry priority; money spent locally and
-    private reinvestment follow output value and shortages (what sells).
+    All money follows the same base weights — existing capacity, shortages and, as markets
+    open, profit; the centre's pooled money is further tilted by its priorities, heavy
+    industry and safety from attack.
     """
     lay = world.layout
     value = state.output * lay.price[lay.sector]
