@@ -29,11 +29,13 @@ def test_move_and_change(tmp_path: Path) -> None:
     """Move changes an event's date; change sets its arguments and revalidates them."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
               '[[move]]\nid = "sino-us-rapprochement-1972"\nyear = 1965\nmonth = 3\n'
+              'source = "hypothesis: test"\n'
               '[[change]]\nid = "great-leap-forward-1958"\n'
               'set = { levers = { campaign_intensity = 0.5 }, until = 1959 }\n')
     sc = load_scenario(p)
     moved = sc.event("sino-us-rapprochement-1972")
     assert (moved.year, moved.month) == (1965, 3)
+    assert moved.source.startswith("hypothesis: test [moved from 1972")
     glf = sc.event("great-leap-forward-1958")
     assert isinstance(glf, PolicyEvent) and glf.until == 1959
     assert glf.levers["campaign_intensity"] == 0.5

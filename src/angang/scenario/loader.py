@@ -194,7 +194,10 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
     for i, item in enumerate(patch.get("move", [])):
         move = _validated(Move, item, origin, text, ("move", i))
         j = known(move.id, "move", i)
-        events[j] = {**events[j], "year": move.year}
+        old = events[j]
+        events[j] = {**old, "year": move.year,
+                     "source": f"{move.source} [moved from {old.get('year')}; originally "
+                               f"{old.get('source')}]"}
         if move.month is not None:
             events[j]["month"] = move.month
     for i, item in enumerate(patch.get("change", [])):

@@ -391,11 +391,12 @@ class Scenario(Strict):
 
 
 class Move(Strict):
-    """Patch: move an event to another date."""
+    """Patch: move an event to another date, saying on what grounds."""
 
     id: EventId
     year: Year
     month: Annotated[int, Field(ge=1, le=12)] | None = None
+    source: str = Field(min_length=3, description="why the new date (a work, or 'hypothesis')")
 
 
 class Change(Strict):
