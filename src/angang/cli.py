@@ -190,6 +190,117 @@ def calibrate(
     out.print(f"wrote {out_dir}")
 
 
+@app.command("compare")
+@user_errors
+def compare_cmd(
+    a: Annotated[str, typer.Argument(help="first scenario (name or file)")],
+    b: Annotated[str, typer.Argument(help="second scenario (name or file)")],
+    outcome: Annotated[list[str] | None, typer.Option(
+        help="VARIABLE[:ENTITY][@YEARS], repeatable (default: a standard set)")] = None,
+    runs: Annotated[int, typer.Option(help="runs per scenario")] = 16,
+    seed: Annotated[int, typer.Option(help="root seed shared by both (common random numbers)")]
+    = 1,
+    scale: Annotated[float | None, typer.Option(help="agent scale")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the comparison")] =
+    Path("runs/compare"),
+) -> None:
+    """Compare two scenarios run with the same seeds; report B - A per outcome."""
+    from angang.analysis import compare as comparison
+
+    result = comparison.compare(a, b, outcome, runs=runs, seed=seed, scale=scale)
+    comparison.write(result, out_dir)
+    table = Table(title=f"{b} minus {a} ({runs} runs each, common random numbers)")
+    for col in ("outcome", a, b, "difference (mean)", "5-95%"):
+        table.add_column(col)
+    for _, r in result.summary.iterrows():
+        table.add_row(r["outcome"], f"{r['a_mean']:.4g}", f"{r['b_mean']:.4g}",
+                      f"{r['difference_mean']:+.4g}",
+                      f"{r['difference_low']:+.4g} to {r['difference_high']:+.4g}")
+    Console(width=max(out.width, 140)).print(table)
+    out.print(f"wrote {out_dir} (comparison.json, .parquet, .duckdb, .png)")
+
+
+@app.command("attribute")
+@user_errors
+def attribute_cmd(
+    scenario: Annotated[str, typer.Argument(help="scenario whose events are attributed")],
+    outcome: Annotated[str, typer.Option(help="VARIABLE[:ENTITY]@YEAR[-YEAR]")],
+    events: Annotated[str, typer.Option(help="comma-separated event ids")],
+    runs: Annotated[int, typer.Option(help="runs per coalition")] = 16,
+    seed: Annotated[int, typer.Option(help="root seed shared by all coalitions")] = 1,
+    scale: Annotated[float | None, typer.Option(help="agent scale")] = None,
+    samples: Annotated[int, typer.Option(help="sampled orders beyond 10 events")] = 200,
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the attribution")] =
+    Path("runs/attribute"),
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Shapley attribution of an outcome to events (by removing them)."""
+    import json as jsonlib
+
+    from angang.analysis import attribution
+
+    ids = [e.strip() for e in events.split(",") if e.strip()]
+    with _progress(quiet=as_json) as bar:
+        task = bar.add_task("coalitions", total=2 ** len(ids) if len(ids) <= 10 else None)
+        result = attribution.attribute(scenario, outcome, ids, runs=runs, seed=seed,
+                                       scale=scale, samples=samples,
+                                       progress=lambda k: bar.advance(task, k))
+    attribution.write(result, out_dir)
+    summary = result.as_json()
+    if as_json:
+        print(jsonlib.dumps(summary))
+        return
+    table = Table(title=f"{summary['outcome']}: total {summary['total']:+.4g} "
+                  f"(all named events minus none; {'exact' if result.exact else 'sampled'})")
+    for col in ("event", "contribution (mean)", "5-95% over runs"):
+        table.add_column(col)
+    for e in ids:
+        lo, hi = summary["intervals"][e]  # type: ignore[index]
+        table.add_row(e, f"{summary['contributions'][e]:+.4g}",  # type: ignore[index]
+                      f"{lo:+.4g} to {hi:+.4g}")
+    out.print(table)
+    out.print(f"wrote {out_dir}")
+
+
+@app.command("sensitivity")
+@user_errors
+def sensitivity_cmd(
+    outcome: Annotated[str, typer.Option(help="VARIABLE[:ENTITY][@YEARS]")],
+    scenario: Annotated[str, typer.Option(help="scenario")] = "baseline",
+    parameters: Annotated[str | None, typer.Option(
+        help="comma-separated parameters (default: all)")] = None,
+    method: Annotated[str, typer.Option(help="morris (screening) or sobol")] = "morris",
+    trajectories: Annotated[int, typer.Option(
+        help="Morris trajectories, or the Sobol base sample size")] = 10,
+    scale: Annotated[float, typer.Option(help="agent scale")] = 0.15,
+    seed: Annotated[int, typer.Option(help="seed of the sample and of the runs")] = 1,
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the indices")] =
+    Path("runs/sensitivity"),
+    as_json: Annotated[bool, typer.Option("--json", help="print the indices as JSON")] = False,
+) -> None:
+    """Global sensitivity of an outcome to the parameters (SALib)."""
+    import json as jsonlib
+
+    from angang.analysis import sensitivity as sa
+
+    names = [x.strip() for x in parameters.split(",")] if parameters else None
+    result = sa.sensitivity(scenario, outcome, names, method=method, trajectories=trajectories,
+                            scale=scale, seed=seed)
+    sa.write(result, out_dir)
+    if as_json:
+        print(jsonlib.dumps({"outcome": result.outcome, "method": result.method,
+                             "indices": result.indices.to_dict(orient="records")}))
+        return
+    table = Table(title=f"{result.method} indices of {result.outcome} "
+                  f"({result.evaluations} runs)")
+    for col in result.indices.columns:
+        table.add_column(str(col))
+    for _, r in result.indices.iterrows():
+        table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v) for v in r])
+    out.print(table)
+    out.print(f"wrote {out_dir}")
+
+
 @app.command()
 @user_errors
 def data(

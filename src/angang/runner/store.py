@@ -114,6 +114,18 @@ def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) ->
         con.close()
 
 
+def write_tables(path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Write DataFrames as tables of a DuckDB file (replacing tables of the same name)."""
+    con = duckdb.connect(str(path))
+    try:
+        for name, frame in tables.items():
+            con.register("frame_view", frame)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM frame_view")
+            con.unregister("frame_view")
+    finally:
+        con.close()
+
+
 def read_series(run_dir: Path) -> pd.DataFrame:
     """The tidy series of a finished run directory."""
     path = Path(run_dir) / SERIES
