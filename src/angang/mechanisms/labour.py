@@ -35,6 +35,11 @@ BASE_COMMITMENT = 0.5
 ENGINEERS = 2  #: cohort index of domestic engineers
 STAFFING_SLACK = 0.3  #: extra staff a fully soft-budget SOE carries beyond its needs
 PRIVATE_WELFARE = 0.1  #: welfare a private or colonial employer provides
+FATIGUE_DECAY = 0.3  #: share of campaign fatigue that fades each year
+FATIGUE_SCALE = 0.2  #: fatigue added by a full campaign year, per unit of fatigue_rate
+FATIGUE_GRIEVANCE = 0.2  #: grievance per unit of fatigue (disillusion turns into grievance)
+VOICE_MEMORY = 0.5  #: share of last year's voice still heard
+WELFARE_ADJUSTMENT = 0.5  #: share of the gap to its target welfare closes in a year
 
 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -42,12 +47,13 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     campaign = state.lever("campaign_intensity")[:, lay.region]
     committee = state.committee_power[:, lay.committee]
-    fatigue = state.fatigue * 0.7 + params.fatigue_rate * campaign * 0.2
+    fatigue = (state.fatigue * (1.0 - FATIGUE_DECAY)
+               + params.fatigue_rate * campaign * FATIGUE_SCALE)
     commitment = np.clip(BASE_COMMITMENT + params.campaign_commitment * campaign
                          * (0.5 + 0.5 * committee) - fatigue, 0.0, 1.0)
     effort = np.clip(1.0 + params.effort_commitment * (commitment - BASE_COMMITMENT), 0.5, 1.5)
     opening = state.opening[:, lay.region]
-    voice = np.clip(state.voice * 0.5 + opening * state.grievance, 0.0, 1.0)
+    voice = np.clip(state.voice * VOICE_MEMORY + opening * state.grievance, 0.0, 1.0)
     workforce = state.workforce
     for e in world.timeline.discrete.get(state.year, []):
         if isinstance(e, PurgeEvent):
@@ -85,7 +91,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     cut = hardness * (0.3 + 0.7 * distress)
     welfare_target = np.where(soe, np.clip((1.0 - cut) * params.welfare_level + state.claim,
                                            0.0, 1.0), PRIVATE_WELFARE)
-    welfare = state.welfare + 0.5 * (welfare_target - state.welfare)
+    welfare = state.welfare + WELFARE_ADJUSTMENT * (welfare_target - state.welfare)
     before = current.sum(axis=2)
     layoff_share = np.divide(laid_off, before, out=np.zeros_like(before), where=before > 0)
     colonial = state.owner == OWNER["colonial"]
@@ -93,7 +99,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
                         + params.grievance_layoff * layoff_share
                         + params.grievance_welfare * np.maximum(0.0, state.welfare - welfare)
                         + params.colonial_grievance * colonial
-                        + 0.2 * state.fatigue, 0.0, 1.0)
+                        + FATIGUE_GRIEVANCE * state.fatigue, 0.0, 1.0)
     people = domestic.sum(axis=2) + laid_off
     rate = params.protest_rate * people / 1e4 * np.maximum(0.0, grievance
                                                            - params.protest_threshold)

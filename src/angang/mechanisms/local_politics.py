@@ -43,6 +43,8 @@ PRESCRIBED = {
 }
 MINISTRY_SHARE = np.array([PRESCRIBED[m][0] for m in MANAGEMENT_SYSTEMS])
 DIRECTOR_SHARE = np.array([PRESCRIBED[m][1] for m in MANAGEMENT_SYSTEMS])
+#: committee power = these weights on (1 - centralization) and on campaign intensity
+FROM_DECENTRALIZATION, FROM_CAMPAIGNS = 0.6, 0.4
 #: the region each committee sits in (Anshan's in the Northeast)
 COMMITTEE_REGION = np.array([REGIONS.index(LOCALITIES.get(c, c)) for c in COMMITTEES])
 
@@ -59,7 +61,8 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     centralization = state.lever("centralization")
     campaign = state.lever("campaign_intensity")
     # committee power follows decentralization and campaigns (committees run them)
-    target_c = np.clip(0.6 * (1.0 - centralization) + 0.4 * campaign, 0.0, 1.0)  # (B, R)
+    target_c = np.clip(FROM_DECENTRALIZATION * (1.0 - centralization)
+                       + FROM_CAMPAIGNS * campaign, 0.0, 1.0)  # (B, R)
     target_committee = target_c[:, COMMITTEE_REGION]
     committee_power = state.committee_power + params.control_adjustment * (
         target_committee - state.committee_power)
