@@ -43,7 +43,9 @@ def test_state_invariants_hold_every_year(baseline: Scenario, params: Parameters
         record = observe(state, world)
         for name in ("soe_share", "heavy_share"):
             values = record[name][1]
-            assert ((values[np.isfinite(values)] >= 0) & (values[np.isfinite(values)] <= 1)).all()
+            finite = values[np.isfinite(values)]
+            # shares are ratios of sums taken in different orders: allow rounding error
+            assert ((finite >= -1e-9) & (finite <= 1 + 1e-9)).all(), (name, finite)
 
 
 def test_series_shares_lie_in_unit_interval(baseline: Scenario) -> None:
