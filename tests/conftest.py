@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from angang.scenario import load_scenario
 from angang.scenario.schema import Scenario
+
+
+# CI runs property tests with a fixed example sequence, so a green main stays green; locally
+# hypothesis explores new examples each run and remembers failures in .hypothesis/.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
