@@ -24,6 +24,7 @@ install: $(STAMP)
 ## run the baseline ensemble and print its summary
 run: install
 	$(BIN)/angang run baseline --runs $(RUNS) --seed $(SEED) --out $(OUT) --overwrite
+	$(BIN)/angang report $(OUT)
 
 ## the whole test suite (unit, properties, scenarios, e2e)
 test: install

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 from angang.scenario import load_scenario
 from angang.scenario.schema import Scenario
 
-
 # CI runs property tests with a fixed example sequence, so a green main stays green; locally
 # hypothesis explores new examples each run and remembers failures in .hypothesis/.
 settings.register_profile("ci", derandomize=True)

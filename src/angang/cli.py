@@ -303,6 +303,20 @@ def sensitivity_cmd(
 
 @app.command()
 @user_errors
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="a finished run directory")],
+    against: Annotated[Path | None, typer.Option(help="a second run to overlay (dashed)")] =
+    None,
+) -> None:
+    """Write report.html: figures, scorecard, validation, narrative, timeline, parameters."""
+    from angang.report.html import build
+
+    path = build(run_dir, against)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+@user_errors
 def data(
     cite: Annotated[bool, typer.Option(help="print the bibliography instead")] = False,
 ) -> None:

@@ -1,0 +1,71 @@
+"""The HTML report: self-contained, every figure present, a narrative driven by the events."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from angang.cli import app
+from angang.runner import run
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small baseline run and a small no-great-leap run, each with its report."""
+    root = tmp_path_factory.mktemp("report")
+    base, other = root / "base", root / "noleap"
+    run("baseline", runs=2, seed=3, scale=0.05, out=base)
+    run("no-great-leap", runs=2, seed=3, scale=0.05, out=other)
+    result = CliRunner().invoke(app, ["report", str(base)])
+    assert result.exit_code == 0, result.output
+    return base, other
+
+
+def test_report_is_self_contained(runs: tuple[Path, Path]) -> None:
+    """No script, stylesheet, image or link is fetched from anywhere."""
+    text = (runs[0] / "report.html").read_text()
+    assert text.startswith("<!DOCTYPE html>")
+    for pattern in (r"<script", r"<link", r"<img", r"\bsrc=", r"href=\"https?:",
+                    r"url\(\s*['\"]?https?:", r"@import"):
+        assert not re.search(pattern, text, re.IGNORECASE), pattern
+
+
+def test_report_has_every_figure_and_section(runs: tuple[Path, Path]) -> None:
+    """All figures are embedded as SVG, with the scorecard, validation, timeline, parameters."""
+    text = html.unescape((runs[0] / "report.html").read_text())
+    assert text.count("<svg") == 11
+    for title in ("National and Angang steel", "Angang's share of national steel",
+                  "Regional shares of SOE output", "SOE and heavy-industry shares",
+                  "Technology provenance", "Director and committee power, tension",
+                  "Foreign experts", "Employment, grievance and protest",
+                  "Investment by region", "Scorecard", "Out-of-sample validation",
+                  "Timeline", "Parameters", "Narrative"):
+        assert title in text, title
+
+
+def test_narrative_names_the_events_of_each_period(runs: tuple[Path, Path]) -> None:
+    """The Leap's paragraph names the Leap; the 1945-49 paragraph the Soviet removals."""
+    text = (runs[0] / "report.html").read_text()
+    leap = text[text.index("1958–1961"):text.index("1962–1965")]
+    assert "great-leap-forward-1958" in leap
+    war = text[text.index("1945–1949"):text.index("1949–1957")]
+    assert "soviet-removals-1945" in war or "soviet-occupation-1945" in war
+
+
+def test_comparison_mode_overlays_a_second_run(runs: tuple[Path, Path]) -> None:
+    """`--against` names the other scenario and draws it."""
+    base, other = runs
+    result = CliRunner().invoke(app, ["report", str(base), "--against", str(other)])
+    assert result.exit_code == 0, result.output
+    text = (base / "report.html").read_text()
+    assert "compared with <b>no-great-leap</b>" in text
+
+
+def test_report_of_a_missing_run_is_a_clear_error(tmp_path: Path) -> None:
+    """A folder that is not a run directory is named in the error."""
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "not a finished run directory" in result.output
