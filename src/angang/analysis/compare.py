@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from angang.analysis.outcomes import Outcome, parse, summarize
+from angang.analysis.summary import quantiles
 from angang.runner import run
 from angang.runner.store import write_tables
 
@@ -64,11 +65,7 @@ def _trajectories(o: Outcome, series: dict[str, pd.DataFrame],
                   names: tuple[str, str]) -> list[dict[str, Any]]:
     out = []
     for name in names:
-        s = series[name]
-        sub = s[(s["variable"] == o.variable) & (s["entity"] == o.entity)]
-        grouped = sub.groupby("year", observed=True)["value"]
-        table = pd.DataFrame({"median": grouped.median(), "low": grouped.quantile(0.05),
-                              "high": grouped.quantile(0.95)})
+        table = quantiles(series[name], o.variable, o.entity)
         for year, median, low, high in zip(table.index, table["median"], table["low"],
                                            table["high"], strict=True):
             out.append({"scenario": name, "outcome": o.label, "year": int(year),

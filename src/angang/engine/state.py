@@ -109,6 +109,10 @@ class State:
         """float (B, R): one lever's value in each region."""
         return self.levers[:, LEVER[name], :]
 
+    def blocs(self) -> np.ndarray:
+        """float (B, R, R): 1 where two regions are under the same ruler (a trading bloc)."""
+        return (self.ruler[:, :, None] == self.ruler[:, None, :]).astype(float)
+
 
 def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params: Params,
                   runs: int) -> State:

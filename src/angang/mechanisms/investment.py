@@ -64,7 +64,7 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     local = budget - pooled
     base = _base_weights(state, world, params, regional)
     central_weights = base * _central_tilt(state, world, params)
-    bloc = (state.ruler[:, :, None] == state.ruler[:, None, :]).astype(float)
+    bloc = state.blocs()
     bloc_pool = np.einsum("brq,bq->br", bloc, pooled)
     bloc_weight = np.einsum("brq,bq->br", bloc, central_weights.sum(axis=2))
     state_money = bloc_pool[:, :, None] * central_weights / bloc_weight[:, :, None]

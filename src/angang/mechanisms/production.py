@@ -68,7 +68,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     sigma = params.output_noise
     shock = np.exp(sigma * rng.normal(lay.n) - 0.5 * sigma**2)
     wanted = potential(state, world, params, shock)
-    blocs = (state.ruler[:, :, None] == state.ruler[:, None, :]).astype(float)  # (B, R, R)
+    blocs = state.blocs()  # (B, R, R)
     # regional supply of each sector; a sector not yet produced this year (coal needs power,
     # which needs coal) is assumed to deliver what it wants to produce
     supply = by_region_sector(wanted, lay)  # (B, R, S)

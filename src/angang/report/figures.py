@@ -16,6 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from angang.analysis.summary import quantiles
+
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
            "#000000")
 plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False,
@@ -24,10 +26,7 @@ plt.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.spines.top": 
 
 def band(series: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
     """Median and 5-95% by year of one variable and entity."""
-    sub = series[(series["variable"] == variable) & (series["entity"] == entity)]
-    g = sub.groupby("year", observed=True)["value"]
-    return pd.DataFrame({"median": g.median(), "low": g.quantile(0.05),
-                         "high": g.quantile(0.95)})
+    return quantiles(series, variable, entity)
 
 
 def _svg(fig: plt.Figure) -> str:

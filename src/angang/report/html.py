@@ -57,19 +57,8 @@ def _figures(series: pd.DataFrame, scenario: Scenario, against: pd.DataFrame | N
     steel = history[(history["quantity"] == "steel_output") & (history["entity"] == "china")]
     m = _markers(scenario)
     kw: dict[str, Any] = {"markers": m, "against": against, "labels": labels}
-    shares = series[series["variable"] == "steel_output"]
-    wide = shares.pivot_table(index=["run", "year"], columns="entity", values="value",
-                              observed=True)
-    ratio = (wide["angang"] / wide["china"]).rename("value").reset_index()
-    ratio["variable"], ratio["entity"] = "angang_share", "angang"
-    with_share = pd.concat([series, ratio], ignore_index=True)
-    other = None
-    if against is not None:
-        ow = against[against["variable"] == "steel_output"].pivot_table(
-            index=["run", "year"], columns="entity", values="value", observed=True)
-        oratio = (ow["angang"] / ow["china"]).rename("value").reset_index()
-        oratio["variable"], oratio["entity"] = "angang_share", "angang"
-        other = pd.concat([against, oratio], ignore_index=True)
+    with_share = _with_angang_share(series)
+    other = _with_angang_share(against) if against is not None else None
     out = [
         ("National and Angang steel", figures.lines(
             series, [("steel_output", "china", "China"), ("steel_output", "angang", "Angang")],
@@ -113,6 +102,15 @@ def _figures(series: pd.DataFrame, scenario: Scenario, against: pd.DataFrame | N
             "Each region's share of national investment", "share", markers=m)),
     ]
     return out
+
+
+def _with_angang_share(series: pd.DataFrame) -> pd.DataFrame:
+    """The series with Angang's share of national steel added as variable 'angang_share'."""
+    steel = series[series["variable"] == "steel_output"].pivot_table(
+        index=["run", "year"], columns="entity", values="value", observed=True)
+    ratio = (steel["angang"] / steel["china"]).rename("value").reset_index()
+    ratio["variable"], ratio["entity"] = "angang_share", "angang"
+    return pd.concat([series, ratio], ignore_index=True)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
