@@ -73,6 +73,8 @@ def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
     campaigns; ``tech_offer``, ``strength`` (B,) and ``sources`` (B, P) describe what allies
     supply to the region.
     """
+    if not (added > 0).any():  # nothing to build in this cell this year (often the case)
+        return np.zeros((added.size, sources.shape[-1]))
     mean_tech, mean_prov = _mean(cell)
     # a share (the alliance's strength) of the new equipment comes from allies, at their
     # frontier or the cell's own level if that is higher; the rest is built at home

@@ -40,10 +40,11 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     central = heavy & (draw_kind < params.central_share_heavy)
     owner[nationalized & central] = OWNER["central-soe"]
     owner[nationalized & ~central] = OWNER["local-soe"]
-    small = state.capacity < _sector_median(state, world)
-    candidates = is_soe(state.owner) & state.active & small & ~lay.is_work[None, :]
-    privatized = candidates & (draw_priv < state.lever("privatization_rate")[:, region])
-    owner[privatized] = OWNER["private"]
+    rate = state.lever("privatization_rate")[:, region]
+    if rate.any():  # the median is costly; most years let nothing go
+        small = state.capacity < _sector_median(state, world)
+        candidates = is_soe(state.owner) & state.active & small & ~lay.is_work[None, :]
+        owner[candidates & (draw_priv < rate)] = OWNER["private"]
     return replace(state, owner=owner)
 
 
