@@ -51,6 +51,8 @@ def run(
     out_dir: Annotated[Path | None, typer.Option("--out", help="run directory to write")] =
     None,
     batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 32,
+    workers: Annotated[int, typer.Option(
+        help="processes running batches in parallel (0: one per core)")] = 0,
     scale: Annotated[float | None, typer.Option(help="enterprise agents per cell, multiplier")]
     = None,
     overwrite: Annotated[bool, typer.Option(help="replace an existing run directory")] = False,
@@ -67,7 +69,7 @@ def run(
             bar.update(task, completed=done, total=total)
 
         result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
-                         scale=scale, overwrite=overwrite, progress=advance)
+                         scale=scale, overwrite=overwrite, progress=advance, workers=workers)
     if not quiet:
         _report_cascade(result.loaded.removed_with)
         _summary(result)
