@@ -30,7 +30,7 @@ from angang.data import DATA_VERSION, load_history
 from angang.engine.loop import make_world, simulate
 from angang.engine.state import Params
 from angang.errors import AngangError
-from angang.scenario.parameters import Parameters, parameter_table
+from angang.scenario.parameters import parameter_table
 from angang.scenario.schema import Scenario
 
 #: parameters fitted by default: those that set growth, its sectoral and regional direction,
@@ -63,17 +63,15 @@ def batch_discrepancy(scenario: Scenario, names: Sequence[str], scale: float,
                       history: pd.DataFrame) -> Callable[..., np.ndarray]:
     """A batched simulator: parameter arrays (B,) -> errors on each fact, (B, facts)."""
     world = make_world(scenario, scale)
-    base = scenario.parameters.model_dump()
 
     def simulator(*values: np.ndarray, batch_size: int = 1,
                   random_state: np.random.RandomState | None = None) -> np.ndarray:
-        rows = []
-        for i in range(batch_size):
-            chosen = {n: float(np.atleast_1d(v)[i]) for n, v in zip(names, values, strict=True)}
-            rows.append(Parameters(**{**base, **chosen}))
+        points = np.stack([np.broadcast_to(np.atleast_1d(v), (batch_size,)) for v in values],
+                          axis=1)
+        params = Params.from_points(scenario.parameters, tuple(names), points)
         rs = random_state or np.random.RandomState(0)
         seed = int(rs.randint(0, 2**31 - 1))
-        frame = simulate(scenario, np.arange(batch_size), seed, params=Params.per_run(rows),
+        frame = simulate(scenario, np.arange(batch_size), seed, params=params,
                          world=world).to_frame()
         return distances(frame, history)
 

@@ -23,7 +23,7 @@ from angang.engine.loop import make_world, simulate
 from angang.engine.state import Params
 from angang.errors import AngangError
 from angang.scenario.loader import load_scenario
-from angang.scenario.parameters import Parameters, parameter_table
+from angang.scenario.parameters import parameter_table
 
 Model = Callable[[np.ndarray], np.ndarray]  #: (points, parameters) -> (points,)
 
@@ -73,19 +73,18 @@ def sensitivity(scenario: str, outcome: str, parameters: Sequence[str] | None = 
     names = list(parameters or [r["name"] for r in parameter_table()])
     ranges = prior_ranges(names)
     world = make_world(sc, scale)
-    base = sc.parameters.model_dump()
     count = 0
 
     def model(x: np.ndarray) -> np.ndarray:
         nonlocal count
         out = []
         for first in range(0, len(x), batch_size):
-            rows = [Parameters(**{**base, **dict(zip(names, map(float, point), strict=True))})
-                    for point in x[first:first + batch_size]]
-            ids = np.arange(first, first + len(rows))
-            frame = simulate(sc, ids, seed, params=Params.per_run(rows), world=world).to_frame()
+            points = x[first:first + batch_size]
+            ids = np.arange(first, first + len(points))
+            params = Params.from_points(sc.parameters, tuple(names), points)
+            frame = simulate(sc, ids, seed, params=params, world=world).to_frame()
             out.append(spec.per_run(frame).reindex(ids).to_numpy())
-            count += len(rows)
+            count += len(points)
         return np.concatenate(out)
 
     indices = analyse(names, [ranges[n] for n in names], model, method, trajectories, seed)

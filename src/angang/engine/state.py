@@ -44,6 +44,16 @@ class Params:
         names = Parameters.model_fields
         return cls({k: np.array([[float(getattr(p, k))] for p in rows]) for k in names})
 
+    @classmethod
+    def from_points(cls, base: Parameters, names: list[str] | tuple[str, ...],
+                    points: np.ndarray) -> Params:
+        """Run i gets ``base`` with ``names`` set to row i of ``points`` (B, len(names)),
+        each row validated against the parameters' ranges."""
+        defaults = base.model_dump()
+        rows = [Parameters(**{**defaults, **dict(zip(names, map(float, row), strict=True))})
+                for row in np.atleast_2d(points)]
+        return cls.per_run(rows)
+
     def __getattr__(self, name: str) -> Any:
         try:
             return self._values[name]
