@@ -6,8 +6,10 @@ STAMP  := $(VENV)/.installed
 RUNS   ?= 64
 SEED   ?= 1
 OUT    ?= runs/baseline
+CHROMIUM ?= /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all install run test test-fast bench lint docs calibrate clean
+.PHONY: all install run test test-fast bench lint docs calibrate dashboard screenshots clean
 
 all: run
 
@@ -16,7 +18,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,calibrate]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,calibrate,dashboard]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,17 +28,30 @@ run: install
 	$(BIN)/angang run baseline --runs $(RUNS) --seed $(SEED) --out $(OUT) --overwrite
 	$(BIN)/angang report $(OUT)
 
-## the whole test suite (unit, properties, scenarios, e2e)
-test: install
-	$(BIN)/python -m pytest
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+## the whole test suite (unit, properties, scenarios, e2e, browser)
+test: install $(CHROMIUM)
+	ANGANG_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 ## only the fast layer
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 ## throughput and memory of the engine, written to benchmarks/results/
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+## the interactive dashboard on http://localhost:8765
+dashboard: install
+	$(BIN)/angang dashboard
+
+## README's screenshots of the report and the dashboard (docs/images/)
+screenshots: install $(CHROMIUM)
+	$(BIN)/python scripts/screenshots.py docs/images
 
 ## fit the global parameters (ABC-SMC) and install them as the baseline's
 calibrate: install

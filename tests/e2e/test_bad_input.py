@@ -128,3 +128,10 @@ def test_real_script_prints_no_traceback(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no-such-event" in proc.stderr
+
+
+def test_dashboard_warns_off_loopback_and_refuses_a_bad_port(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["dashboard", "--host", "0.0.0.0", "--port", "0"])
+    assert result.exit_code == 2
+    assert "not loopback" in result.stderr and "--port: expected 1 to 65535" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -51,8 +51,9 @@ def _markers(scenario: Scenario) -> list[tuple[int, str]]:
     return [(ids[i].year, i) for i in MARKED if i in ids]
 
 
-def _figures(series: pd.DataFrame, scenario: Scenario, against: pd.DataFrame | None,
-             labels: tuple[str, str]) -> list[tuple[str, str]]:
+def panels(series: pd.DataFrame, scenario: Scenario, against: pd.DataFrame | None,
+           labels: tuple[str, str]) -> list[tuple[str, str]]:
+    """The report's figures as (title, SVG); the dashboard shows the same ones."""
     history = load_history()
     steel = history[(history["quantity"] == "steel_output") & (history["entity"] == "china")]
     m = _markers(scenario)
@@ -147,7 +148,7 @@ def build(run_dir: Path, against: Path | None = None) -> Path:
     for p in narrate(series, scenario):
         parts.append(f"<h3>{p.first}–{p.last}: {esc(p.title)}</h3><p>{esc(p.text)}</p>")
     parts.append("<h2>Figures</h2>")
-    for title, svg in _figures(series, scenario, other, labels):
+    for title, svg in panels(series, scenario, other, labels):
         parts.append(f"<figure><figcaption><b>{esc(title)}</b></figcaption>{svg}</figure>")
     parts.append(_scorecard(run_dir))
     parts.append(_validation(run_dir))

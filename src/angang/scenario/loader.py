@@ -62,6 +62,22 @@ def load(name_or_path: str | Path) -> Loaded:
     return Loaded(scenario, origin, scenario_hash(scenario), removed_with)
 
 
+def load_text(text: str, origin: str = "<text>", base: Path | None = None,
+              patch: dict[str, Any] | None = None) -> Loaded:
+    """Load a scenario from TOML text (e.g. pasted in the dashboard); ``extends`` names a
+    built-in or a file relative to ``base`` (default: the working directory).
+
+    ``patch`` (remove, move, change, parameters, meta), if given, is applied on top, as if a
+    patch file extended the text.
+    """
+    raw = _resolve_text(text, origin, base or Path.cwd(), chain=())
+    if patch:
+        raw = _apply_patch(raw, patch, origin, origin, text)
+    removed_with = raw.pop(CASCADE_KEY, {})
+    scenario = _validate(raw, origin, text=text)
+    return Loaded(scenario, origin, scenario_hash(scenario), removed_with)
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Convenience: only the validated scenario."""
     return load(name_or_path).scenario
@@ -112,6 +128,10 @@ def _parse(text: str, origin: str) -> dict[str, Any]:
 def _resolve(name: str, base: Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """Parse a scenario and, if it extends another, apply it as a patch to its parent."""
     text, origin = _locate_source(name, base)
+    return _resolve_text(text, origin, base, chain), origin
+
+
+def _resolve_text(text: str, origin: str, base: Path, chain: tuple[str, ...]) -> dict[str, Any]:
     if origin in chain:
         raise ScenarioError(origin, "extends", f"circular extends: {' -> '.join(chain)}.")
     raw = _with_parameter_file(_parse(text, origin), origin, base)
@@ -122,14 +142,14 @@ def _resolve(name: str, base: Path, chain: tuple[str, ...]) -> tuple[dict[str, A
                                 f"expected {', '.join(FULL_KEYS[:4])} (remove, move and "
                                 "change belong in a patch that says extends = ...).",
                                 _line_of(text, (patch_only[0],)))
-        return raw, origin
+        return raw
     unknown = [k for k in raw if k not in PATCH_KEYS]
     if unknown:
         raise ScenarioError(origin, unknown[0], f"unknown key in a patch; expected one of "
                             f"{', '.join(PATCH_KEYS)}.", _line_of(text, (unknown[0],)))
     parent_base = Path(origin).parent if Path(origin).is_file() else base
     parent, parent_origin = _resolve(str(raw["extends"]), parent_base, (*chain, origin))
-    return _apply_patch(parent, raw, origin, parent_origin, text), origin
+    return _apply_patch(parent, raw, origin, parent_origin, text)
 
 
 def _with_parameter_file(raw: dict[str, Any], origin: str, base: Path) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The interactive dashboard (Solara): build a counterfactual by clicking, run it, compare."""

@@ -1,0 +1,115 @@
+"""The dashboard in a real browser (Debian's Chromium, driven by Playwright, on loopback):
+load, switch off the Great Leap Forward, run, see the steel figures change, export the scenario
+and load it back; invalid input shows the loader's message and the app keeps running."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from angang.dashboard.browser import chromium, dashboard_server
+
+pytestmark = pytest.mark.browser
+GLF = "great-leap-forward-1958"
+RUN_TIMEOUT = 180_000  # ms: two small ensembles on a slow CI core
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Any]:
+    with dashboard_server() as url, chromium() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        page.get_by_role("button", name="Run ensemble").wait_for()
+        yield page
+
+
+def _headline(page: Any, label: str) -> tuple[float, float]:
+    row = page.locator(".angang-headlines tr", has_text=label)
+    return (float(row.locator("td.edited").inner_text().replace(",", "")),
+            float(row.locator("td.base").inner_text().replace(",", "")))
+
+
+def _run(page: Any) -> None:
+    page.get_by_role("button", name="Figures").click()
+    page.get_by_role("button", name="Run ensemble").click()
+    page.locator(".angang-headlines").wait_for(state="detached", timeout=RUN_TIMEOUT)
+    page.locator(".angang-headlines").wait_for(timeout=RUN_TIMEOUT)
+
+
+def _toggle(page: Any, event_id: str) -> None:
+    """Click an event's checkbox (Vuetify lays a ripple over the input, which takes the click)."""
+    page.locator(".v-input", has_text=event_id).locator(
+        ".v-input--selection-controls__ripple").click()
+
+
+def _paste(page: Any, text: str) -> None:
+    page.locator("textarea").fill(text)  # the only one; its label hides once it holds text
+    page.get_by_role("button", name="Load pasted TOML").click()
+
+
+def _steel_figure(page: Any) -> str:
+    return str(page.locator(".angang-figure").first.inner_html())
+
+
+def test_switching_off_the_leap_changes_the_steel_figures(page: Any, tmp_path: Any) -> None:
+    _run(page)
+    edited, base = _headline(page, "China's steel, 1959")
+    assert edited == base  # nothing edited yet: same seeds, same history
+    before = _steel_figure(page)
+
+    page.get_by_role("button", name="Timeline").click()
+    expect(page.get_by_text("91 of 91 events on")).to_be_visible()
+    page.get_by_label("Filter events").fill("great-leap")
+    expect(page.locator(".angang-events .v-input")).to_have_count(1)
+    _toggle(page, GLF)
+    expect(page.get_by_text("90 of 91 events on")).to_be_visible()
+
+    _run(page)
+    edited, base = _headline(page, "China's steel, 1959")
+    assert edited < 0.95 * base  # the Leap's steel drive made the 1958-60 peak
+    edited, base = _headline(page, "China's steel, 1962")
+    assert edited > base  # ... and its collapse
+    assert _steel_figure(page) != before
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export scenario").click()
+    exported = tmp_path / "exported.toml"
+    info.value.save_as(exported)
+    text = exported.read_text()
+    assert 'extends = "baseline"' in text and GLF in text
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export results").click()
+    csv = tmp_path / "results.csv"
+    info.value.save_as(csv)
+    assert csv.read_text().splitlines()[0] == "scenario,run,year,variable,entity,value"
+
+    # another scenario (the Leap on), then load the exported file: the Leap is off again
+    page.get_by_role("button", name="Built-in scenario").click()
+    page.get_by_role("option", name="no-third-front").click()
+    page.get_by_role("button", name="Timeline").click()
+    page.get_by_label("Filter events").fill("great-leap")
+    expect(page.get_by_label(re.compile(GLF))).to_be_checked()
+    _paste(page, text)
+    page.get_by_label("Filter events").fill("great-leap")
+    expect(page.get_by_label(re.compile(GLF))).not_to_be_checked()
+    expect(page.get_by_text("90 of 91 events on")).to_be_visible()
+
+
+def test_invalid_input_shows_the_loaders_message_and_the_app_keeps_running(page: Any) -> None:
+    _paste(page, 'extends = "baseline"\nremove = ["no-such-event"]')
+    error = page.locator(".angang-error")
+    expect(error).to_contain_text("no event with id 'no-such-event'")
+    _paste(page, "remove = [")
+    expect(error).to_contain_text("is not valid TOML")
+    page.get_by_label("Runs").fill("500")
+    page.get_by_role("button", name="Run ensemble").click()
+    expect(error).to_contain_text("Runs: expected a whole number from 1 to 64")
+    page.get_by_label("Runs").fill("2")
+    _run(page)
+    expect(error).to_have_count(0)
