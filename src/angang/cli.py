@@ -57,10 +57,26 @@ def run(
     = None,
     overwrite: Annotated[bool, typer.Option(help="replace an existing run directory")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress bar or summary")] = False,
+    backend: Annotated[str, typer.Option(
+        help="local (this machine) or dask (a Dask cluster)")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://HOST:8786); without it --backend dask starts a "
+             "LocalCluster on loopback")] = None,
+    checkpoint_at: Annotated[int | None, typer.Option(
+        help="save every run's state at the start of this year, to branch from")] = None,
+    from_checkpoint: Annotated[Path | None, typer.Option(
+        help="start from the checkpoint in this parent run directory (its runs, seed, scale "
+             "and batch size apply); refused if the scenario differs before that year")] =
+    None,
+    resume: Annotated[bool, typer.Option(
+        help="continue an interrupted run of --out, computing only the missing batches")] =
+    False,
 ) -> None:
     """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
     from angang.runner import run as run_api
 
+    if resume and out_dir is None:
+        raise AngangError("--resume needs --out: the run directory to continue.")
     target = out_dir or Path("runs") / f"{Path(scenario).stem}-seed{seed}-n{runs}"
     with _progress(quiet) as bar:
         task = bar.add_task("simulating", total=1)
@@ -69,7 +85,12 @@ def run(
             bar.update(task, completed=done, total=total)
 
         result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
-                         scale=scale, overwrite=overwrite, progress=advance, workers=workers)
+                         scale=scale, overwrite=overwrite, progress=advance, workers=workers,
+                         backend=backend, scheduler=scheduler, checkpoint_at=checkpoint_at,
+                         from_checkpoint=from_checkpoint, resume=resume)
+    if from_checkpoint is not None and not quiet:
+        out.print(f"branched from {from_checkpoint} at {result.branched_from['year']}: "  # type: ignore[index]
+                  f"{result.runs} runs, seed {result.seed}, scale {result.scale}")
     if not quiet:
         _report_cascade(result.loaded.removed_with)
         _summary(result)
@@ -466,7 +487,8 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; nothing partial was left looking complete.")
+        err.print("interrupted; nothing partial was left looking complete. Batches already "
+                  "finished are kept: rerun with --resume to continue.")
         sys.exit(130)
 
 

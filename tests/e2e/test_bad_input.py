@@ -135,3 +135,15 @@ def test_dashboard_warns_off_loopback_and_refuses_a_bad_port(cli: CliRunner) -> 
     assert result.exit_code == 2
     assert "not loopback" in result.stderr and "--port: expected 1 to 65535" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["run", "--resume"], "--resume needs --out"),
+    (["run", "--scheduler", "tcp://127.0.0.1:9", "--out", "x"], "--scheduler needs --backend dask"),
+    (["run", "--backend", "mpi", "--out", "x"], "--backend must be one of local, dask"),
+    (["run", "--from-checkpoint", "no-such-dir", "--out", "x"], "no checkpoint"),
+])
+def test_scale_options_are_checked(cli: CliRunner, tmp_path: Path, monkeypatch,
+                                   args: list[str], expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    _fails(cli, args, expected)

@@ -124,13 +124,20 @@ def test_scenarios_and_validate(cli: CliRunner) -> None:
 
 def test_interrupted_write_leaves_nothing_that_looks_complete(tmp_path: Path,
                                                               monkeypatch) -> None:
-    """A failure while writing removes the partial directory and never creates the target."""
+    """A failure while writing never creates the target; the hidden spool keeps the computed
+    batches (and no manifest), and --resume finishes the run from them."""
     from angang.runner import run, store
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "_write_database", boom)
-    with pytest.raises(KeyboardInterrupt):
-        run("baseline", runs=1, seed=1, scale=0.05, out=tmp_path / "r")
-    assert list(tmp_path.iterdir()) == []
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "_write_database", boom)
+        with pytest.raises(KeyboardInterrupt):
+            run("baseline", runs=1, seed=1, scale=0.05, out=tmp_path / "r")
+    assert [p.name for p in tmp_path.iterdir()] == [".r.partial"]
+    assert not (tmp_path / ".r.partial" / store.MANIFEST).exists()
+    run("baseline", runs=1, seed=1, scale=0.05, out=tmp_path / "r", resume=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
+    assert (tmp_path / "r" / store.MANIFEST).is_file()
+    assert not list((tmp_path / "r").glob("batch-*"))

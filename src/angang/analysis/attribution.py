@@ -23,9 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from angang.analysis.outcomes import parse, summarize
+from angang.engine.checkpoint import latest_branch_year
 from angang.errors import AngangError
-from angang.runner import run
+from angang.runner import run, run_branched
 from angang.scenario.loader import load
+from angang.scenario.schema import Scenario
 
 EXACT_LIMIT = 10
 Value = Callable[[frozenset[str]], np.ndarray]
@@ -107,18 +109,33 @@ def attribute(scenario: str, outcome: str, events: Sequence[str], runs: int = 16
     folder = Path(tempfile.mkdtemp(prefix="angang-attribute-"))
     parent = str(Path(loaded.origin).resolve()) if Path(loaded.origin).is_file() else scenario
     counter = iter(range(10**9))
+    checkpoint = _checkpoint(loaded.scenario, parent, events, folder, runs, seed, scale)
 
     def value(present: frozenset[str]) -> np.ndarray:
         removed = [e for e in events if e not in present]
         path = folder / f"coalition-{next(counter)}.toml"
         path.write_text(f"extends = {json.dumps(parent)}\nremove = {json.dumps(removed)}\n")
-        series = run(path, runs=runs, seed=seed, scale=scale).series
+        series = run_branched(path, checkpoint, runs=runs, seed=seed, scale=scale).series
         if progress is not None:
             progress(1)
         return spec.per_run(series).sort_index().to_numpy()
 
     phi, total, exact, n = shapley(list(events), value, samples=samples, seed=seed)
     return Attribution(spec.label, list(events), phi, total, exact, n)
+
+
+def _checkpoint(scenario: Scenario, parent: str, events: Sequence[str], folder: Path,
+                runs: int, seed: int, scale: float | None) -> Path | None:
+    """Run the full scenario once with a checkpoint at the latest year all coalitions share
+    (where removing every attributed event first changes something), or None if none."""
+    path = folder / "all-removed.toml"
+    path.write_text(f"extends = {json.dumps(parent)}\nremove = {json.dumps(list(events))}\n")
+    year = latest_branch_year(scenario, load(path).scenario, scale)
+    if year is None or year <= scenario.meta.start_year + 1:
+        return None
+    out = folder / "checkpoint"
+    run(parent, runs=runs, seed=seed, scale=scale, checkpoint_at=year, out=out)
+    return out
 
 
 def write(result: Attribution, out: Path) -> Path:

@@ -9,6 +9,7 @@ with a 5-95% interval over runs.
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,10 @@ import pandas as pd
 
 from angang.analysis.outcomes import Outcome, parse, summarize
 from angang.analysis.summary import quantiles
-from angang.runner import run
+from angang.engine.checkpoint import latest_branch_year
+from angang.runner import run, run_branched
 from angang.runner.store import write_tables
+from angang.scenario.loader import load
 
 DEFAULT_OUTCOMES = ("steel_output:china@1958-1960", "steel_output:northeast@1975",
                     "tech_provenance:china:ussr@1961-1965", "director_power:angang@1957-1960",
@@ -41,10 +44,20 @@ class Comparison:
 
 def compare(a: str, b: str, outcomes: list[str] | None = None, runs: int = 16, seed: int = 1,
             scale: float | None = None, batch_size: int = 32) -> Comparison:
-    """Run (or reuse nothing of) two ensembles with the same seeds and compare outcomes."""
+    """Run two ensembles with the same seeds and compare outcomes. B starts from a checkpoint
+    of A at the latest year they share, when there is one (same numbers, less work)."""
     specs = [parse(o) for o in (outcomes or DEFAULT_OUTCOMES)]
-    series = {name: run(name, runs=runs, seed=seed, scale=scale, batch_size=batch_size).series
-              for name in (a, b)}
+    options: dict[str, Any] = {"runs": runs, "seed": seed, "scale": scale,
+                               "batch_size": batch_size}
+    first = load(a).scenario
+    year = latest_branch_year(first, load(b).scenario, scale)
+    with tempfile.TemporaryDirectory(prefix="angang-compare-") as tmp:
+        useful = year is not None and year > first.meta.start_year + 1
+        checkpoint = Path(tmp) / "a" if useful else None
+        extra: dict[str, Any] = ({"checkpoint_at": year, "out": checkpoint}
+                                 if checkpoint is not None else {})
+        series = {a: run(a, **options, **extra).series}
+        series[b] = run_branched(b, checkpoint, **options).series
     rows, summary, traj = [], [], []
     for o in specs:
         va, vb = o.per_run(series[a]), o.per_run(series[b])

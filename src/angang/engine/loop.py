@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from angang.engine.checkpoint import Snapshot
 from angang.engine.observe import observe
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, initial_state
@@ -53,6 +55,7 @@ class BatchResult:
     years: np.ndarray
     records: dict[str, tuple[list[str], np.ndarray]]
     enterprise_years: np.ndarray  #: float (B,): active enterprise-years per run
+    snapshot: Snapshot | None = None  #: the batch at the checkpoint year, if one was asked for
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: run, year, variable, entity, value."""
@@ -76,18 +79,39 @@ def make_world(scenario: Scenario, scale: float | None = None) -> World:
 
 def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params | None = None,
              scale: float | None = None, world: World | None = None,
-             on_year: Callable[[int], None] | None = None) -> BatchResult:
-    """Run a batch of runs (ids ``run_ids`` of the ensemble with root ``seed``) to the end."""
+             on_year: Callable[[int], None] | None = None, checkpoint_at: int | None = None,
+             start_from: Snapshot | None = None) -> BatchResult:
+    """Run a batch of runs (ids ``run_ids`` of the ensemble with root ``seed``) to the end.
+
+    ``checkpoint_at`` keeps a snapshot of the batch at the start of that year;
+    ``start_from`` continues a snapshot (whose branching the caller has checked) instead of
+    starting in the first year.
+    """
     run_ids = np.asarray(run_ids, dtype=np.int64)
     world = world or make_world(scenario, scale)
     params = params or Params.repeat(scenario.parameters, run_ids.size)
     rng = Streams(seed, run_ids)
-    state = initial_state(scenario, world.layout, world.timeline, params, run_ids.size)
     years = world.timeline.years
     rows: dict[str, list[np.ndarray]] = {}
     entities: dict[str, list[str]] = {}
-    enterprise_years = np.zeros(run_ids.size)
+    if start_from is None:
+        state = initial_state(scenario, world.layout, world.timeline, params, run_ids.size)
+        enterprise_years = np.zeros(run_ids.size)
+    else:
+        if start_from.seed != seed or not np.array_equal(start_from.run_ids, run_ids):
+            raise ValueError("a snapshot continues only its own runs and seed")
+        state = copy.deepcopy(start_from.state)  # a snapshot may seed several branches
+        enterprise_years = start_from.enterprise_years.copy()
+        rng.restore(start_from.rng)
+        rows = {k: list(v) for k, v in start_from.rows.items()}
+        entities = dict(start_from.entities)
+        years = years[years >= start_from.year]
+    snapshot = None
     for year in years:
+        if year == checkpoint_at:
+            snapshot = Snapshot(int(year), seed, run_ids, copy.deepcopy(state), rng.positions(),
+                                {k: list(v) for k, v in rows.items()}, dict(entities),
+                                enterprise_years.copy())
         for step in SCHEDULE:
             state = step(state, world, params, rng)
         for name, (ents, values) in observe(state, world).items():
@@ -97,4 +121,4 @@ def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params 
         if on_year is not None:
             on_year(int(year))
     records = {k: (entities[k], np.stack(v, axis=1)) for k, v in rows.items()}
-    return BatchResult(run_ids, years, records, enterprise_years)
+    return BatchResult(run_ids, world.timeline.years, records, enterprise_years, snapshot)

@@ -21,6 +21,15 @@ class Streams:
             for i in self.run_ids
         ]
 
+    def positions(self) -> list[dict[str, object]]:
+        """Each run's bit-generator state: where its stream stands (for checkpoints)."""
+        return [dict(g.bit_generator.state) for g in self.generators]
+
+    def restore(self, positions: list[dict[str, object]]) -> None:
+        """Continue each run's stream from a saved position."""
+        for g, position in zip(self.generators, positions, strict=True):
+            g.bit_generator.state = position
+
     def uniform(self, n: int) -> np.ndarray:
         """float (B, n) uniform on [0, 1)."""
         return np.stack([g.random(n) for g in self.generators])

@@ -1,26 +1,68 @@
-"""Ensembles and their results: in-process batches and the run directory."""
+"""Ensembles and their results: batches in-process, on a process pool or a Dask cluster; the
+run directory."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from angang.runner.ensemble import DEFAULT_BATCH, Ensemble, run_ensemble
+from angang.errors import AngangError
+from angang.runner.ensemble import DEFAULT_BATCH, Branch, BranchRefused, Ensemble, run_ensemble
 from angang.scenario.loader import load
 
 
 def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | None = None,
         batch_size: int = DEFAULT_BATCH, scale: float | None = None, overwrite: bool = False,
-        progress: Callable[[int, int], None] | None = None, workers: int = 1) -> Ensemble:
-    """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory."""
-    from angang.runner.store import write_run
+        progress: Callable[[int, int], None] | None = None, workers: int = 1,
+        backend: str = "local", scheduler: str | None = None,
+        checkpoint_at: int | None = None, from_checkpoint: Path | str | None = None,
+        resume: bool = False) -> Ensemble:
+    """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
+
+    With ``out``, finished batches are kept in a hidden spool beside it until the run is
+    complete; ``resume=True`` continues an interrupted run from them.
+    """
+    from angang.runner.store import spool_of, write_run
 
     loaded = load(scenario)
-    ensemble = run_ensemble(loaded, runs=runs, seed=seed, batch_size=batch_size, scale=scale,
-                            progress=progress, workers=workers)
+    branch = Branch.read(Path(from_checkpoint)) if from_checkpoint is not None else None
+    spool = None
     if out is not None:
-        write_run(Path(out), ensemble, batch_size=batch_size, overwrite=overwrite)
+        out = Path(out)
+        spool = spool_of(out)
+        if resume and not spool.is_dir():
+            raise AngangError(f"{out}: no interrupted run to resume (no {spool.name} beside "
+                              "it).")
+        if not resume and spool.exists():
+            if not overwrite:
+                raise AngangError(f"{out}: an interrupted run of it exists ({spool}); pass "
+                                  "--resume to continue it, or --overwrite to start over.")
+            shutil.rmtree(spool)
+        if out.exists() and not overwrite:
+            raise AngangError(f"{out}: the output directory already exists; pass --overwrite "
+                              "to replace it or choose another --out.")
+    elif resume:
+        raise AngangError("--resume needs --out: the run directory to continue.")
+    ensemble = run_ensemble(loaded, runs=runs, seed=seed, batch_size=batch_size, scale=scale,
+                            progress=progress, workers=workers, backend=backend,
+                            scheduler=scheduler, checkpoint_at=checkpoint_at, branch=branch,
+                            spool=spool, resume=resume)
+    if out is not None:
+        write_run(out, ensemble, batch_size=batch_size if branch is None else
+                  branch.batch_size, overwrite=overwrite, partial=spool)
     return ensemble
 
 
-__all__ = ["Ensemble", "run", "run_ensemble"]
+def run_branched(scenario: str | Path, checkpoint: Path | None, **options: object) -> Ensemble:
+    """Run from ``checkpoint`` where the scenario allows it, in full otherwise: the same
+    numbers either way (branching is exact), only faster. For compare and attribute."""
+    if checkpoint is not None:
+        try:
+            return run(scenario, from_checkpoint=checkpoint)
+        except BranchRefused:
+            pass
+    return run(scenario, **options)  # type: ignore[arg-type]
+
+
+__all__ = ["Ensemble", "run", "run_branched", "run_ensemble"]

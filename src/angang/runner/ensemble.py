@@ -1,20 +1,31 @@
 """Ensembles: many runs of one scenario, executed in vectorised batches.
 
 Run ``i`` uses the random stream ``(seed, i)`` whatever batch it falls in, so an ensemble's
-first runs are the same runs as a smaller ensemble with the same seed, and the batch size
-changes speed, never results.
+first runs are the same runs as a smaller ensemble with the same seed, and the batch size,
+the number of workers and the backend change speed, never results.
+
+Batches run in this process, on a local pool of processes, or as tasks on a Dask cluster
+(:mod:`angang.runner.cluster`). With a spool folder every finished batch is saved there at
+once, so an interrupted ensemble resumes by computing only the batches that are missing.
+A checkpoint keeps each batch's state at the start of a year; a child scenario that changes
+nothing before that year branches from it instead of simulating the shared years again.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import pickle
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.loop import make_world, simulate
 from angang.engine.state import Params
 from angang.errors import AngangError
@@ -22,6 +33,8 @@ from angang.scenario.loader import Loaded
 from angang.scenario.schema import Scenario
 
 DEFAULT_BATCH = 32
+BACKENDS = ("local", "dask")
+CHECKPOINT = "checkpoint"  #: sub-folder of a run directory holding its snapshots
 
 
 @dataclass(frozen=True)
@@ -35,14 +48,41 @@ class Ensemble:
     series: pd.DataFrame
     enterprise_years: np.ndarray  #: float (runs,): active enterprise-years per run
     enterprise_slots: int
+    snapshots: list[Snapshot] = field(default_factory=list)  #: one per batch, if checkpointed
+    checkpoint_at: int | None = None
+    branched_from: dict[str, object] | None = None  #: the parent run and year, if branched
 
 
-def _batch(scenario: Scenario, ids: np.ndarray, seed: int,
-           scale: float) -> tuple[pd.DataFrame, np.ndarray]:
-    """One batch in a worker process: its tidy frame and enterprise-years."""
-    result = simulate(scenario, ids, seed, params=Params.repeat(scenario.parameters, ids.size),
-                      scale=scale)
-    return result.to_frame(), result.enterprise_years
+@dataclass(frozen=True)
+class Job:
+    """One batch: everything a worker process or a Dask worker needs, picklable."""
+
+    index: int
+    scenario: Scenario
+    ids: np.ndarray
+    seed: int
+    scale: float
+    checkpoint_at: int | None = None
+    start_from: Snapshot | None = None
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished batch."""
+
+    index: int
+    frame: pd.DataFrame
+    enterprise_years: np.ndarray
+    snapshot: Snapshot | None
+
+
+def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
+    """Run one batch (in whatever process or worker the backend chose)."""
+    result = simulate(job.scenario, job.ids, job.seed,
+                      params=Params.repeat(job.scenario.parameters, job.ids.size),
+                      scale=job.scale, checkpoint_at=job.checkpoint_at,
+                      start_from=job.start_from, on_year=on_year)
+    return Done(job.index, result.to_frame(), result.enterprise_years, result.snapshot)
 
 
 def resolve_workers(workers: int, batches: int) -> int:
@@ -53,59 +93,215 @@ def resolve_workers(workers: int, batches: int) -> int:
     return max(1, min(wanted, batches))
 
 
+# --- the spool: finished batches on disk, for resuming -------------------------------------
+
+
+class Spool:
+    """A folder holding each finished batch as it completes (Parquet, NumPy, pickle)."""
+
+    def __init__(self, folder: Path, identity: dict[str, object]):
+        self.folder = Path(folder)
+        self.identity = identity
+
+    def open(self, resume: bool) -> set[int]:
+        """Prepare the folder; return the indices of batches already done."""
+        meta = self.folder / "spool.json"
+        if not resume:
+            self.folder.mkdir(parents=True)
+            meta.write_text(json.dumps(self.identity, indent=1))
+            return set()
+        if not meta.is_file():
+            raise AngangError(f"{self.folder}: nothing to resume (no spool.json).")
+        saved = json.loads(meta.read_text())
+        differs = [k for k in self.identity if saved.get(k) != self.identity[k]]
+        if differs:
+            raise AngangError(
+                f"{self.folder}: the interrupted run differs from this one in "
+                f"{', '.join(differs)} (it had " + ", ".join(f"{k}={saved.get(k)!r}"
+                                                             for k in differs)
+                + "); resume it with the same scenario and options, or pass --overwrite to "
+                "start over.")
+        return {int(p.stem.split("-")[1]) for p in self.folder.glob("batch-*.done")}
+
+    def save(self, done: Done) -> None:
+        stem = self.folder / f"batch-{done.index:05d}"
+        done.frame.to_parquet(stem.with_suffix(".parquet"), index=False)
+        np.save(stem.with_suffix(".npy"), done.enterprise_years)
+        if done.snapshot is not None:
+            stem.with_suffix(".snapshot").write_bytes(pickle.dumps(done.snapshot))
+        stem.with_suffix(".done").touch()  # last: marks the batch complete
+
+    def load(self, index: int) -> Done:
+        stem = self.folder / f"batch-{index:05d}"
+        try:
+            snap = stem.with_suffix(".snapshot")
+            return Done(index, pd.read_parquet(stem.with_suffix(".parquet")),
+                        np.load(stem.with_suffix(".npy")),
+                        pickle.loads(snap.read_bytes()) if snap.is_file() else None)
+        except Exception as err:  # a damaged file: say which, keep the others
+            raise AngangError(f"{stem}: a saved batch cannot be read ({err}); delete its files "
+                              "(batch-NNNNN.*) and resume again to recompute it.") from None
+
+    def clear(self) -> None:
+        for p in self.folder.glob("batch-*"):
+            p.unlink()
+        (self.folder / "spool.json").unlink(missing_ok=True)
+
+
+# --- branching ------------------------------------------------------------------------------
+
+
+class BranchRefused(AngangError):
+    """A child scenario differs from the parent before the checkpoint year."""
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A parent run directory's checkpoint, to start a child scenario from."""
+
+    run_dir: Path
+    year: int
+    seed: int
+    runs: int
+    batch_size: int
+    scale: float
+    parent: Scenario
+
+    @classmethod
+    def read(cls, run_dir: Path) -> Branch:
+        meta_path = Path(run_dir) / CHECKPOINT / "checkpoint.json"
+        if not meta_path.is_file():
+            raise AngangError(f"{run_dir}: no checkpoint (expected {meta_path}); make one with "
+                              "`angang run PARENT --checkpoint-at YEAR --out DIR`.")
+        meta = json.loads(meta_path.read_text())
+        scenario_file = Path(run_dir) / CHECKPOINT / "scenario.json"
+        parent = Scenario.model_validate_json(scenario_file.read_text())
+        return cls(Path(run_dir), int(meta["year"]), int(meta["seed"]), int(meta["runs"]),
+                   int(meta["batch_size"]), float(meta["scale"]), parent)
+
+    def snapshot(self, index: int) -> Snapshot:
+        path = self.run_dir / CHECKPOINT / f"batch-{index:05d}.snapshot"
+        try:
+            snap: Snapshot = pickle.loads(path.read_bytes())
+        except Exception as err:
+            raise AngangError(f"{path}: cannot read the checkpoint ({err}).") from None
+        return snap
+
+    def check(self, child: Scenario) -> None:
+        diffs = branch_differences((self.parent, make_world(self.parent, self.scale)),
+                                   (child, make_world(child, self.scale)), self.year)
+        if diffs:
+            raise BranchRefused(
+                f"--from-checkpoint {self.run_dir}: scenario '{child.meta.name}' cannot start "
+                f"from the checkpoint at {self.year}, because before {self.year} "
+                + "; ".join(diffs) + ". Run it in full, or checkpoint the parent at an earlier "
+                "year (before its first changed event).")
+
+
+# --- the ensemble ---------------------------------------------------------------------------
+
+
+def _tick(on_year: Callable[[int], None], width: int, _year: int) -> None:
+    on_year(width)
+
+
+def _execute(jobs: list[Job], backend: str, workers: int, scheduler: str | None,
+             on_year: Callable[[int], None]) -> Iterator[tuple[Done, bool]]:
+    """Finished batches as they come, each with whether its years were already counted
+    (in-process batches report every simulated year through ``on_year(runs)``)."""
+    if backend == "dask":
+        from angang.runner.cluster import run_on_dask
+
+        for result in run_on_dask(jobs, scheduler, workers):
+            yield result, False
+        return
+    pool_size = resolve_workers(workers, len(jobs))
+    if pool_size == 1:
+        for job in jobs:
+            yield run_job(job, functools.partial(_tick, on_year, job.ids.size)), True
+        return
+    with ProcessPoolExecutor(max_workers=pool_size) as pool:
+        futures = [pool.submit(run_job, job) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result(), False
+
+
 def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT_BATCH,
                  scale: float | None = None,
                  progress: Callable[[int, int], None] | None = None,
-                 workers: int = 1) -> Ensemble:
+                 workers: int = 1, backend: str = "local", scheduler: str | None = None,
+                 checkpoint_at: int | None = None, branch: Branch | None = None,
+                 spool: Path | None = None, resume: bool = False) -> Ensemble:
     """Run ``runs`` histories of ``loaded.scenario`` with root ``seed``, batch by batch.
 
-    With ``workers`` > 1 (0: one per core) batches run in a pool of processes; results are
-    identical whatever the number of workers, since run i always draws from stream (seed, i).
-    ``progress(done, total)`` counts run-years, after every year in-process or after every
-    batch with workers.
+    ``workers`` > 1 (0: one per core) runs batches on a local process pool; ``backend="dask"``
+    runs them on a Dask cluster (``scheduler`` address, or a LocalCluster on loopback).
+    ``progress(done, total)`` counts run-years as batches finish. Results are identical
+    whatever the batch size, workers or backend, since run i always draws from (seed, i).
+    ``branch`` starts every batch from a parent's checkpoint (its runs, seed, scale and batch
+    size then apply). ``spool`` saves batches as they finish; ``resume`` reuses those saved.
     """
+    if backend not in BACKENDS:
+        raise AngangError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}.")
+    if scheduler is not None and backend != "dask":
+        raise AngangError("--scheduler needs --backend dask.")
+    scenario = loaded.scenario
+    if branch is not None:
+        branch.check(scenario)
+        runs, seed, batch_size, scale = branch.runs, branch.seed, branch.batch_size, branch.scale
     if runs < 1:
         raise AngangError(f"--runs must be at least 1, got {runs}.")
     if batch_size < 1:
         raise AngangError(f"--batch-size must be at least 1, got {batch_size}.")
     if seed < 0:
         raise AngangError(f"--seed must be a non-negative integer, got {seed}.")
-    scenario = loaded.scenario
     scale = scenario.initial.scale if scale is None else scale
     if not 0 < scale <= 100:
         raise AngangError(f"--scale must be in (0, 100], got {scale}.")
+    first, last = scenario.meta.start_year, scenario.meta.end_year
+    if checkpoint_at is not None and not first < checkpoint_at <= last:
+        raise AngangError(f"--checkpoint-at must be a year after {first} and no later than "
+                          f"{last}, got {checkpoint_at}.")
     world = make_world(scenario, scale)
     years = world.timeline.years.size
-    total, done = runs * years, 0
-    batches = [np.arange(first, min(runs, first + batch_size))
-               for first in range(0, runs, batch_size)]
-    pool_size = resolve_workers(workers, len(batches))
-    frames, enterprise_years = [], []
-    if pool_size > 1:
-        with ProcessPoolExecutor(max_workers=pool_size) as pool:
-            futures = [pool.submit(_batch, scenario, ids, seed, scale) for ids in batches]
-            for ids, future in zip(batches, futures, strict=True):
-                frame, ey = future.result()
-                frames.append(frame)
-                enterprise_years.append(ey)
-                done += ids.size * years
-                if progress is not None:
-                    progress(done, total)
-    else:
-        for ids in batches:
+    batches = [np.arange(start, min(runs, start + batch_size))
+               for start in range(0, runs, batch_size)]
+    jobs = [Job(i, scenario, ids, seed, scale, checkpoint_at,
+                branch.snapshot(i) if branch is not None else None)
+            for i, ids in enumerate(batches)]
+    store = None
+    finished: dict[int, Done] = {}
+    if spool is not None:
+        store = Spool(spool, {"scenario": loaded.content_hash, "runs": runs, "seed": seed,
+                              "batch_size": batch_size, "scale": scale,
+                              "checkpoint_at": checkpoint_at,
+                              "branch": str(branch.run_dir) if branch else None})
+        finished = {i: store.load(i) for i in sorted(store.open(resume))}
+    total = runs * years
+    done = sum(batches[i].size for i in finished) * years
+    if progress is not None:
+        progress(done, total)
+    todo = [job for job in jobs if job.index not in finished]
 
-            def tick(_year: int, width: int = ids.size) -> None:
-                nonlocal done
-                done += width
-                if progress is not None:
-                    progress(done, total)
+    def count(run_years: int) -> None:
+        nonlocal done
+        done += run_years
+        if progress is not None:
+            progress(done, total)
 
-            params = Params.repeat(scenario.parameters, ids.size)
-            result = simulate(scenario, ids, seed, params=params, world=world, on_year=tick)
-            frames.append(result.to_frame())
-            enterprise_years.append(result.enterprise_years)
-    series = pd.concat(frames, ignore_index=True)
+    for result, counted in _execute(todo, backend, workers, scheduler, count):
+        if store is not None:
+            store.save(result)
+        finished[result.index] = result
+        if not counted:
+            count(batches[result.index].size * years)
+    ordered = [finished[i] for i in range(len(batches))]
+    series = pd.concat([d.frame for d in ordered], ignore_index=True)
     series["variable"] = series["variable"].astype("category")
     series["entity"] = series["entity"].astype("category")
-    return Ensemble(loaded, runs, seed, scale, series, np.concatenate(enterprise_years),
-                    world.layout.n)
+    snapshots = [d.snapshot for d in ordered if d.snapshot is not None]
+    branched = ({"run_dir": str(branch.run_dir), "year": branch.year,
+                 "parent": branch.parent.meta.name} if branch is not None else None)
+    return Ensemble(loaded, runs, seed, scale, series,
+                    np.concatenate([d.enterprise_years for d in ordered]), world.layout.n,
+                    snapshots, checkpoint_at, branched)

@@ -8,6 +8,7 @@ looks finished.
 from __future__ import annotations
 
 import json
+import pickle
 import platform
 import shutil
 import uuid
@@ -21,7 +22,7 @@ import pandas as pd
 
 import angang
 from angang.errors import AngangError
-from angang.runner.ensemble import Ensemble
+from angang.runner.ensemble import CHECKPOINT, Ensemble, Spool
 
 SERIES = "series.parquet"
 MANIFEST = "manifest.json"
@@ -49,6 +50,8 @@ def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
         "enterprise_years_per_run": {"mean": float(ey.mean()), "min": float(ey.min()),
                                      "max": float(ey.max())},
         "random_streams": "run i uses numpy SeedSequence(seed, spawn_key=(i,))",
+        "checkpoint_at": ensemble.checkpoint_at,
+        "branched_from": ensemble.branched_from,
         "platform": {"python": platform.python_version(), "numpy": np.__version__,
                      "pandas": pd.__version__, "machine": platform.machine()},
         "files": {"series": SERIES, "database": DATABASE, "scorecard": "scorecard.json",
@@ -56,21 +59,40 @@ def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
     }
 
 
-def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = False) -> Path:
-    """Write the run directory ``out`` atomically and return it."""
+def spool_of(out: Path) -> Path:
+    """Where the batches of a run headed for ``out`` are kept until it is complete; an
+    interrupted run leaves them there for ``--resume``."""
+    out = Path(out)
+    return out.parent / f".{out.name}.partial"
+
+
+def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = False,
+              partial: Path | None = None) -> Path:
+    """Write the run directory ``out`` atomically and return it. ``partial`` is the folder
+    the batches were spooled in (it becomes the run directory); by default a fresh one."""
     out = Path(out)
     if out.exists() and not overwrite:
         raise AngangError(f"{out}: the output directory already exists; pass --overwrite to "
                           "replace it or choose another --out.")
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
-    partial.mkdir()
+    spooled = partial is not None
+    if partial is None:
+        partial = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+        partial.mkdir()
     try:
         manifest = manifest_of(ensemble, batch_size)
+        if spooled:  # what an interrupted write may have left
+            for name in (SERIES, DATABASE, MANIFEST, "scorecard.json", "validation.json"):
+                (partial / name).unlink(missing_ok=True)
+            shutil.rmtree(partial / CHECKPOINT, ignore_errors=True)
         ensemble.series.to_parquet(partial / SERIES, index=False)
+        if ensemble.snapshots:
+            _write_checkpoint(partial / CHECKPOINT, ensemble, batch_size)
         _write_database(partial / DATABASE, ensemble, manifest)
         _write_checks(partial, ensemble)
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        if spooled:
+            Spool(partial, {}).clear()
         if out.exists():
             old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
             out.rename(old)
@@ -79,9 +101,25 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
         else:
             partial.rename(out)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        if not spooled:  # a spool keeps its batches, so --resume loses nothing
+            shutil.rmtree(partial, ignore_errors=True)
         raise
     return out
+
+
+def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None:
+    """Each batch's snapshot, the resolved scenario and what a branch must match."""
+    folder.mkdir()
+    for i, snap in enumerate(ensemble.snapshots):
+        (folder / f"batch-{i:05d}.snapshot").write_bytes(pickle.dumps(snap))
+    (folder / "scenario.json").write_text(ensemble.loaded.scenario.model_dump_json())
+    (folder / "checkpoint.json").write_text(json.dumps({
+        "year": ensemble.checkpoint_at, "seed": ensemble.seed, "runs": ensemble.runs,
+        "batch_size": batch_size, "scale": ensemble.scale,
+        "scenario": ensemble.loaded.scenario.meta.name,
+        "sha256": ensemble.loaded.content_hash,
+        "format": "pickled angang.engine.checkpoint.Snapshot per batch; a cache for "
+                  "branching with the same angang version, not an exchange format"}, indent=1))
 
 
 def _write_checks(folder: Path, ensemble: Ensemble) -> None:

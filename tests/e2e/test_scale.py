@@ -1,0 +1,137 @@
+"""Scale: checkpoint-and-branch equals full runs, resume equals an uninterrupted run, the Dask
+backend (a LocalCluster on loopback) equals the local one, also when a worker dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from angang.errors import AngangError
+from angang.runner import ensemble as ensemble_module
+from angang.runner import run
+from angang.runner.store import read_series
+
+SMALL = dict(runs=4, seed=3, scale=0.1, batch_size=2)
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    key = ["run", "year", "variable", "entity"]
+    a = a.astype({"variable": str, "entity": str}).sort_values(key).reset_index(drop=True)
+    b = b.astype({"variable": str, "entity": str}).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def parent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("parent") / "baseline"
+    run("baseline", out=out, checkpoint_at=1958, **SMALL)
+    return out
+
+
+@pytest.mark.parametrize("child", ["no-great-leap", "no-third-front", "baseline"])
+def test_a_branched_run_equals_the_full_run(parent: Path, tmp_path: Path, child: str) -> None:
+    branched = run(child, out=tmp_path / "b", from_checkpoint=parent, **SMALL)
+    full = run(child, **SMALL)
+    _same(branched.series, full.series)
+    assert (branched.enterprise_years == full.enterprise_years).all()
+    assert branched.branched_from == {"run_dir": str(parent), "year": 1958,
+                                      "parent": "baseline"}
+
+
+def test_branching_is_refused_when_an_earlier_event_differs(parent: Path) -> None:
+    with pytest.raises(AngangError, match=r"cannot start from the checkpoint at 1958.*1945"):
+        run("no-soviet-removals", from_checkpoint=parent, **SMALL)
+    with pytest.raises(AngangError, match="no checkpoint"):
+        run("baseline", from_checkpoint=parent.parent, **SMALL)
+
+
+def test_a_checkpoint_year_outside_the_history_is_refused() -> None:
+    with pytest.raises(AngangError, match="--checkpoint-at"):
+        run("baseline", checkpoint_at=1800, **SMALL)
+
+
+def test_an_interrupted_run_resumes_with_only_the_missing_batches(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    out = tmp_path / "r"
+    calls: list[int] = []
+    real = ensemble_module.run_job
+
+    def counting(job, on_year=None):
+        calls.append(job.index)
+        return real(job, on_year)
+
+    monkeypatch.setattr(ensemble_module, "run_job", counting)
+
+    def stop_in_second_batch(done: int, total: int) -> None:
+        if done > total // 2 + 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run("baseline", out=out, progress=stop_in_second_batch, **SMALL)
+    assert not out.exists() and calls == [0, 1]
+    with pytest.raises(AngangError, match="--resume"):
+        run("baseline", out=out, **SMALL)
+    with pytest.raises(AngangError, match="seed"):
+        run("baseline", out=out, resume=True, **{**SMALL, "seed": 4})
+    calls.clear()
+    resumed = run("baseline", out=out, resume=True, **SMALL)
+    assert calls == [1]
+    _same(read_series(out), run("baseline", **SMALL).series)
+    _same(resumed.series, read_series(out))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None, processes=True) as c:
+        yield c
+
+
+def test_the_dask_backend_equals_the_local_one(cluster) -> None:
+    on_dask = run("baseline", backend="dask", scheduler=cluster.scheduler_address, **SMALL)
+    _same(on_dask.series, run("baseline", **SMALL).series)
+
+
+def test_a_batch_lost_with_a_killed_worker_is_rerun(cluster) -> None:
+    from distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        pids = list(client.run(os.getpid).values())
+    killed: list[int] = []
+
+    def kill_once(done: int, total: int) -> None:
+        if not killed and 0 < done < total:
+            os.kill(pids[0], signal.SIGKILL)  # its batch goes with it; the nanny restarts it
+            killed.append(pids[0])
+
+    settings = {**SMALL, "runs": 8, "batch_size": 1}
+    result = run("baseline", backend="dask", scheduler=cluster.scheduler_address,
+                 progress=kill_once, **settings)
+    assert killed
+    _same(result.series, run("baseline", **settings).series)
+
+
+def test_a_bad_scheduler_address_is_a_clear_error() -> None:
+    import dask
+
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), \
+            pytest.raises(AngangError, match="cannot reach a Dask scheduler"):
+        run("baseline", backend="dask", scheduler="tcp://127.0.0.1:9", **SMALL)
+    with pytest.raises(AngangError, match="--scheduler needs --backend dask"):
+        run("baseline", scheduler="tcp://127.0.0.1:9", **SMALL)
+
+
+def test_compare_branches_and_gets_the_numbers_of_full_runs() -> None:
+    from angang.analysis.compare import compare
+    from angang.analysis.outcomes import parse
+
+    outcome = "steel_output:china@1962"
+    result = compare("baseline", "no-great-leap", [outcome], runs=2, seed=5, scale=0.1)
+    full = run("no-great-leap", runs=2, seed=5, scale=0.1).series
+    expected = parse(outcome).per_run(full).sort_index().to_numpy()
+    assert (result.per_run.sort_values("run")["b"].to_numpy() == expected).all()
