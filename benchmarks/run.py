@@ -82,6 +82,29 @@ def whole_system(runs: int = 64) -> list[str]:
     return lines
 
 
+def mesa_ratio(scale: float = 1.0, years: int = 25) -> list[str]:
+    """angang's enterprise core against the Mesa reference, same start, same scale."""
+    import mesa
+
+    sys.path.insert(0, str(HERE.parent))
+    from benchmarks.mesa_reference import angang_core, mesa_core, start
+
+    scenario, world, state = start(scale, 1953)
+    agents = int(state.active.sum())
+    rates = {}
+    for name, fn, runs in (("angang", angang_core, 64), ("mesa", mesa_core, 4)):
+        began = time.perf_counter()
+        fn(scenario, world, state, runs, years, 1)
+        seconds = time.perf_counter() - began
+        rates[name] = (runs * years * agents / seconds, runs / seconds)
+    ratio = rates["angang"][0] / rates["mesa"][0]
+    return [f"Enterprise core (technology, production with shortages, bargaining, labour) "
+            f"from the baseline's 1953 state, {years} years, {agents:,} enterprises (default "
+            f"scale): angang {rates['angang'][0]:,.0f} enterprise-years/s (64 runs in one "
+            f"batch); Mesa {mesa.__version__} reference {rates['mesa'][0]:,.0f} "
+            f"enterprise-years/s (one agent object per enterprise); ratio {ratio:.0f}x."]
+
+
 def machine() -> str:
     """A one-line description of the machine the benchmark ran on."""
     cpu = platform.processor() or platform.machine()
@@ -121,7 +144,7 @@ def main() -> None:
         lines.append(f"| {r['config']} | {r['slots']:,} | {r['batch']} | {r['runs']} | "
                      f"{r['runs_per_s']:.2f} | {1 / r['runs_per_s']:.2f} | "
                      f"{r['enterprise_years_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |")
-    lines += ["", *whole_system(), "", f"Targets (issue #7): {TARGETS}."]
+    lines += ["", *whole_system(), "", *mesa_ratio(), "", f"Targets (issue #7): {TARGETS}."]
     text = "\n".join(lines)
     print(text)
     (HERE / "results" / "latest.md").write_text(text + "\n")

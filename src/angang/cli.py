@@ -464,7 +464,7 @@ def dashboard(
 ) -> None:
     """Start the interactive dashboard in the browser (a Solara app)."""
     import importlib.util
-    import subprocess
+    import os
 
     if importlib.util.find_spec("solara") is None:
         raise AngangError("the dashboard needs Solara, which is not installed. Install it with "
@@ -479,7 +479,8 @@ def dashboard(
               "(Ctrl-C stops it)")
     cmd = [sys.executable, "-m", "solara", "run", "angang.dashboard.app", "--host", host,
            "--port", str(port), "--production", "--no-open", "--log-level", "warning"]
-    raise typer.Exit(subprocess.call(cmd))
+    sys.stdout.flush()
+    os.execv(sys.executable, cmd)  # become the server: stopping this process stops it
 
 
 def main() -> None:

@@ -69,28 +69,26 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     shock = np.exp(sigma * rng.normal(lay.n) - 0.5 * sigma**2)
     wanted = potential(state, world, params, shock)
     blocs = state.blocs()  # (B, R, R)
-    # regional supply of each sector; a sector not yet produced this year (coal needs power,
-    # which needs coal) is assumed to deliver what it wants to produce
-    supply = by_region_sector(wanted, lay)  # (B, R, S)
-    output = np.zeros_like(wanted)
+    # Within a sector, a plant's cut depends only on its region, so the whole cascade runs
+    # on region x sector sums. A sector not yet produced this year (coal needs power, which
+    # needs coal) is assumed to deliver what it wants to produce.
+    wanted_cells = by_region_sector(wanted, lay)  # (B, R, S)
+    supply = wanted_cells.copy()
+    met_cells = np.ones_like(wanted_cells)  # (B, R, S): share of wanted output produced
     shortage = np.zeros_like(state.shortage)
     for s in ORDER:
-        slots = lay.sector == s
         needs = lay.inputs[s]
-        ratio = np.ones((state.runs, lay.n))
         for k in np.flatnonzero(needs):
-            demand = np.zeros((state.runs, lay.n))
-            demand[:, slots] = wanted[:, slots] * needs[k]
-            regional_demand = by_region_sector(demand, lay).sum(axis=2)
-            bloc_demand = np.einsum("brq,bq->br", blocs, regional_demand)
+            bloc_demand = np.einsum("brq,bq->br", blocs, wanted_cells[:, :, s] * needs[k])
             bloc_supply = np.einsum("brq,bq->br", blocs, supply[:, :, k])
             available = bloc_supply * (1.0 + params.input_buffer)
             met = np.where(bloc_demand > 0, np.minimum(1.0, available / np.where(
                 bloc_demand > 0, bloc_demand, 1.0)), 1.0)  # (B, R)
             shortage[:, :, k] = np.maximum(shortage[:, :, k], 1.0 - met)
-            ratio = np.minimum(ratio, met[:, lay.region])
-        output[:, slots] = wanted[:, slots] * ratio[:, slots]
-        supply[:, :, s] = by_region_sector(output * slots, lay)[:, :, s]
+            met_cells[:, :, s] = np.minimum(met_cells[:, :, s], met)
+        supply[:, :, s] = wanted_cells[:, :, s] * met_cells[:, :, s]
+    cell = lay.region * len(SECTORS) + lay.sector
+    output = wanted * met_cells.reshape(state.runs, -1)[:, cell]
     return _after_production(state, world, params, output, shortage)
 
 
