@@ -87,13 +87,13 @@ def run(
         result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
                          scale=scale, overwrite=overwrite, progress=advance, workers=workers,
                          backend=backend, scheduler=scheduler, checkpoint_at=checkpoint_at,
-                         from_checkpoint=from_checkpoint, resume=resume)
+                         from_checkpoint=from_checkpoint, resume=resume, keep_series=False)
     if from_checkpoint is not None and not quiet:
         out.print(f"branched from {from_checkpoint} at {result.branched_from['year']}: "  # type: ignore[index]
                   f"{result.runs} runs, seed {result.seed}, scale {result.scale}")
     if not quiet:
         _report_cascade(result.loaded.removed_with)
-        _summary(result)
+        _summary(result, target)
         _print_scorecard(target)
     out.print(f"wrote {target}")
 
@@ -104,12 +104,17 @@ def _progress(quiet: bool) -> Progress:
                     disable=quiet, transient=True)
 
 
-def _summary(result: Any) -> None:
+def _summary(result: Any, run_dir: Path) -> None:
+    import pandas as pd
+
     from angang.analysis.summary import benchmark_table
+    from angang.runner.store import SERIES
 
     table = Table(title=f"{result.loaded.scenario.meta.title}: ensemble of {result.runs} runs "
                   "(median, 5-95%)")
-    frame = benchmark_table(result.series)
+    series = pd.read_parquet(run_dir / SERIES, filters=[  # only what the table shows
+        ("variable", "in", ["steel_output", "soe_share", "heavy_share"])])
+    frame = benchmark_table(series)
     for col in frame.columns:
         table.add_column(str(col), justify="right")
     for _, row in frame.iterrows():

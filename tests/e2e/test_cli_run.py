@@ -88,10 +88,12 @@ def test_every_recorded_variable_is_documented(run_dir: Path) -> None:
 def test_cli_run_equals_the_python_api(run_dir: Path) -> None:
     """The CLI passes seed, runs, scale and batch size through to the library unchanged."""
     from angang.runner import run
+    from angang.runner.store import read_series
 
-    api = run("baseline", runs=3, seed=7, scale=0.05, batch_size=2).series
-    cli = pd.read_parquet(run_dir / "series.parquet")
+    api = run("baseline", runs=3, seed=7, scale=0.05, batch_size=2).table
+    cli = read_series(run_dir)  # the CLI streams the series to disk batch by batch
     pd.testing.assert_frame_equal(api.reset_index(drop=True), cli, check_categorical=False)
+    assert set(pd.read_parquet(run_dir / "series.parquet").columns) == set(cli.columns)
 
 
 def test_timeline_shows_every_event_with_its_source(cli: CliRunner, baseline: Scenario) -> None:

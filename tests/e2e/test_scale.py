@@ -135,3 +135,24 @@ def test_compare_branches_and_gets_the_numbers_of_full_runs() -> None:
     full = run("no-great-leap", runs=2, seed=5, scale=0.1).series
     expected = parse(outcome).per_run(full).sort_index().to_numpy()
     assert (result.per_run.sort_values("run")["b"].to_numpy() == expected).all()
+
+
+def test_a_streamed_run_writes_the_same_directory(tmp_path: Path) -> None:
+    """keep_series=False (what `angang run` does) holds no series in memory and writes the
+    same series, scorecard and database as an in-memory run."""
+    import json
+
+    import duckdb
+
+    kept = run("baseline", out=tmp_path / "kept", **SMALL)
+    streamed = run("baseline", out=tmp_path / "streamed", keep_series=False, **SMALL)
+    assert streamed.series is None
+    with pytest.raises(AngangError, match="read_series"):
+        streamed.table  # noqa: B018
+    _same(read_series(tmp_path / "streamed"), kept.table)
+    for name in ("scorecard.json", "validation.json"):
+        assert (json.loads((tmp_path / "streamed" / name).read_text())
+                == json.loads((tmp_path / "kept" / name).read_text()))
+    with duckdb.connect(str(tmp_path / "streamed" / "results.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT count(*) FROM series").fetchone()
+    assert rows is not None and rows[0] == len(kept.table)

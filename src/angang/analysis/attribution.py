@@ -115,7 +115,7 @@ def attribute(scenario: str, outcome: str, events: Sequence[str], runs: int = 16
         removed = [e for e in events if e not in present]
         path = folder / f"coalition-{next(counter)}.toml"
         path.write_text(f"extends = {json.dumps(parent)}\nremove = {json.dumps(removed)}\n")
-        series = run_branched(path, checkpoint, runs=runs, seed=seed, scale=scale).series
+        series = run_branched(path, checkpoint, runs=runs, seed=seed, scale=scale).table
         if progress is not None:
             progress(1)
         return spec.per_run(series).sort_index().to_numpy()

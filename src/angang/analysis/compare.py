@@ -56,8 +56,8 @@ def compare(a: str, b: str, outcomes: list[str] | None = None, runs: int = 16, s
         checkpoint = Path(tmp) / "a" if useful else None
         extra: dict[str, Any] = ({"checkpoint_at": year, "out": checkpoint}
                                  if checkpoint is not None else {})
-        series = {a: run(a, **options, **extra).series}
-        series[b] = run_branched(b, checkpoint, **options).series
+        series = {a: run(a, **options, **extra).table}
+        series[b] = run_branched(b, checkpoint, **options).table
     rows, summary, traj = [], [], []
     for o in specs:
         va, vb = o.per_run(series[a]), o.per_run(series[b])

@@ -209,6 +209,19 @@ def distances(series: pd.DataFrame, history: pd.DataFrame | None = None) -> np.n
     return np.stack(columns, axis=1)
 
 
+#: recorded variables a derived quantity of the dataset is computed from
+DERIVED = {"steel_share": "steel_output", "soe_output_rank": "soe_output_share",
+           "tech_transfer_rank": "tech_transfer_share",
+           "industrial_output_share_trend": "industrial_output"}
+
+
+def variables_needed(history: pd.DataFrame | None = None) -> set[str]:
+    """The recorded variables the scorecard and the validation read (so that a large
+    ensemble's checks can load only these)."""
+    history = load_history() if history is None else history
+    return {DERIVED.get(q, q) for q in history["quantity"].unique()} | {"steel_output"}
+
+
 def score(series: pd.DataFrame, history: pd.DataFrame | None = None) -> list[Check]:
     """Check every calibration fact of the dataset against the ensemble's series."""
     checks = []

@@ -77,7 +77,7 @@ def _base_series(base: str, text: str | None, content_hash: str,
 def _ensemble(loaded: Loaded, s: Settings,
               progress: Callable[[int, int], None] | None) -> pd.DataFrame:
     return run_ensemble(loaded, runs=s.runs, seed=s.seed, scale=s.scale,
-                        progress=progress).series
+                        progress=progress).table
 
 
 def headlines(series: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:

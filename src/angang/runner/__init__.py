@@ -17,12 +17,15 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
         progress: Callable[[int, int], None] | None = None, workers: int = 1,
         backend: str = "local", scheduler: str | None = None,
         checkpoint_at: int | None = None, from_checkpoint: Path | str | None = None,
-        resume: bool = False) -> Ensemble:
+        resume: bool = False, keep_series: bool = True) -> Ensemble:
     """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
 
     With ``out``, finished batches are kept in a hidden spool beside it until the run is
-    complete; ``resume=True`` continues an interrupted run from them.
+    complete; ``resume=True`` continues an interrupted run from them. ``keep_series=False``
+    (with ``out``) holds no series in memory: read it back with ``store.read_series(out)``.
     """
+    if not keep_series and out is None:
+        raise AngangError("keep_series=False needs out: the run directory to stream to.")
     from angang.runner.store import spool_of, write_run
 
     loaded = load(scenario)
@@ -47,7 +50,7 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
     ensemble = run_ensemble(loaded, runs=runs, seed=seed, batch_size=batch_size, scale=scale,
                             progress=progress, workers=workers, backend=backend,
                             scheduler=scheduler, checkpoint_at=checkpoint_at, branch=branch,
-                            spool=spool, resume=resume)
+                            spool=spool, resume=resume, keep_series=keep_series)
     if out is not None:
         write_run(out, ensemble, batch_size=batch_size if branch is None else
                   branch.batch_size, overwrite=overwrite, partial=spool)

@@ -19,7 +19,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -45,12 +45,22 @@ class Ensemble:
     runs: int
     seed: int
     scale: float
-    series: pd.DataFrame
+    series: pd.DataFrame | None  #: None when streamed to disk (``keep_series=False``)
     enterprise_years: np.ndarray  #: float (runs,): active enterprise-years per run
     enterprise_slots: int
     snapshots: list[Snapshot] = field(default_factory=list)  #: one per batch, if checkpointed
     checkpoint_at: int | None = None
     branched_from: dict[str, object] | None = None  #: the parent run and year, if branched
+    spool: Path | None = None  #: where the batches' series wait to be written
+    batches: int = 0
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tidy series, for an ensemble that kept it in memory (the default)."""
+        if self.series is None:
+            raise AngangError("this ensemble streamed its series to disk; read it with "
+                              "angang.runner.store.read_series(RUN_DIR).")
+        return self.series
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,7 @@ class Done:
     """A finished batch."""
 
     index: int
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None  #: None once saved, when the series is not kept in memory
     enterprise_years: np.ndarray
     snapshot: Snapshot | None
 
@@ -125,17 +135,20 @@ class Spool:
 
     def save(self, done: Done) -> None:
         stem = self.folder / f"batch-{done.index:05d}"
+        assert done.frame is not None  # saved as soon as it is computed
         done.frame.to_parquet(stem.with_suffix(".parquet"), index=False)
         np.save(stem.with_suffix(".npy"), done.enterprise_years)
         if done.snapshot is not None:
             stem.with_suffix(".snapshot").write_bytes(pickle.dumps(done.snapshot))
         stem.with_suffix(".done").touch()  # last: marks the batch complete
 
-    def load(self, index: int) -> Done:
+    def load(self, index: int, keep: bool = True) -> Done:
         stem = self.folder / f"batch-{index:05d}"
         try:
             snap = stem.with_suffix(".snapshot")
-            return Done(index, pd.read_parquet(stem.with_suffix(".parquet")),
+            if not stem.with_suffix(".parquet").is_file():
+                raise FileNotFoundError(stem.with_suffix(".parquet"))
+            return Done(index, pd.read_parquet(stem.with_suffix(".parquet")) if keep else None,
                         np.load(stem.with_suffix(".npy")),
                         pickle.loads(snap.read_bytes()) if snap.is_file() else None)
         except Exception as err:  # a damaged file: say which, keep the others
@@ -231,7 +244,8 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
                  progress: Callable[[int, int], None] | None = None,
                  workers: int = 1, backend: str = "local", scheduler: str | None = None,
                  checkpoint_at: int | None = None, branch: Branch | None = None,
-                 spool: Path | None = None, resume: bool = False) -> Ensemble:
+                 spool: Path | None = None, resume: bool = False,
+                 keep_series: bool = True) -> Ensemble:
     """Run ``runs`` histories of ``loaded.scenario`` with root ``seed``, batch by batch.
 
     ``workers`` > 1 (0: one per core) runs batches on a local process pool; ``backend="dask"``
@@ -240,7 +254,11 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
     whatever the batch size, workers or backend, since run i always draws from (seed, i).
     ``branch`` starts every batch from a parent's checkpoint (its runs, seed, scale and batch
     size then apply). ``spool`` saves batches as they finish; ``resume`` reuses those saved.
+    ``keep_series=False`` (with a spool) keeps no series in memory, so memory does not grow
+    with the number of runs; the run directory is then written from the spool.
     """
+    if not keep_series and spool is None:
+        raise ValueError("keep_series=False needs a spool to keep the series in")
     if backend not in BACKENDS:
         raise AngangError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}.")
     if scheduler is not None and backend != "dask":
@@ -276,7 +294,7 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
                               "batch_size": batch_size, "scale": scale,
                               "checkpoint_at": checkpoint_at,
                               "branch": str(branch.run_dir) if branch else None})
-        finished = {i: store.load(i) for i in sorted(store.open(resume))}
+        finished = {i: store.load(i, keep_series) for i in sorted(store.open(resume))}
     total = runs * years
     done = sum(batches[i].size for i in finished) * years
     if progress is not None:
@@ -292,16 +310,20 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
     for result, counted in _execute(todo, backend, workers, scheduler, count):
         if store is not None:
             store.save(result)
+        if not keep_series:
+            result = replace(result, frame=None)
         finished[result.index] = result
         if not counted:
             count(batches[result.index].size * years)
     ordered = [finished[i] for i in range(len(batches))]
-    series = pd.concat([d.frame for d in ordered], ignore_index=True)
-    series["variable"] = series["variable"].astype("category")
-    series["entity"] = series["entity"].astype("category")
+    series = None
+    if keep_series:
+        series = pd.concat([d.frame for d in ordered], ignore_index=True)
+        series["variable"] = series["variable"].astype("category")
+        series["entity"] = series["entity"].astype("category")
     snapshots = [d.snapshot for d in ordered if d.snapshot is not None]
     branched = ({"run_dir": str(branch.run_dir), "year": branch.year,
                  "parent": branch.parent.meta.name} if branch is not None else None)
     return Ensemble(loaded, runs, seed, scale, series,
                     np.concatenate([d.enterprise_years for d in ordered]), world.layout.n,
-                    snapshots, checkpoint_at, branched)
+                    snapshots, checkpoint_at, branched, spool, len(batches))

@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 import angang
 from angang.errors import AngangError
@@ -85,7 +87,7 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
             for name in (SERIES, DATABASE, MANIFEST, "scorecard.json", "validation.json"):
                 (partial / name).unlink(missing_ok=True)
             shutil.rmtree(partial / CHECKPOINT, ignore_errors=True)
-        ensemble.series.to_parquet(partial / SERIES, index=False)
+        _write_series(partial / SERIES, ensemble)
         if ensemble.snapshots:
             _write_checkpoint(partial / CHECKPOINT, ensemble, batch_size)
         _write_database(partial / DATABASE, ensemble, manifest)
@@ -122,12 +124,34 @@ def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None
                   "branching with the same angang version, not an exchange format"}, indent=1))
 
 
+SCHEMA = pa.schema([("run", pa.int64()), ("year", pa.int64()), ("variable", pa.string()),
+                    ("entity", pa.string()), ("value", pa.float64())])
+
+
+def _write_series(path: Path, ensemble: Ensemble) -> None:
+    """series.parquet: from memory, or batch by batch from the spool (one row group each),
+    so that writing a large ensemble holds one batch at a time."""
+    if ensemble.series is not None:
+        ensemble.series.to_parquet(path, index=False)
+        return
+    assert ensemble.spool is not None
+    with pq.ParquetWriter(path, SCHEMA) as writer:
+        for i in range(ensemble.batches):
+            table = pq.read_table(ensemble.spool / f"batch-{i:05d}.parquet")
+            writer.write_table(table.select(SCHEMA.names).cast(SCHEMA))
+
+
 def _write_checks(folder: Path, ensemble: Ensemble) -> None:
-    """The scorecard and the out-of-sample validation, written with the run."""
+    """The scorecard and the out-of-sample validation, written with the run; a streamed
+    ensemble reads only the variables they need."""
     from angang.analysis import scorecard, validation
 
-    scorecard.write(scorecard.score(ensemble.series), folder)
-    validation.write(validation.validate(ensemble.series), folder)
+    series = ensemble.series
+    if series is None:
+        series = pd.read_parquet(folder / SERIES,
+                                 filters=[("variable", "in", sorted(scorecard.variables_needed()))])
+    scorecard.write(scorecard.score(series), folder)
+    validation.write(validation.validate(series), folder)
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
@@ -143,8 +167,10 @@ def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) ->
                                                           manifest.values()]})
     con = duckdb.connect(str(path))
     try:
-        for name, frame in (("series", ensemble.series), ("runs", runs),
-                            ("parameters", params), ("events", events), ("manifest", meta)):
+        con.execute("CREATE TABLE series AS SELECT * FROM read_parquet(?)",
+                    [str(path.parent / SERIES)])
+        for name, frame in (("runs", runs), ("parameters", params), ("events", events),
+                            ("manifest", meta)):
             con.register("frame_view", frame)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_view")
             con.unregister("frame_view")
@@ -171,7 +197,11 @@ def read_series(run_dir: Path) -> pd.DataFrame:
         raise AngangError(f"{run_dir}: not a finished run directory (expected {MANIFEST} and "
                           f"{SERIES}).")
     try:
-        return pd.read_parquet(path)
+        series = pd.read_parquet(path)
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise AngangError(f"{path}: cannot be read as Parquet ({err}); the file is damaged. "
                           "Rerun the ensemble.") from None
+    for column in ("variable", "entity"):  # a streamed file stores plain strings
+        if series[column].dtype != "category":
+            series[column] = series[column].astype("category")
+    return series
