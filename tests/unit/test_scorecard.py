@@ -136,3 +136,12 @@ def test_a_fact_without_a_rule_is_refused() -> None:
     with pytest.raises(AngangError, match="no rule"):
         scorecard.score(series({("soe_share", "china"): const(0.3)}),
                         fact(quantity="mystery"))
+
+
+def test_scoring_batch_by_batch_equals_scoring_the_whole() -> None:
+    from angang.analysis.scorecard import score, score_batches
+    from angang.runner import run
+
+    series = run("baseline", runs=4, seed=2, scale=0.05, batch_size=2).table
+    halves = [series[series["run"] < 2], series[series["run"] >= 2]]
+    assert score_batches(halves) == score(series)

@@ -9,8 +9,8 @@ with the tolerance and the reason for it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -209,23 +209,31 @@ def distances(series: pd.DataFrame, history: pd.DataFrame | None = None) -> np.n
     return np.stack(columns, axis=1)
 
 
-#: recorded variables a derived quantity of the dataset is computed from
-DERIVED = {"steel_share": "steel_output", "soe_output_rank": "soe_output_share",
-           "tech_transfer_rank": "tech_transfer_share",
-           "industrial_output_share_trend": "industrial_output"}
-
-
-def variables_needed(history: pd.DataFrame | None = None) -> set[str]:
-    """The recorded variables the scorecard and the validation read (so that a large
-    ensemble's checks can load only these)."""
-    history = load_history() if history is None else history
-    return {DERIVED.get(q, q) for q in history["quantity"].unique()} | {"steel_output"}
-
-
 def score(series: pd.DataFrame, history: pd.DataFrame | None = None) -> list[Check]:
     """Check every calibration fact of the dataset against the ensemble's series."""
+    return _checks(verdicts(series, history))
+
+
+def score_batches(batches: Iterable[pd.DataFrame],
+                  history: pd.DataFrame | None = None) -> list[Check]:
+    """The same checks from an ensemble read one batch of runs at a time: every rule gives
+    a per-run statistic, so the batches' statistics are joined before they are judged."""
+    history = load_history() if history is None else history
+    joined: list[tuple[pd.Series, Verdict]] | None = None
+    for frame in batches:
+        found = verdicts(frame, history)
+        joined = found if joined is None else [
+            (row, replace(v, stat=np.concatenate([np.asarray(v.stat, dtype=float),
+                                                  np.asarray(w.stat, dtype=float)])))
+            for (row, v), (_, w) in zip(joined, found, strict=True)]
+    if joined is None:
+        raise AngangError("the ensemble has no batches to score.")
+    return _checks(joined)
+
+
+def _checks(found: list[tuple[pd.Series, Verdict]]) -> list[Check]:
     checks = []
-    for row, v in verdicts(series, history):
+    for row, v in found:
         stat, target, tolerance, reason, ok = v.stat, v.target, v.tolerance, v.reason, v.passes
         median, low, high = _band(np.asarray(stat, dtype=float))
         page = f", {row['page']}" if row["page"] else ""

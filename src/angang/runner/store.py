@@ -143,15 +143,20 @@ def _write_series(path: Path, ensemble: Ensemble) -> None:
 
 def _write_checks(folder: Path, ensemble: Ensemble) -> None:
     """The scorecard and the out-of-sample validation, written with the run; a streamed
-    ensemble reads only the variables they need."""
+    ensemble is scored batch by batch, and validated on national steel alone."""
     from angang.analysis import scorecard, validation
 
-    series = ensemble.series
-    if series is None:
-        series = pd.read_parquet(folder / SERIES,
-                                 filters=[("variable", "in", sorted(scorecard.variables_needed()))])
-    scorecard.write(scorecard.score(series), folder)
-    validation.write(validation.validate(series), folder)
+    if ensemble.series is not None:
+        scorecard.write(scorecard.score(ensemble.series), folder)
+        validation.write(validation.validate(ensemble.series), folder)
+        return
+    assert ensemble.spool is not None
+    batches = (pd.read_parquet(ensemble.spool / f"batch-{i:05d}.parquet")
+               for i in range(ensemble.batches))
+    scorecard.write(scorecard.score_batches(batches), folder)
+    steel = pd.read_parquet(folder / SERIES, filters=[("variable", "=", "steel_output"),
+                                                      ("entity", "=", "china")])
+    validation.write(validation.validate(steel), folder)
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
@@ -167,6 +172,8 @@ def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) ->
                                                           manifest.values()]})
     con = duckdb.connect(str(path))
     try:
+        con.execute("SET preserve_insertion_order = false")  # lets DuckDB stream the file
+        con.execute("SET memory_limit = '512MB'")  # beyond this it spills to disk
         con.execute("CREATE TABLE series AS SELECT * FROM read_parquet(?)",
                     [str(path.parent / SERIES)])
         for name, frame in (("runs", runs), ("parameters", params), ("events", events),
