@@ -12,6 +12,7 @@ import pickle
 import platform
 import shutil
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,13 +151,19 @@ def _write_checks(folder: Path, ensemble: Ensemble) -> None:
         scorecard.write(scorecard.score(ensemble.series), folder)
         validation.write(validation.validate(ensemble.series), folder)
         return
-    assert ensemble.spool is not None
-    batches = (pd.read_parquet(ensemble.spool / f"batch-{i:05d}.parquet")
-               for i in range(ensemble.batches))
-    scorecard.write(scorecard.score_batches(batches), folder)
-    steel = pd.read_parquet(folder / SERIES, filters=[("variable", "=", "steel_output"),
-                                                      ("entity", "=", "china")])
-    validation.write(validation.validate(steel), folder)
+    spool = ensemble.spool
+    assert spool is not None
+    steel: list[pd.DataFrame] = []
+
+    def batches() -> Iterator[pd.DataFrame]:
+        for i in range(ensemble.batches):
+            frame = pd.read_parquet(spool / f"batch-{i:05d}.parquet")
+            steel.append(frame[(frame["variable"] == "steel_output")
+                               & (frame["entity"] == "china")])
+            yield frame
+
+    scorecard.write(scorecard.score_batches(batches()), folder)
+    validation.write(validation.validate(pd.concat(steel, ignore_index=True)), folder)
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
