@@ -156,3 +156,12 @@ def test_a_streamed_run_writes_the_same_directory(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "streamed" / "results.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT count(*) FROM series").fetchone()
     assert rows is not None and rows[0] == len(kept.table)
+
+
+def test_the_process_pool_refills_its_window_and_equals_one_process() -> None:
+    """More batches than the pool keeps in flight (2 per worker): all of them come back,
+    in any order, and the ensemble equals the in-process one."""
+    settings = {**SMALL, "runs": 10, "batch_size": 1}
+    pooled = run("baseline", workers=2, **settings)
+    _same(pooled.table, run("baseline", workers=1, **settings).table)
+    assert sorted(pooled.table["run"].unique()) == list(range(10))

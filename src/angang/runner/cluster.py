@@ -49,11 +49,13 @@ def run_on_dask(jobs: list[Job], scheduler: str | None, workers: int) -> Iterato
                           f"({err}). Start one (e.g. `dask scheduler`, or a dask-jobqueue "
                           "cluster) and pass its address, e.g. tcp://10.0.0.5:8786.") from None
     try:
-        futures = [client.submit(run_job, job, key=f"angang-batch-{job.index:05d}-"
-                                 f"{job.seed}-{id(jobs):x}", retries=RETRIES, pure=False)
-                   for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+        queue = as_completed([client.submit(run_job, job, key=f"angang-batch-{job.index:05d}-"
+                                            f"{job.seed}-{id(jobs):x}", retries=RETRIES,
+                                            pure=False) for job in jobs])
+        for future in queue:  # only the queue holds the futures: each is dropped once read
+            result = future.result()
+            future.release()
+            yield result
     finally:
         client.close()
         if cluster is not None:

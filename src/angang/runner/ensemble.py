@@ -14,11 +14,12 @@ nothing before that year branches from it instead of simulating the shared years
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import os
 import pickle
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -233,10 +234,18 @@ def _execute(jobs: list[Job], backend: str, workers: int, scheduler: str | None,
         for job in jobs:
             yield run_job(job, functools.partial(_tick, on_year, job.ids.size)), True
         return
+    # a bounded window of batches in flight: finished results are handed on and dropped,
+    # so the parent's memory does not grow with the number of batches
+    waiting = iter(jobs)
     with ProcessPoolExecutor(max_workers=pool_size) as pool:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result(), False
+        running = {pool.submit(run_job, job) for job in itertools.islice(waiting, 2 * pool_size)}
+        while running:
+            finished, running = wait(running, return_when=FIRST_COMPLETED)
+            running |= {pool.submit(run_job, job)
+                        for job in itertools.islice(waiting, len(finished))}
+            for future in finished:
+                yield future.result(), False
+            del finished
 
 
 def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT_BATCH,
