@@ -26,7 +26,7 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
     """
     if not keep_series and out is None:
         raise AngangError("keep_series=False needs out: the run directory to stream to.")
-    from angang.runner.store import spool_of, write_run
+    from angang.runner.store import check_target, spool_of, write_run
 
     loaded = load(scenario)
     branch = Branch.read(Path(from_checkpoint)) if from_checkpoint is not None else None
@@ -42,9 +42,7 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
                 raise AngangError(f"{out}: an interrupted run of it exists ({spool}); pass "
                                   "--resume to continue it, or --overwrite to start over.")
             shutil.rmtree(spool)
-        if out.exists() and not overwrite:
-            raise AngangError(f"{out}: the output directory already exists; pass --overwrite "
-                              "to replace it or choose another --out.")
+        check_target(out, overwrite)  # before computing anything
     elif resume:
         raise AngangError("--resume needs --out: the run directory to continue.")
     ensemble = run_ensemble(loaded, runs=runs, seed=seed, batch_size=batch_size, scale=scale,

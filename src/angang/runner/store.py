@@ -69,14 +69,19 @@ def spool_of(out: Path) -> Path:
     return out.parent / f".{out.name}.partial"
 
 
+def check_target(out: Path, overwrite: bool) -> None:
+    """Refuse to replace a finished run directory unless asked to."""
+    if out.exists() and not overwrite:
+        raise AngangError(f"{out}: the output directory already exists; pass --overwrite to "
+                          "replace it or choose another --out.")
+
+
 def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = False,
               partial: Path | None = None) -> Path:
     """Write the run directory ``out`` atomically and return it. ``partial`` is the folder
     the batches were spooled in (it becomes the run directory); by default a fresh one."""
     out = Path(out)
-    if out.exists() and not overwrite:
-        raise AngangError(f"{out}: the output directory already exists; pass --overwrite to "
-                          "replace it or choose another --out.")
+    check_target(out, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     spooled = partial is not None
     if partial is None:
