@@ -38,6 +38,11 @@ BACKENDS = ("local", "dask")
 CHECKPOINT = "checkpoint"  #: sub-folder of a run directory holding its snapshots
 
 
+def batch_stem(folder: Path, index: int) -> Path:
+    """A batch's files in a spool or checkpoint folder: batch-NNNNN.parquet, .npy, .snapshot."""
+    return Path(folder) / f"batch-{index:05d}"
+
+
 @dataclass(frozen=True)
 class Ensemble:
     """The results of an ensemble: tidy series and what the manifest needs."""
@@ -62,6 +67,12 @@ class Ensemble:
             raise AngangError("this ensemble streamed its series to disk; read it with "
                               "angang.runner.store.read_series(RUN_DIR).")
         return self.series
+
+    def batch_files(self) -> list[Path]:
+        """The spooled batches' series files in run order, for an ensemble that streamed."""
+        if self.spool is None:
+            raise AngangError("this ensemble kept its series in memory and has no spool.")
+        return [batch_stem(self.spool, i).with_suffix(".parquet") for i in range(self.batches)]
 
 
 @dataclass(frozen=True)
@@ -135,8 +146,10 @@ class Spool:
         return {int(p.stem.split("-")[1]) for p in self.folder.glob("batch-*.done")}
 
     def save(self, done: Done) -> None:
-        stem = self.folder / f"batch-{done.index:05d}"
-        assert done.frame is not None  # saved as soon as it is computed
+        if done.frame is None:
+            raise ValueError(f"batch {done.index} has no series to save; a batch is saved "
+                             "as soon as it is computed")
+        stem = batch_stem(self.folder, done.index)
         done.frame.to_parquet(stem.with_suffix(".parquet"), index=False)
         np.save(stem.with_suffix(".npy"), done.enterprise_years)
         if done.snapshot is not None:
@@ -144,7 +157,7 @@ class Spool:
         stem.with_suffix(".done").touch()  # last: marks the batch complete
 
     def load(self, index: int, keep: bool = True) -> Done:
-        stem = self.folder / f"batch-{index:05d}"
+        stem = batch_stem(self.folder, index)
         try:
             snap = stem.with_suffix(".snapshot")
             if not stem.with_suffix(".parquet").is_file():
@@ -194,7 +207,7 @@ class Branch:
                    int(meta["batch_size"]), float(meta["scale"]), parent)
 
     def snapshot(self, index: int) -> Snapshot:
-        path = self.run_dir / CHECKPOINT / f"batch-{index:05d}.snapshot"
+        path = batch_stem(self.run_dir / CHECKPOINT, index).with_suffix(".snapshot")
         try:
             snap: Snapshot = pickle.loads(path.read_bytes())
         except Exception as err:

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 import angang
 from angang.errors import AngangError
-from angang.runner.ensemble import CHECKPOINT, Ensemble, Spool
+from angang.runner.ensemble import CHECKPOINT, Ensemble, Spool, batch_stem
 
 SERIES = "series.parquet"
 MANIFEST = "manifest.json"
@@ -119,7 +119,7 @@ def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None
     """Each batch's snapshot, the resolved scenario and what a branch must match."""
     folder.mkdir()
     for i, snap in enumerate(ensemble.snapshots):
-        (folder / f"batch-{i:05d}.snapshot").write_bytes(pickle.dumps(snap))
+        batch_stem(folder, i).with_suffix(".snapshot").write_bytes(pickle.dumps(snap))
     (folder / "scenario.json").write_text(ensemble.loaded.scenario.model_dump_json())
     (folder / "checkpoint.json").write_text(json.dumps({
         "year": ensemble.checkpoint_at, "seed": ensemble.seed, "runs": ensemble.runs,
@@ -140,10 +140,9 @@ def _write_series(path: Path, ensemble: Ensemble) -> None:
     if ensemble.series is not None:
         ensemble.series.to_parquet(path, index=False)
         return
-    assert ensemble.spool is not None
     with pq.ParquetWriter(path, SCHEMA) as writer:
-        for i in range(ensemble.batches):
-            table = pq.read_table(ensemble.spool / f"batch-{i:05d}.parquet")
+        for batch in ensemble.batch_files():
+            table = pq.read_table(batch)
             writer.write_table(table.select(SCHEMA.names).cast(SCHEMA))
 
 
@@ -156,13 +155,11 @@ def _write_checks(folder: Path, ensemble: Ensemble) -> None:
         scorecard.write(scorecard.score(ensemble.series), folder)
         validation.write(validation.validate(ensemble.series), folder)
         return
-    spool = ensemble.spool
-    assert spool is not None
     steel: list[pd.DataFrame] = []
 
     def batches() -> Iterator[pd.DataFrame]:
-        for i in range(ensemble.batches):
-            frame = pd.read_parquet(spool / f"batch-{i:05d}.parquet")
+        for batch in ensemble.batch_files():
+            frame = pd.read_parquet(batch)
             steel.append(frame[(frame["variable"] == "steel_output")
                                & (frame["entity"] == "china")])
             yield frame
