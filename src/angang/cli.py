@@ -457,9 +457,6 @@ def variables(
     out.print(table)
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
 @app.command()
 @user_errors
 def dashboard(
@@ -468,24 +465,11 @@ def dashboard(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
 ) -> None:
     """Start the interactive dashboard in the browser (a Solara app)."""
-    import importlib.util
-    import os
+    from angang.dashboard.serve import serve
 
-    if importlib.util.find_spec("solara") is None:
-        raise AngangError("the dashboard needs Solara, which is not installed. Install it with "
-                          "`pip install 'angang[dashboard]'` (make run and make test do).")
-    if host not in LOOPBACK:
-        err.print(f"[bold yellow]warning:[/] listening on {escape(host)}, not loopback: anyone "
-                  "who can reach this machine on that address can use the dashboard and run "
-                  "simulations on it.", highlight=False)
-    if not 0 < port < 65536:
-        raise AngangError(f"--port: expected 1 to 65535, got {port}.")
-    out.print(f"angang dashboard on http://{'localhost' if host in LOOPBACK else host}:{port} "
-              "(Ctrl-C stops it)")
-    cmd = [sys.executable, "-m", "solara", "run", "angang.dashboard.app", "--host", host,
-           "--port", str(port), "--production", "--no-open", "--log-level", "warning"]
-    sys.stdout.flush()
-    os.execv(sys.executable, cmd)  # become the server: stopping this process stops it
+    serve(host, port, say=out.print,
+          warn=lambda text: err.print(f"[bold yellow]warning:[/] {escape(text)}",
+                                      highlight=False))
 
 
 def main() -> None:
