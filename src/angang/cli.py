@@ -35,7 +35,8 @@ def user_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except AngangError as e:
-            err.print(f"[bold red]error:[/] {e}", highlight=False, soft_wrap=True)
+            # the message quotes user input (ids, paths, patterns): never read it as markup
+            err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -87,7 +88,8 @@ def run(
         result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
                          scale=scale, overwrite=overwrite, progress=advance, workers=workers,
                          backend=backend, scheduler=scheduler, checkpoint_at=checkpoint_at,
-                         from_checkpoint=from_checkpoint, resume=resume, keep_series=False)
+                         from_checkpoint=from_checkpoint, resume=resume, keep_series=False,
+                         notice=_warn)
     if from_checkpoint is not None and not quiet:
         out.print(f"branched from {from_checkpoint} at {result.branched_from['year']}: "  # type: ignore[index]
                   f"{result.runs} runs, seed {result.seed}, scale {result.scale}")
@@ -96,6 +98,10 @@ def run(
         _summary(result, target)
         _print_scorecard(target)
     out.print(f"wrote {target}")
+
+
+def _warn(text: str) -> None:
+    err.print(f"[bold yellow]warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
 def _progress(quiet: bool) -> Progress:
@@ -467,9 +473,7 @@ def dashboard(
     """Start the interactive dashboard in the browser (a Solara app)."""
     from angang.dashboard.serve import serve
 
-    serve(host, port, say=out.print,
-          warn=lambda text: err.print(f"[bold yellow]warning:[/] {escape(text)}",
-                                      highlight=False))
+    serve(host, port, say=out.print, warn=_warn)
 
 
 def main() -> None:

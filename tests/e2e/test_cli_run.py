@@ -28,10 +28,11 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_run_directory_holds_manifest_parquet_and_duckdb(run_dir: Path) -> None:
-    """The run directory has the three files, and nothing partial is left beside it."""
+    """The run directory has its files (the resolved scenario among them), and nothing
+    partial or locked is left beside it."""
     assert {p.name for p in run_dir.iterdir()} == {"manifest.json", "series.parquet",
                                                    "results.duckdb", "scorecard.json",
-                                                   "validation.json"}
+                                                   "validation.json", "scenario.json"}
     assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]
 
 

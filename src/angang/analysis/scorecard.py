@@ -126,7 +126,7 @@ def _rank(variable: str, group: str, reason: str) -> Rule:
         sub = series[series["variable"] == variable]
         sub = sub[sub["entity"].astype(str).isin(_group(group))]
         table = sub.pivot_table(index=["run", "year"], columns="entity", values="value",
-                                observed=True)
+                                observed=True).reindex(columns=_group(group))
         ranks = table.rank(axis=1, ascending=False)[row["entity"]].unstack("year")
         years = _years(row)
         stat = (ranks.reindex(columns=years) == row["value"]).mean(axis=1).to_numpy()

@@ -5,20 +5,18 @@ validation and narrative — one file, figures embedded as SVG, nothing fetched 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from angang.analysis import scorecard, validation
 from angang.data import load_history
-from angang.errors import AngangError
 from angang.ids import POWERS, REGIONS
 from angang.report import figures
 from angang.report.narrative import narrate
-from angang.runner.store import MANIFEST, read_series
+from angang.runner.store import read_manifest, read_scenario, read_series
 from angang.scenario.describe import describe_event
-from angang.scenario.loader import load
 from angang.scenario.parameters import parameter_table
 from angang.scenario.schema import Scenario
 
@@ -35,15 +33,6 @@ td,th{border-bottom:1px solid #ddd;padding:.2rem .4rem;text-align:left;vertical-
 .pass{color:#009E73}.fail{color:#D55E00}figure{margin:1rem 0}svg{max-width:100%;height:auto}
 .small{font-size:.8rem;color:#555}@media print{figure{page-break-inside:avoid}}
 """
-
-
-def _scenario_of(run_dir: Path, manifest: dict[str, Any]) -> Scenario:
-    origin = manifest["scenario"]["origin"]
-    name = manifest["scenario"]["name"]
-    try:
-        return load(origin if Path(origin).is_file() else name).scenario
-    except AngangError as err:
-        raise AngangError(f"{run_dir}: cannot reload the run's scenario ({err})") from None
 
 
 def _markers(scenario: Scenario) -> list[tuple[int, str]]:
@@ -123,15 +112,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def build(run_dir: Path, against: Path | None = None) -> Path:
     """Write ``report.html`` into ``run_dir`` (overlaying ``against`` if given)."""
     run_dir = Path(run_dir)
-    manifest = json.loads((run_dir / MANIFEST).read_text()) if (
-        run_dir / MANIFEST).is_file() else None
-    if manifest is None:
-        raise AngangError(f"{run_dir}: not a finished run directory (no {MANIFEST}).")
+    manifest = read_manifest(run_dir)
     series = read_series(run_dir)
-    scenario = _scenario_of(run_dir, manifest)
+    scenario = read_scenario(run_dir)
     other = read_series(against) if against is not None else None
-    other_name = (json.loads((Path(against) / MANIFEST).read_text())["scenario"]["name"]
-                  if against is not None else "")
+    other_name = read_scenario(against).meta.name if against is not None else ""
     labels = (scenario.meta.name, other_name) if against is not None else ("", "")
     esc = html.escape
     parts = [f"<h1>{esc(scenario.meta.title)}</h1>",
@@ -150,8 +135,9 @@ def build(run_dir: Path, against: Path | None = None) -> Path:
     parts.append("<h2>Figures</h2>")
     for title, svg in panels(series, scenario, other, labels):
         parts.append(f"<figure><figcaption><b>{esc(title)}</b></figcaption>{svg}</figure>")
-    parts.append(_scorecard(run_dir))
-    parts.append(_validation(run_dir))
+    # judged afresh from the verified series, not read back from files anyone could edit
+    parts.append(_scorecard(scorecard.score(series)))
+    parts.append(_validation(validation.validate(series)))
     parts.append("<h2>Timeline</h2>" + _table(
         ["date", "event", "what it sets", "source"],
         [[f"{e.year}" + (f"-{e.month:02d}" if e.month else ""), esc(e.id),
@@ -173,30 +159,22 @@ def build(run_dir: Path, against: Path | None = None) -> Path:
     return path
 
 
-def _scorecard(run_dir: Path) -> str:
-    path = run_dir / "scorecard.json"
-    if not path.is_file():
-        return "<h2>Scorecard</h2><p>No scorecard in this run directory.</p>"
-    checks = json.loads(path.read_text())
-    rows = [[html.escape(c["id"]), html.escape(c["target"]),
-             f"{c['median']:.4g} ({c['low']:.4g}–{c['high']:.4g})",
-             html.escape(c["tolerance"]),
-             f"<span class='{'pass' if c['passed'] else 'fail'}'>"
-             f"{'pass' if c['passed'] else 'fail'}</span>", html.escape(c["source"])]
+def _scorecard(checks: list[scorecard.Check]) -> str:
+    rows = [[html.escape(c.id), html.escape(c.target),
+             f"{c.median:.4g} ({c.low:.4g}–{c.high:.4g})",
+             html.escape(c.tolerance),
+             f"<span class='{'pass' if c.passed else 'fail'}'>"
+             f"{'pass' if c.passed else 'fail'}</span>", html.escape(c.source)]
             for c in checks]
-    passed = sum(c["passed"] for c in checks)
+    passed = sum(c.passed for c in checks)
     return (f"<h2>Scorecard: {passed} of {len(checks)} facts pass</h2>"
             + _table(["fact", "target", "model (median, 5–95%)", "tolerance", "", "source"],
                      rows))
 
 
-def _validation(run_dir: Path) -> str:
-    path = run_dir / "validation.json"
-    if not path.is_file():
-        return ""
-    v = json.loads(path.read_text())
-    return ("<h2>Out-of-sample validation</h2><p>" + html.escape(v["verdict"]) + "</p>"
+def _validation(v: validation.Validation) -> str:
+    return ("<h2>Out-of-sample validation</h2><p>" + html.escape(v.verdict) + "</p>"
             + _table(["turning point", "test", "record", "model"],
-                     [[html.escape(p["name"]), html.escape(p["test"]),
-                       "yes" if p["in_record"] else "no", "yes" if p["in_model"] else "no"]
-                      for p in v["turning_points"]]))
+                     [[html.escape(p.name), html.escape(p.test),
+                       "yes" if p.in_record else "no", "yes" if p.in_model else "no"]
+                      for p in v.turning_points]))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from angang.errors import AngangError
 from angang.runner.ensemble import DEFAULT_BATCH, Branch, BranchRefused, Ensemble, run_ensemble
+from angang.runner.files import RunLock
 from angang.scenario.loader import load
 
 
@@ -17,41 +19,59 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
         progress: Callable[[int, int], None] | None = None, workers: int = 1,
         backend: str = "local", scheduler: str | None = None,
         checkpoint_at: int | None = None, from_checkpoint: Path | str | None = None,
-        resume: bool = False, keep_series: bool = True) -> Ensemble:
+        resume: bool = False, keep_series: bool = True,
+        notice: Callable[[str], None] | None = None) -> Ensemble:
     """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
 
     With ``out``, finished batches are kept in a hidden spool beside it until the run is
     complete; ``resume=True`` continues an interrupted run from them. ``keep_series=False``
     (with ``out``) holds no series in memory: read it back with ``store.read_series(out)``.
+    While it runs, ``.OUT.lock`` beside ``out`` names the process writing it, and a second run
+    into the same ``out`` is refused. ``notice(text)`` hears of saved batches recomputed on
+    resume because they failed their checks.
     """
     if not keep_series and out is None:
         raise AngangError("keep_series=False needs out: the run directory to stream to.")
-    from angang.runner.store import check_target, spool_of, write_run
-
+    if resume and out is None:
+        raise AngangError("--resume needs --out: the run directory to continue.")
     loaded = load(scenario)
     branch = Branch.read(Path(from_checkpoint)) if from_checkpoint is not None else None
-    spool = None
-    if out is not None:
-        out = Path(out)
-        spool = spool_of(out)
-        if resume and not spool.is_dir():
-            raise AngangError(f"{out}: no interrupted run to resume (no {spool.name} beside "
-                              "it).")
-        if not resume and spool.exists():
-            if not overwrite:
-                raise AngangError(f"{out}: an interrupted run of it exists ({spool}); pass "
-                                  "--resume to continue it, or --overwrite to start over.")
-            shutil.rmtree(spool)
-        check_target(out, overwrite)  # before computing anything
-    elif resume:
-        raise AngangError("--resume needs --out: the run directory to continue.")
-    ensemble = run_ensemble(loaded, runs=runs, seed=seed, batch_size=batch_size, scale=scale,
-                            progress=progress, workers=workers, backend=backend,
-                            scheduler=scheduler, checkpoint_at=checkpoint_at, branch=branch,
-                            spool=spool, resume=resume, keep_series=keep_series)
-    if out is not None:
-        write_run(out, ensemble, batch_size=batch_size if branch is None else
-                  branch.batch_size, overwrite=overwrite, partial=spool)
+    options = dict(runs=runs, seed=seed, batch_size=batch_size, scale=scale, progress=progress,
+                   workers=workers, backend=backend, scheduler=scheduler,
+                   checkpoint_at=checkpoint_at, branch=branch, resume=resume,
+                   keep_series=keep_series, notice=notice)
+    if out is None:
+        return run_ensemble(loaded, **options)  # type: ignore[arg-type]
+    out = Path(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with RunLock(out):
+            return _run_into(out, loaded, branch, overwrite, options)
+    except OSError as err:  # a folder that cannot be written, a full disk
+        raise AngangError(f"{err.filename or out}: cannot write there "
+                          f"({err.strerror or err}); batches already finished are kept for "
+                          "--resume.") from None
+
+
+def _run_into(out: Path, loaded: Any, branch: Branch | None, overwrite: bool,
+              options: dict[str, Any]) -> Ensemble:
+    """Run with the lock held: spool, compute, write the run directory."""
+    from angang.runner.store import check_spool, check_target, spool_of, write_run
+
+    spool = spool_of(out)
+    resume = options["resume"]
+    if resume and not spool.is_dir():
+        raise AngangError(f"{out}: no interrupted run to resume (no {spool.name} beside it).")
+    check_target(out, overwrite)  # before computing anything
+    if not resume and (spool.exists() or spool.is_symlink()):
+        check_spool(spool)
+        if not overwrite:
+            raise AngangError(f"{out}: an interrupted run of it exists ({spool}); pass "
+                              "--resume to continue it, or --overwrite to start over.")
+        shutil.rmtree(spool)
+    ensemble = run_ensemble(loaded, spool=spool, **options)
+    write_run(out, ensemble, batch_size=options["batch_size"] if branch is None else
+              branch.batch_size, overwrite=overwrite, partial=spool)
     return ensemble
 
 

@@ -11,6 +11,7 @@ the same numbers.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,18 @@ if TYPE_CHECKING:
     from angang.runner.ensemble import Done, Job
 
 RETRIES = 2
+#: a scheduler address: a protocol Dask speaks, a host and an optional port number
+ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
+                     r"(:(\d{1,5}))?$")
+
+
+def check_address(scheduler: str) -> None:
+    """Refuse an address Dask could not parse, before any cluster is contacted."""
+    match = ADDRESS.match(scheduler)
+    if match is None or (match.group(4) is not None and not 0 < int(match.group(4)) < 65536):
+        raise AngangError(f"--scheduler: expected an address such as tcp://10.0.0.5:8786 "
+                          f"(protocol tcp, tls, inproc, ucx, ws or wss; a port from 1 to 65535), "
+                          f"got {scheduler!r}.")
 
 
 def run_on_dask(jobs: list[Job], scheduler: str | None, workers: int) -> Iterator[Done]:
@@ -31,6 +44,8 @@ def run_on_dask(jobs: list[Job], scheduler: str | None, workers: int) -> Iterato
                           "Install it with `pip install 'angang[cluster]'`.") from None
     from angang.runner.ensemble import run_job
 
+    if scheduler is not None:
+        check_address(scheduler)
     if not jobs:
         return
     cluster = None
@@ -42,7 +57,7 @@ def run_on_dask(jobs: list[Job], scheduler: str | None, workers: int) -> Iterato
             client = Client(cluster)
         else:
             client = Client(scheduler)  # waits distributed.comm.timeouts.connect
-    except OSError as err:
+    except (OSError, ValueError, TypeError) as err:
         if cluster is not None:
             cluster.close()
         raise AngangError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there "

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
-import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
@@ -25,22 +23,21 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.loop import make_world, simulate
 from angang.engine.state import Params
 from angang.errors import AngangError
+from angang.runner.files import load_snapshot, read_json, sha256
+from angang.runner.limits import check_size
+from angang.runner.spool import Done, Spool, batch_stem
 from angang.scenario.loader import Loaded
 from angang.scenario.schema import Scenario
 
 DEFAULT_BATCH = 32
 BACKENDS = ("local", "dask")
 CHECKPOINT = "checkpoint"  #: sub-folder of a run directory holding its snapshots
-
-
-def batch_stem(folder: Path, index: int) -> Path:
-    """A batch's files in a spool or checkpoint folder: batch-NNNNN.parquet, .npy, .snapshot."""
-    return Path(folder) / f"batch-{index:05d}"
 
 
 @dataclass(frozen=True)
@@ -88,16 +85,6 @@ class Job:
     start_from: Snapshot | None = None
 
 
-@dataclass(frozen=True)
-class Done:
-    """A finished batch."""
-
-    index: int
-    frame: pd.DataFrame | None  #: None once saved, when the series is not kept in memory
-    enterprise_years: np.ndarray
-    snapshot: Snapshot | None
-
-
 def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
     """Run one batch (in whatever process or worker the backend chose)."""
     result = simulate(job.scenario, job.ids, job.seed,
@@ -113,66 +100,6 @@ def resolve_workers(workers: int, batches: int) -> int:
         raise AngangError(f"--workers must be 0 (all cores) or more, got {workers}.")
     wanted = workers or (os.cpu_count() or 1)
     return max(1, min(wanted, batches))
-
-
-# --- the spool: finished batches on disk, for resuming -------------------------------------
-
-
-class Spool:
-    """A folder holding each finished batch as it completes (Parquet, NumPy, pickle)."""
-
-    def __init__(self, folder: Path, identity: dict[str, object]):
-        self.folder = Path(folder)
-        self.identity = identity
-
-    def open(self, resume: bool) -> set[int]:
-        """Prepare the folder; return the indices of batches already done."""
-        meta = self.folder / "spool.json"
-        if not resume:
-            self.folder.mkdir(parents=True)
-            meta.write_text(json.dumps(self.identity, indent=1))
-            return set()
-        if not meta.is_file():
-            raise AngangError(f"{self.folder}: nothing to resume (no spool.json).")
-        saved = json.loads(meta.read_text())
-        differs = [k for k in self.identity if saved.get(k) != self.identity[k]]
-        if differs:
-            raise AngangError(
-                f"{self.folder}: the interrupted run differs from this one in "
-                f"{', '.join(differs)} (it had " + ", ".join(f"{k}={saved.get(k)!r}"
-                                                             for k in differs)
-                + "); resume it with the same scenario and options, or pass --overwrite to "
-                "start over.")
-        return {int(p.stem.split("-")[1]) for p in self.folder.glob("batch-*.done")}
-
-    def save(self, done: Done) -> None:
-        if done.frame is None:
-            raise ValueError(f"batch {done.index} has no series to save; a batch is saved "
-                             "as soon as it is computed")
-        stem = batch_stem(self.folder, done.index)
-        done.frame.to_parquet(stem.with_suffix(".parquet"), index=False)
-        np.save(stem.with_suffix(".npy"), done.enterprise_years)
-        if done.snapshot is not None:
-            stem.with_suffix(".snapshot").write_bytes(pickle.dumps(done.snapshot))
-        stem.with_suffix(".done").touch()  # last: marks the batch complete
-
-    def load(self, index: int, keep: bool = True) -> Done:
-        stem = batch_stem(self.folder, index)
-        try:
-            snap = stem.with_suffix(".snapshot")
-            if not stem.with_suffix(".parquet").is_file():
-                raise FileNotFoundError(stem.with_suffix(".parquet"))
-            return Done(index, pd.read_parquet(stem.with_suffix(".parquet")) if keep else None,
-                        np.load(stem.with_suffix(".npy")),
-                        pickle.loads(snap.read_bytes()) if snap.is_file() else None)
-        except Exception as err:  # a damaged file: say which, keep the others
-            raise AngangError(f"{stem}: a saved batch cannot be read ({err}); delete its files "
-                              "(batch-NNNNN.*) and resume again to recompute it.") from None
-
-    def clear(self) -> None:
-        for p in self.folder.glob("batch-*"):
-            p.unlink()
-        (self.folder / "spool.json").unlink(missing_ok=True)
 
 
 # --- branching ------------------------------------------------------------------------------
@@ -194,25 +121,31 @@ class Branch:
     scale: float
     parent: Scenario
 
+    digests: dict[str, str] = field(default_factory=dict)  #: snapshot file -> SHA-256
+
     @classmethod
     def read(cls, run_dir: Path) -> Branch:
-        meta_path = Path(run_dir) / CHECKPOINT / "checkpoint.json"
+        folder = Path(run_dir) / CHECKPOINT
+        meta_path = folder / "checkpoint.json"
         if not meta_path.is_file():
             raise AngangError(f"{run_dir}: no checkpoint (expected {meta_path}); make one with "
                               "`angang run PARENT --checkpoint-at YEAR --out DIR`.")
-        meta = json.loads(meta_path.read_text())
-        scenario_file = Path(run_dir) / CHECKPOINT / "scenario.json"
-        parent = Scenario.model_validate_json(scenario_file.read_text())
-        return cls(Path(run_dir), int(meta["year"]), int(meta["seed"]), int(meta["runs"]),
-                   int(meta["batch_size"]), float(meta["scale"]), parent)
+        meta = read_json(meta_path, "make the checkpoint again")
+        try:
+            parent = Scenario.model_validate_json((folder / "scenario.json").read_text())
+            return cls(Path(run_dir), int(meta["year"]), int(meta["seed"]), int(meta["runs"]),
+                       int(meta["batch_size"]), float(meta["scale"]), parent,
+                       {str(k): str(v) for k, v in dict(meta["sha256"]).items()})
+        except (OSError, ValidationError, KeyError, TypeError, ValueError) as err:
+            raise AngangError(f"{folder}: the checkpoint's description cannot be read "
+                              f"({type(err).__name__}); make the checkpoint again.") from None
 
     def snapshot(self, index: int) -> Snapshot:
-        path = batch_stem(self.run_dir / CHECKPOINT, index).with_suffix(".snapshot")
-        try:
-            snap: Snapshot = pickle.loads(path.read_bytes())
-        except Exception as err:
-            raise AngangError(f"{path}: cannot read the checkpoint ({err}).") from None
-        return snap
+        path = batch_stem(self.run_dir / CHECKPOINT, index).with_suffix(".npz")
+        if not path.is_file() or self.digests.get(path.name) != sha256(path):
+            raise AngangError(f"{path}: missing, or not the file the checkpoint recorded "
+                              "(its SHA-256 differs); make the checkpoint again.")
+        return load_snapshot(path)
 
     def check(self, child: Scenario) -> None:
         diffs = branch_differences((self.parent, make_world(self.parent, self.scale)),
@@ -267,7 +200,8 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
                  workers: int = 1, backend: str = "local", scheduler: str | None = None,
                  checkpoint_at: int | None = None, branch: Branch | None = None,
                  spool: Path | None = None, resume: bool = False,
-                 keep_series: bool = True) -> Ensemble:
+                 keep_series: bool = True,
+                 notice: Callable[[str], None] | None = None) -> Ensemble:
     """Run ``runs`` histories of ``loaded.scenario`` with root ``seed``, batch by batch.
 
     ``workers`` > 1 (0: one per core) runs batches on a local process pool; ``backend="dask"``
@@ -278,6 +212,7 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
     size then apply). ``spool`` saves batches as they finish; ``resume`` reuses those saved.
     ``keep_series=False`` (with a spool) keeps no series in memory, so memory does not grow
     with the number of runs; the run directory is then written from the spool.
+    ``notice(text)`` hears of saved batches that failed their checks and are recomputed.
     """
     if not keep_series and spool is None:
         raise ValueError("keep_series=False needs a spool to keep the series in")
@@ -285,6 +220,10 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
         raise AngangError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}.")
     if scheduler is not None and backend != "dask":
         raise AngangError("--scheduler needs --backend dask.")
+    if scheduler is not None:
+        from angang.runner.cluster import check_address
+
+        check_address(scheduler)
     scenario = loaded.scenario
     if branch is not None:
         branch.check(scenario)
@@ -303,6 +242,9 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
         raise AngangError(f"--checkpoint-at must be a year after {first} and no later than "
                           f"{last}, got {checkpoint_at}.")
     world = make_world(scenario, scale)
+    processes = 1 if backend == "dask" else resolve_workers(workers, -(-runs // batch_size))
+    check_size(runs, batch_size, world.layout.n, processes,
+               spool.parent if spool is not None else None)
     years = world.timeline.years.size
     batches = [np.arange(start, min(runs, start + batch_size))
                for start in range(0, runs, batch_size)]
@@ -316,7 +258,8 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
                               "batch_size": batch_size, "scale": scale,
                               "checkpoint_at": checkpoint_at,
                               "branch": str(branch.run_dir) if branch else None})
-        finished = {i: store.load(i, keep_series) for i in sorted(store.open(resume))}
+        finished = {i: store.load(i, keep_series)
+                    for i in sorted(store.open(resume, batches, notice))}
     total = runs * years
     done = sum(batches[i].size for i in finished) * years
     if progress is not None:

@@ -8,7 +8,6 @@ looks finished.
 from __future__ import annotations
 
 import json
-import pickle
 import platform
 import shutil
 import uuid
@@ -22,14 +21,23 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import ValidationError
 
 import angang
 from angang.errors import AngangError
-from angang.runner.ensemble import CHECKPOINT, Ensemble, Spool, batch_stem
+from angang.runner.ensemble import CHECKPOINT, Ensemble
+from angang.runner.files import read_json, save_snapshot, sha256
+from angang.runner.spool import IDENTITY, Spool, batch_stem
+from angang.scenario.schema import Scenario
 
 SERIES = "series.parquet"
 MANIFEST = "manifest.json"
 DATABASE = "results.duckdb"
+SCENARIO = "scenario.json"  #: the resolved scenario the run ran, as JSON
+#: what angang writes into a run directory; --overwrite replaces only a directory holding
+#: nothing else, so it cannot delete a user's own files
+RUN_FILES = frozenset({SERIES, MANIFEST, DATABASE, SCENARIO, "scorecard.json", "validation.json",
+                       "report.html", CHECKPOINT, f"{DATABASE}.wal"})
 
 
 def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
@@ -70,10 +78,35 @@ def spool_of(out: Path) -> Path:
 
 
 def check_target(out: Path, overwrite: bool) -> None:
-    """Refuse to replace a finished run directory unless asked to."""
-    if out.exists() and not overwrite:
+    """Refuse to replace a finished run directory unless asked to, and refuse to replace
+    anything that is not one (a file, a folder of other files) even when asked."""
+    out = Path(out)
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise AngangError(f"{out}: exists and is not a directory; --out must name a run "
+                          "directory (new, or one angang wrote).")
+    if not overwrite:
         raise AngangError(f"{out}: the output directory already exists; pass --overwrite to "
                           "replace it or choose another --out.")
+    entries = {p.name for p in out.iterdir()}
+    if not entries:
+        return
+    foreign = sorted(entries - RUN_FILES)
+    if foreign or MANIFEST not in entries:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+        raise AngangError(
+            f"{out}: --overwrite replaces only a run directory angang wrote, and this one "
+            + (f"holds other files ({shown})" if foreign else f"has no {MANIFEST}")
+            + "; nothing was touched. Choose another --out, or move those files away.")
+
+
+def check_spool(spool: Path) -> None:
+    """Refuse to delete a folder in the spool's place that angang did not make."""
+    if spool.is_dir() and not spool.is_symlink() and (spool / IDENTITY).is_file():
+        return
+    raise AngangError(f"{spool}: is in the place of an interrupted run's batches but is not "
+                      "one; move it away and run again.")
 
 
 def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = False,
@@ -90,10 +123,13 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
     try:
         manifest = manifest_of(ensemble, batch_size)
         if spooled:  # what an interrupted write may have left
-            for name in (SERIES, DATABASE, MANIFEST, "scorecard.json", "validation.json"):
+            for name in (SERIES, DATABASE, MANIFEST, SCENARIO, "scorecard.json",
+                         "validation.json"):
                 (partial / name).unlink(missing_ok=True)
             shutil.rmtree(partial / CHECKPOINT, ignore_errors=True)
         _write_series(partial / SERIES, ensemble)
+        (partial / SCENARIO).write_text(ensemble.loaded.scenario.model_dump_json(indent=1))
+        manifest["checksums"] = {name: sha256(partial / name) for name in (SERIES, SCENARIO)}
         if ensemble.snapshots:
             _write_checkpoint(partial / CHECKPOINT, ensemble, batch_size)
         _write_database(partial / DATABASE, ensemble, manifest)
@@ -118,16 +154,19 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
 def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None:
     """Each batch's snapshot, the resolved scenario and what a branch must match."""
     folder.mkdir()
+    digests = {}
     for i, snap in enumerate(ensemble.snapshots):
-        batch_stem(folder, i).with_suffix(".snapshot").write_bytes(pickle.dumps(snap))
+        path = batch_stem(folder, i).with_suffix(".npz")
+        save_snapshot(path, snap)
+        digests[path.name] = sha256(path)
     (folder / "scenario.json").write_text(ensemble.loaded.scenario.model_dump_json())
     (folder / "checkpoint.json").write_text(json.dumps({
         "year": ensemble.checkpoint_at, "seed": ensemble.seed, "runs": ensemble.runs,
         "batch_size": batch_size, "scale": ensemble.scale,
         "scenario": ensemble.loaded.scenario.meta.name,
-        "sha256": ensemble.loaded.content_hash,
-        "format": "pickled angang.engine.checkpoint.Snapshot per batch; a cache for "
-                  "branching with the same angang version, not an exchange format"}, indent=1))
+        "scenario_sha256": ensemble.loaded.content_hash, "sha256": digests,
+        "format": "per batch, an .npz of the state's arrays, the records so far and the "
+                  "random streams' positions (JSON); read with allow_pickle=False"}, indent=1))
 
 
 SCHEMA = pa.schema([("run", pa.int64()), ("year", pa.int64()), ("variable", pa.string()),
@@ -176,7 +215,8 @@ def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) ->
                            for k, v in sc.parameters.model_dump().items()])
     events = pd.DataFrame([{"id": e.id, "year": e.year, "month": e.month,
                             "kind": e.kind,  # type: ignore[attr-defined]
-                            "source": e.source} for e in sc.sorted_events()])
+                            "source": e.source} for e in sc.sorted_events()],
+                          columns=["id", "year", "month", "kind", "source"])
     meta = pd.DataFrame({"key": list(manifest), "value": [json.dumps(v) for v in
                                                           manifest.values()]})
     con = duckdb.connect(str(path))
@@ -206,17 +246,57 @@ def write_tables(path: Path, tables: dict[str, pd.DataFrame]) -> None:
         con.close()
 
 
-def read_series(run_dir: Path) -> pd.DataFrame:
-    """The tidy series of a finished run directory."""
-    path = Path(run_dir) / SERIES
-    if not (Path(run_dir) / MANIFEST).is_file() or not path.is_file():
+def read_manifest(run_dir: Path) -> dict[str, Any]:
+    """A finished run directory's manifest, checked to be one angang wrote."""
+    path = Path(run_dir) / MANIFEST
+    if not Path(run_dir).is_dir() or not path.is_file():
         raise AngangError(f"{run_dir}: not a finished run directory (expected {MANIFEST} and "
                           f"{SERIES}).")
+    manifest = read_json(path, "rerun the ensemble")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("checksums"), dict):
+        raise AngangError(f"{path}: not a manifest angang wrote (no checksums); it was made by "
+                          "an older angang or edited. Rerun the ensemble.")
+    return manifest
+
+
+def _verified(run_dir: Path, name: str, manifest: dict[str, Any]) -> Path:
+    path = Path(run_dir) / name
+    if not path.is_file():
+        raise AngangError(f"{run_dir}: not a finished run directory (no {name}).")
+    if sha256(path) != manifest["checksums"].get(name):
+        raise AngangError(f"{path}: does not match the SHA-256 recorded in {MANIFEST}; it was "
+                          "changed or damaged after the run. Rerun the ensemble.")
+    return path
+
+
+def read_scenario(run_dir: Path) -> Scenario:
+    """The resolved scenario a finished run ran, checked against the manifest."""
+    manifest = read_manifest(run_dir)
+    path = _verified(run_dir, SCENARIO, manifest)
     try:
-        series = pd.read_parquet(path)
+        return Scenario.model_validate_json(path.read_text(encoding="utf-8"))
+    except (ValidationError, UnicodeDecodeError) as err:
+        raise AngangError(f"{path}: not a scenario angang can read ({type(err).__name__}); "
+                          "rerun the ensemble.") from None
+
+
+def read_series(run_dir: Path) -> pd.DataFrame:
+    """The tidy series of a finished run directory, checked against the manifest's checksum
+    and the expected columns before anything is computed from it."""
+    path = _verified(run_dir, SERIES, read_manifest(run_dir))
+    try:
+        table = pq.read_table(path)
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise AngangError(f"{path}: cannot be read as Parquet ({err}); the file is damaged. "
                           "Rerun the ensemble.") from None
+    for name in SCHEMA.names:
+        if name not in table.column_names:
+            raise AngangError(f"{path}: has no column {name!r}; expected the columns "
+                              f"{', '.join(SCHEMA.names)}.")
+        got, want = table.schema.field(name).type, SCHEMA.field(name).type
+        if got != want and not (pa.types.is_dictionary(got) and got.value_type == want):
+            raise AngangError(f"{path}: column {name!r} holds {got}, expected {want}.")
+    series = table.select(SCHEMA.names).to_pandas()
     for column in ("variable", "entity"):  # a streamed file stores plain strings
         if series[column].dtype != "category":
             series[column] = series[column].astype("category")

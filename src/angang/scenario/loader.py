@@ -18,17 +18,37 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import TypeAdapter, ValidationError
 
 from angang.errors import ScenarioError
+from angang.scenario.parameters import Parameters
 from angang.scenario.schema import EVENT_KINDS, Change, Event, Move, Scenario
 
 PATCH_KEYS = ("extends", "meta", "parameters", "initial", "remove", "move", "change", "events",
               "parameters_file")
 FULL_KEYS = ("meta", "parameters", "initial", "events", "calibration")
+#: what each top-level key must hold, as (type, how to say it)
+SHAPES: dict[str, tuple[type, str]] = {
+    "extends": (str, "a built-in scenario name or a path relative to this file"),
+    "parameters_file": (str, "a path to a parameter file, relative to this file"),
+    "meta": (dict, "a table ([meta])"),
+    "parameters": (dict, "a table ([parameters])"),
+    "initial": (dict, "a table ([initial])"),
+    "calibration": (dict, "a table ([calibration])"),
+    "remove": (list, "a list of event ids"),
+    "move": (list, "an array of tables ([[move]])"),
+    "change": (list, "an array of tables ([[change]])"),
+    "events": (list, "an array of tables ([[events]])"),
+}
+#: no scenario nests deeper than this (events[3].levers.x is 4 levels); deeper input is refused
+#: before it can exhaust the interpreter's recursion limit
+MAX_DEPTH = 12
+#: a scenario file is a few tens of kilobytes; a larger file is refused unread
+MAX_BYTES = 2_000_000
 _EVENT = TypeAdapter(Event)
+_BUILTIN = resources.files("angang.scenario") / "builtin"
 
 
 CASCADE_KEY = "__removed_with__"
@@ -55,22 +75,28 @@ def builtin_names() -> list[str]:
 
 
 def load(name_or_path: str | Path) -> Loaded:
-    """Load a built-in scenario by name or a scenario file by path, resolving ``extends``."""
-    raw, origin = _resolve(str(name_or_path), base=Path.cwd(), chain=())
+    """Load a built-in scenario by name or a scenario file by path, resolving ``extends``.
+
+    A file's ``extends`` and ``parameters_file`` are resolved relative to the file itself; a
+    built-in's only inside the package.
+    """
+    text, origin, folder = _locate_source(str(name_or_path), Path.cwd())
+    raw = _resolve_text(text, origin, folder, chain=())
     removed_with = raw.pop(CASCADE_KEY, {})
-    scenario = _validate(raw, origin, text=_text_of(name_or_path))
+    scenario = _validate(raw, origin, text=text)
     return Loaded(scenario, origin, scenario_hash(scenario), removed_with)
 
 
-def load_text(text: str, origin: str = "<text>", base: Path | None = None,
+def load_text(text: str, origin: str = "<text>",
               patch: dict[str, Any] | None = None) -> Loaded:
-    """Load a scenario from TOML text (e.g. pasted in the dashboard); ``extends`` names a
-    built-in or a file relative to ``base`` (default: the working directory).
+    """Load a scenario from TOML text a user handed in (pasted or uploaded in the dashboard).
 
-    ``patch`` (remove, move, change, parameters, meta), if given, is applied on top, as if a
-    patch file extended the text.
+    Text has no folder of its own, so it reads no file: ``extends`` must name a built-in and
+    ``parameters_file`` a parameter file shipped with the built-ins. ``patch`` (remove, move,
+    change, parameters, meta), if given, is applied on top, as if a patch file extended the
+    text.
     """
-    raw = _resolve_text(text, origin, base or Path.cwd(), chain=())
+    raw = _resolve_text(text, origin, None, chain=())
     if patch:
         raw = _apply_patch(raw, patch, origin, origin, text)
     removed_with = raw.pop(CASCADE_KEY, {})
@@ -92,17 +118,27 @@ def scenario_hash(scenario: Scenario) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _locate_source(name: str, base: Path) -> tuple[str, str]:
-    """Return (text, origin label) for a built-in name or a path."""
-    path = Path(name)
-    if name.endswith(".toml") or path.exists() or "/" in name:
-        full = path if path.is_absolute() else base / path
+def _looks_like_path(name: str) -> bool:
+    return name.endswith(".toml") or "/" in name or "\\" in name or name.startswith(".")
+
+
+def _locate_source(name: str, folder: Path | None) -> tuple[str, str, Path | None]:
+    """(text, origin label, folder its relative paths start from) of a built-in name or a
+    path relative to ``folder``. ``folder`` None: only built-ins may be named (text a user
+    handed in, or a built-in extending another)."""
+    if _looks_like_path(name) or (folder is not None and (folder / name).is_file()):
+        if folder is None:
+            raise ScenarioError(name, "extends", "a scenario handed in as text, or a built-in, "
+                                "may extend only a built-in scenario "
+                                f"({', '.join(builtin_names())}), not a file.")
+        path = Path(name)
+        full = path if path.is_absolute() else folder / path
         if not full.is_file():
             raise ScenarioError(str(path), None, "no such scenario file.")
-        return full.read_text(encoding="utf-8"), str(full)
+        return _read(full, str(full)), str(full), full.parent
     if name in builtin_names():
-        res = resources.files("angang.scenario") / "builtin" / f"{name}.toml"
-        return res.read_text(encoding="utf-8"), f"built-in scenario '{name}'"
+        res = _BUILTIN / f"{name}.toml"
+        return res.read_text(encoding="utf-8"), f"built-in scenario '{name}'", None
     close = difflib.get_close_matches(name, builtin_names(), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise ScenarioError(
@@ -112,29 +148,85 @@ def _locate_source(name: str, base: Path) -> tuple[str, str]:
     )
 
 
-def _text_of(name_or_path: str | Path) -> str:
-    return _locate_source(str(name_or_path), Path.cwd())[0]
+def _read(path: Path, label: str) -> str:
+    """A user's file as text, refusing what cannot be a scenario without echoing it."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ScenarioError(label, None, f"is larger than {MAX_BYTES // 1_000_000} MB; a "
+                                "scenario or parameter file is a few kilobytes of TOML.")
+        data = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError(label, None, f"cannot be read ({err.strerror or err}).") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ScenarioError(label, None, f"is not UTF-8 text (undecodable byte at offset "
+                            f"{err.start}); save it as UTF-8.") from None
 
 
 def _parse(text: str, origin: str) -> dict[str, Any]:
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(origin, None, f"is longer than {MAX_BYTES:,} characters; a "
+                            "scenario is a few kilobytes of TOML.")
     try:
-        return tomllib.loads(text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         match = re.search(r"line (\d+)", str(err))
         line = int(match.group(1)) if match else None
         raise ScenarioError(origin, None, f"is not valid TOML: {err}.", line) from None
+    except RecursionError:
+        raise ScenarioError(origin, None, f"nests arrays or tables too deeply to be a scenario "
+                            f"(at most {MAX_DEPTH} levels).") from None
+    path = _too_deep(raw)
+    if path is not None:
+        raise ScenarioError(origin, path, f"nests arrays or tables more than {MAX_DEPTH} levels "
+                            "deep; no scenario field does.", _line_of(text, (path,)))
+    return raw
 
 
-def _resolve(name: str, base: Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    """Parse a scenario and, if it extends another, apply it as a patch to its parent."""
-    text, origin = _locate_source(name, base)
-    return _resolve_text(text, origin, base, chain), origin
+def _too_deep(raw: dict[str, Any]) -> str | None:
+    """The top-level key under which ``raw`` nests deeper than MAX_DEPTH, if any (iterative,
+    so that the check itself cannot overflow the stack)."""
+    stack: list[tuple[Any, int, str]] = [(v, 1, k) for k, v in raw.items()]
+    while stack:
+        value, depth, top = stack.pop()
+        if depth > MAX_DEPTH:
+            return top
+        children = value.values() if isinstance(value, dict) else (
+            value if isinstance(value, list) else ())
+        stack.extend((c, depth + 1, top) for c in children)
+    return None
 
 
-def _resolve_text(text: str, origin: str, base: Path, chain: tuple[str, ...]) -> dict[str, Any]:
+def _check_shapes(raw: dict[str, Any], origin: str, text: str) -> None:
+    """Each top-level key holds the kind of value it must, before anything reads it."""
+    for key, value in raw.items():
+        if key in SHAPES and not isinstance(value, SHAPES[key][0]):
+            raise ScenarioError(origin, key, f"expected {SHAPES[key][1]}, got "
+                                f"{_kind_of(value)}.", _line_of(text, (key,)))
+    for key in ("move", "change", "events"):
+        for i, item in enumerate(raw.get(key, [])):
+            if not isinstance(item, dict):
+                raise ScenarioError(origin, f"{key}[{i}]", f"expected a table, got "
+                                    f"{_kind_of(item)}.", _line_of(text, (key,)))
+
+
+def _kind_of(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+             list: "an array", dict: "a table"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _resolve_text(text: str, origin: str, folder: Path | None,
+                  chain: tuple[str, ...]) -> dict[str, Any]:
     if origin in chain:
         raise ScenarioError(origin, "extends", f"circular extends: {' -> '.join(chain)}.")
-    raw = _with_parameter_file(_parse(text, origin), origin, base)
+    if len(chain) > MAX_DEPTH:
+        raise ScenarioError(origin, "extends", f"extends more than {MAX_DEPTH} scenarios in a "
+                            "chain.")
+    raw = _parse(text, origin)
+    _check_shapes(raw, origin, text)
+    raw = _with_parameter_file(raw, origin, folder, text)
     if "extends" not in raw:
         patch_only = [k for k in raw if k not in FULL_KEYS]
         if patch_only:
@@ -147,35 +239,67 @@ def _resolve_text(text: str, origin: str, base: Path, chain: tuple[str, ...]) ->
     if unknown:
         raise ScenarioError(origin, unknown[0], f"unknown key in a patch; expected one of "
                             f"{', '.join(PATCH_KEYS)}.", _line_of(text, (unknown[0],)))
-    parent_base = Path(origin).parent if Path(origin).is_file() else base
-    parent, parent_origin = _resolve(str(raw["extends"]), parent_base, (*chain, origin))
+    parent_text, parent_origin, parent_folder = _locate_source(str(raw["extends"]), folder)
+    parent = _resolve_text(parent_text, parent_origin, parent_folder, (*chain, origin))
     return _apply_patch(parent, raw, origin, parent_origin, text)
 
 
-def _with_parameter_file(raw: dict[str, Any], origin: str, base: Path) -> dict[str, Any]:
+def _parameter_file(name: str, origin: str, folder: Path | None, text: str) -> Path:
+    """Where ``parameters_file = name`` points: relative to the scenario's own folder, or, for
+    a built-in or text handed in, inside the built-ins' folder and nowhere else."""
+    where = _line_of(text, ("parameters_file",))
+    if Path(name).is_absolute():
+        raise ScenarioError(origin, "parameters_file", "expected a path relative to the "
+                            f"scenario file, got an absolute path ({name}).", where)
+    if folder is not None:
+        return folder / name
+    root = Path(str(_BUILTIN)).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise ScenarioError(origin, "parameters_file", "a built-in scenario or one handed in as "
+                            "text may read only the parameter files shipped with the built-ins "
+                            f"(under {root}); {name!r} leads outside.", where)
+    return path
+
+
+def _with_parameter_file(raw: dict[str, Any], origin: str, folder: Path | None,
+                         text: str) -> dict[str, Any]:
     """Merge ``parameters_file`` (e.g. a calibration's output) under the file's own
-    [parameters], and keep the file's provenance as the scenario's ``calibration``."""
+    [parameters], and keep the file's provenance as the scenario's ``calibration``.
+
+    The file may be anything the path names, so no message quotes what it holds: a file that
+    is not an angang parameter file is refused as a whole."""
     name = raw.pop("parameters_file", None)
     if name is None:
         return raw
-    if Path(origin).is_file():
-        path = Path(origin).parent / str(name)
-        text = path.read_text(encoding="utf-8") if path.is_file() else None
-    else:
-        res = resources.files("angang.scenario") / "builtin" / str(name)
-        path = Path(str(res))
-        text = res.read_text(encoding="utf-8") if res.is_file() else None
-    if text is None:
-        raise ScenarioError(origin, "parameters_file", f"no such parameter file: {path}.")
-    loaded = _parse(text, str(path))
-    unknown = [k for k in loaded if k not in ("parameters", "provenance")]
-    if unknown:
-        raise ScenarioError(str(path), unknown[0], "unknown key; a parameter file holds "
-                            "[parameters] and [provenance].")
+    path = _parameter_file(str(name), origin, folder, text)
+    if not path.is_file():
+        raise ScenarioError(origin, "parameters_file", f"no such parameter file: {path}.",
+                            _line_of(text, ("parameters_file",)))
+    try:
+        loaded = tomllib.loads(_read(path, str(path)))
+    except (tomllib.TOMLDecodeError, RecursionError):
+        loaded = None
+    if not _is_parameter_file(loaded):
+        raise ScenarioError(str(path), None, "is not an angang parameter file (TOML with a "
+                            "[parameters] table of the model's parameters, as `angang calibrate` "
+                            "writes, and an optional [provenance] table).")
     raw = dict(raw)
     raw["parameters"] = {**loaded.get("parameters", {}), **raw.get("parameters", {})}
     raw["calibration"] = {"file": str(name), **loaded.get("provenance", {})}
     return raw
+
+
+def _is_parameter_file(loaded: Any) -> TypeGuard[dict[str, Any]]:
+    """A table holding [parameters] (known names, numbers) and optionally [provenance]."""
+    if not isinstance(loaded, dict) or not set(loaded) <= {"parameters", "provenance"}:
+        return False
+    params, prov = loaded.get("parameters", {}), loaded.get("provenance", {})
+    return (isinstance(params, dict) and isinstance(prov, dict)
+            and set(params) <= set(Parameters.model_fields)
+            and all(isinstance(v, int | float) and not isinstance(v, bool)
+                    for v in params.values())
+            and _too_deep(prov) is None)
 
 
 # --- patches ------------------------------------------------------------------------------------
@@ -214,6 +338,7 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
     for i, item in enumerate(patch.get("move", [])):
         move = _validated(Move, item, origin, text, ("move", i))
         j = known(move.id, "move", i)
+        _check_move(move, out.get("meta"), origin, text, i)
         old = events[j]
         events[j] = {**old, "year": move.year,
                      "source": f"{move.source} [moved from {old.get('year')}; originally "
@@ -237,19 +362,36 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
     removed_with = dict(out.pop(CASCADE_KEY, {}))
     removed_ids = {ids[j] for j in drop} | set(removed_with)
     while True:  # events that presuppose a removed event go with it
-        more = {str(e["id"]): next(r for r in e.get("requires", []) if r in removed_ids)
+        more = {str(e.get("id")): next(r for r in _requires(e) if r in removed_ids)
                 for j, e in enumerate(events) if j not in drop
-                and any(r in removed_ids for r in e.get("requires", []))}
+                and any(r in removed_ids for r in _requires(e))}
         if not more:
             break
         removed_with.update(more)
         removed_ids |= set(more)
-        drop |= {ids.index(i) for i in more}
+        drop |= {j for j, e in enumerate(events) if str(e.get("id")) in more}
     kept = [e for j, e in enumerate(events) if j not in drop]
     out["events"] = kept + list(patch.get("events", []))
     if removed_with:
         out[CASCADE_KEY] = removed_with
     return out
+
+
+def _requires(event: dict[str, Any]) -> list[str]:
+    """An event's ``requires`` ids (validation reports one that is not a list of ids)."""
+    value = event.get("requires", [])
+    return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
+
+
+def _check_move(move: Move, meta: Any, origin: str, text: str, index: int) -> None:
+    """A moved event must fall inside the simulated span, or it would silently take effect
+    at the first year (or never)."""
+    meta = meta if isinstance(meta, dict) else {}
+    first, last = meta.get("start_year", 1916), meta.get("end_year", 2000)
+    if isinstance(first, int) and isinstance(last, int) and not first <= move.year <= last:
+        raise ScenarioError(origin, f"move[{index}].year", f"expected a year the scenario "
+                            f"simulates ({first}-{last}), got {move.year}.",
+                            _line_of(text, ("move", index)))
 
 
 def _slug(text: str) -> str:
@@ -310,7 +452,7 @@ def _from_validation(err: ValidationError, origin: str, text: str,
             message = "unknown key (a typo?); it is not part of the scenario format"
         elif e["type"] == "union_tag_invalid":
             message = f"unknown event kind; expected one of {', '.join(EVENT_KINDS)}"
-        parts.append(f"field `{field}`: {message}{shown}")
+        parts.append(f"field `{field}`: {message}{shown}" if field else f"{message}{shown}")
         if first_line is None:
             first_line = _line_of(text, loc)
     more = len(err.errors()) - len(parts)

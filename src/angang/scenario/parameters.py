@@ -32,7 +32,7 @@ KORNAI_SBC = "Kornai, 'The Soft Budget Constraint', Kyklos 39 (1986)"
 class Parameters(BaseModel):
     """Global behavioural parameters of the model, each with its plausible range."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     # --- production and shortage ------------------------------------------------------------
     utilization_normal: float = param(

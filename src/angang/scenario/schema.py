@@ -60,6 +60,12 @@ LEVER_DEFAULTS: dict[str, float] = {
 }
 
 Year = Annotated[int, Field(ge=1900, le=2010)]
+#: bounds that keep a scenario within what one run can hold (docs: README, "Bad input"):
+#: a region's capacity in one sector (sector units; the whole world's steel of 2000 is
+#: about 850,000 kt), the enterprise agents it starts with, a works' capacity, experts
+MAX_CAPACITY = 1e7
+MAX_ENTERPRISES = 10_000
+MAX_EXPERTS = 1_000_000
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 EventId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=3, max_length=80)]
 
@@ -75,7 +81,7 @@ for _lit, _ids in (
 class Strict(BaseModel):
     """Base model: unknown keys are errors and instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Meta(Strict):
@@ -100,12 +106,14 @@ class SectorSpec(Strict):
     """A sector's unit, price and technical coefficients (a coarse input-output table)."""
 
     unit: str
-    price: float = Field(gt=0, description="million 1952 yuan per unit of output")
-    capital_output: float = Field(gt=0, description="yuan of capital per yuan of yearly output")
-    labour: float = Field(ge=0, description="persons per unit of yearly capacity, 1952 technique")
+    price: float = Field(gt=0, le=1e4, description="million 1952 yuan per unit of output")
+    capital_output: float = Field(gt=0, le=100,
+                                  description="yuan of capital per yuan of yearly output")
+    labour: float = Field(ge=0, le=1e5,
+                          description="persons per unit of yearly capacity, 1952 technique")
     heavy: bool
     slots: int = Field(ge=0, le=1000, description="enterprise slots per region at scale 1")
-    inputs: dict[Sector, Annotated[float, Field(ge=0)]] = Field(
+    inputs: dict[Sector, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="units of each input per unit of output")
     source: str = Field(min_length=3)
 
@@ -115,8 +123,8 @@ class RegionSpec(Strict):
 
     exposure: Literal["coast", "border", "coast-border", "inland"]
     ruler: Ruler
-    capacity: dict[Sector, Annotated[float, Field(ge=0)]]
-    enterprises: dict[Sector, Annotated[int, Field(ge=0)]]
+    capacity: dict[Sector, Annotated[float, Field(ge=0, le=MAX_CAPACITY)]]
+    enterprises: dict[Sector, Annotated[int, Field(ge=0, le=MAX_ENTERPRISES)]]
     owners: dict[Owner, Share] = Field(description="share of start-year capacity by owner")
     source: str = Field(min_length=3)
 
@@ -278,7 +286,8 @@ class FoundingEvent(EventBase):
     region: Region
     locality: Literal["anshan"] | None = None
     sector: Sector = "steel"
-    capacity: float = Field(ge=0, description="rated yearly capacity at founding, sector units")
+    capacity: float = Field(ge=0, le=MAX_CAPACITY,
+                            description="rated yearly capacity at founding, sector units")
     owner: Owner
     technology: Share = Field(description="technology level of the installed plant")
     technology_from: Power | None = Field(None, description="the power whose technology it is")
@@ -296,7 +305,8 @@ class ExpansionEvent(EventBase):
 
     kind: Literal["expansion"]
     work: Work
-    capacity: float = Field(gt=0, description="rated yearly capacity added, sector units")
+    capacity: float = Field(gt=0, le=MAX_CAPACITY,
+                            description="rated yearly capacity added, sector units")
     technology: Share = Field(description="technology level of the new plant")
     technology_from: Power | None = None
 
@@ -307,7 +317,8 @@ class ExpertsEvent(EventBase):
     kind: Literal["experts"]
     power: Power
     action: Literal["arrive", "withdraw"]
-    count: int = Field(0, ge=0, description="experts arriving (ignored on withdraw)")
+    count: int = Field(0, ge=0, le=MAX_EXPERTS,
+                       description="experts arriving (ignored on withdraw)")
     regions: list[Region] = AllRegions
 
 

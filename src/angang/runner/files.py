@@ -1,0 +1,190 @@
+"""Files a run writes and later trusts: checksums, atomic JSON, the run lock, and snapshots in a
+data format.
+
+Everything a user (or a browser, or another process) could hand back to angang — spooled
+batches, checkpoints, run directories — is data: NumPy arrays read with
+``allow_pickle=False``, Parquet and JSON, each checked against a SHA-256 written when it was
+made. Nothing here unpickles, so a crafted file can at worst be refused, never executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from angang.engine.checkpoint import Snapshot
+from angang.engine.state import State
+from angang.errors import AngangError
+
+SNAPSHOT_FORMAT = "angang-snapshot-1"
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON so that a reader sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1) + "\n")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path, what: str) -> Any:
+    """A JSON file angang wrote, or a clear error saying it is damaged."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AngangError(f"{path}: missing; {what}.") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise AngangError(f"{path}: not readable JSON ({err}); the file is damaged or was "
+                          f"edited. {what}.") from None
+
+
+# --- the run lock -----------------------------------------------------------------------------
+
+
+class RunLock:
+    """``.DIR.lock`` beside a run directory: at most one angang process writes a run at a time.
+
+    The lock names the process that holds it (pid, host, start time), so a second run is told
+    who is writing, and a lock left by a process that died is taken over.
+    """
+
+    def __init__(self, out: Path):
+        self.path = Path(out).parent / f".{Path(out).name}.lock"
+        self.held = False
+
+    def __enter__(self) -> RunLock:
+        me = {"pid": os.getpid(), "host": socket.gethostname(),
+              "started": datetime.now(UTC).isoformat(timespec="seconds")}
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                self._refuse_or_clear()
+                continue
+            except OSError as err:
+                raise AngangError(f"{self.path.parent}: cannot write there "
+                                  f"({err.strerror or err}); choose another --out.") from None
+            with os.fdopen(fd, "w") as f:
+                json.dump(me, f)
+            self.held = True
+            return self
+        raise AngangError(f"{self.path}: could not take the run lock; try again.")
+
+    def _refuse_or_clear(self) -> None:
+        try:
+            holder = json.loads(self.path.read_text())
+            pid, host = int(holder["pid"]), str(holder["host"])
+        except (OSError, ValueError, KeyError, TypeError):
+            holder, pid, host = {}, -1, ""
+        if host == socket.gethostname() and _alive(pid):
+            raise AngangError(
+                f"{self.path.parent / self.path.name[1:-5]}: another angang run is writing it "
+                f"(process {pid} on {host}, started {holder.get('started', '?')}). Wait for it "
+                f"to finish, stop it, or choose another --out.")
+        if host and host != socket.gethostname():
+            raise AngangError(
+                f"{self.path}: a run on host {host} (process {pid}) holds this directory's "
+                "lock. If that run is over, delete the lock file and run again.")
+        self.path.unlink(missing_ok=True)  # its process is gone: a stale lock
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- snapshots as NumPy arrays and JSON -------------------------------------------------------
+
+
+def save_snapshot(path: Path, snap: Snapshot) -> None:
+    """Write a snapshot as an ``.npz`` of plain arrays with its metadata as JSON text."""
+    arrays: dict[str, np.ndarray] = {"run_ids": snap.run_ids,
+                                     "enterprise_years": snap.enterprise_years}
+    for f in fields(State):
+        if f.name != "year":
+            arrays[f"state.{f.name}"] = getattr(snap.state, f.name)
+    for name, rows in snap.rows.items():
+        arrays[f"rows.{name}"] = np.stack(rows) if rows else np.zeros((0, snap.run_ids.size, 0))
+    meta = {"format": SNAPSHOT_FORMAT, "year": snap.year, "seed": snap.seed,
+            "state_year": snap.state.year, "rng": snap.rng, "entities": snap.entities,
+            "rows": list(snap.rows)}
+    arrays["meta"] = np.array(json.dumps(meta))
+    with open(path, "wb") as handle:
+        np.savez(handle, allow_pickle=False, **arrays)
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    """Read a snapshot written by :func:`save_snapshot`; anything else is refused."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"][()]))
+            if meta.get("format") != SNAPSHOT_FORMAT:
+                raise ValueError(f"format {meta.get('format')!r}, expected {SNAPSHOT_FORMAT}")
+            run_ids = np.asarray(z["run_ids"], dtype=np.int64)
+            values = {f.name: np.asarray(z[f"state.{f.name}"]) for f in fields(State)
+                      if f.name != "year"}
+            state = State(year=int(meta["state_year"]), **values)
+            rows = {name: list(np.asarray(z[f"rows.{name}"], dtype=float))
+                    for name in meta["rows"]}
+            snap = Snapshot(int(meta["year"]), int(meta["seed"]), run_ids, state,
+                            _positions(meta["rng"], run_ids.size),
+                            rows, {k: [str(e) for e in v] for k, v in meta["entities"].items()},
+                            np.asarray(z["enterprise_years"], dtype=float))
+    except AngangError:
+        raise
+    except Exception as err:  # numpy, zipfile and json raise many kinds for a damaged file
+        raise AngangError(f"{path}: not a snapshot angang can read ({type(err).__name__}: "
+                          f"{err}).") from None
+    _check_shapes(snap, path)
+    return snap
+
+
+def _positions(rng: Any, runs: int) -> list[dict[str, object]]:
+    """Random-stream positions: one PCG64 state (plain integers) per run."""
+    if not isinstance(rng, list) or len(rng) != runs:
+        raise ValueError("one random-stream position per run is expected")
+    for p in rng:
+        state = p.get("state") if isinstance(p, dict) else None
+        if (not isinstance(p, dict) or p.get("bit_generator") != "PCG64"
+                or not isinstance(state, dict)
+                or not all(isinstance(state.get(k), int) for k in ("state", "inc"))
+                or not all(isinstance(p.get(k), int) for k in ("has_uint32", "uinteger"))):
+            raise ValueError("a random-stream position is not a PCG64 state")
+    return rng
+
+
+def _check_shapes(snap: Snapshot, path: Path) -> None:
+    runs = snap.run_ids.size
+    for f in fields(State):
+        value = getattr(snap.state, f.name)
+        if f.name != "year" and (value.ndim == 0 or value.shape[0] != runs
+                                 or value.dtype.kind not in "biuf"):
+            raise AngangError(f"{path}: state.{f.name} has shape {value.shape} and type "
+                              f"{value.dtype}; expected numbers with {runs} runs first.")
+    if snap.enterprise_years.shape != (runs,):
+        raise AngangError(f"{path}: enterprise_years does not have one value per run.")

@@ -1,0 +1,171 @@
+"""The spool: each finished batch saved at once, so an interrupted ensemble resumes by computing
+only the batches that are missing.
+
+A batch is a Parquet file of its series, a NumPy file of its enterprise-years and, when the run
+keeps a checkpoint, a snapshot (:mod:`angang.runner.files`). ``index.json`` lists the batches
+that are complete with each file's SHA-256, and is replaced atomically after a batch's files are
+written, so a batch is either listed with matching files or not there at all. On resume every
+listed batch is checked — its checksums, and that its series holds exactly its own runs — before
+anything is computed; a batch that fails is named and recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+from angang.engine.checkpoint import Snapshot
+from angang.errors import AngangError
+from angang.runner.files import load_snapshot, read_json, save_snapshot, sha256, write_json
+
+IDENTITY = "spool.json"
+INDEX = "index.json"
+
+
+def batch_stem(folder: Path, index: int) -> Path:
+    """A batch's files in a spool or checkpoint folder: batch-NNNNN.parquet, .npy, .npz."""
+    return Path(folder) / f"batch-{index:05d}"
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished batch."""
+
+    index: int
+    frame: pd.DataFrame | None  #: None once saved, when the series is not kept in memory
+    enterprise_years: np.ndarray
+    snapshot: Snapshot | None
+
+
+class Spool:
+    """A folder holding each finished batch as it completes."""
+
+    def __init__(self, folder: Path, identity: dict[str, object]):
+        self.folder = Path(folder)
+        self.identity = identity
+        self.index: dict[str, dict[str, object]] = {}
+
+    def open(self, resume: bool, batches: list[np.ndarray],
+             notice: Callable[[str], None] | None = None) -> set[int]:
+        """Prepare the folder; return the indices of batches already done and sound.
+
+        ``batches`` holds each batch's run ids, against which saved batches are checked.
+        """
+        meta = self.folder / IDENTITY
+        if not resume:
+            try:
+                self.folder.mkdir(parents=True)
+            except OSError as err:
+                raise AngangError(f"{self.folder}: cannot be created ({err.strerror or err}); "
+                                  "choose another --out.") from None
+            write_json(meta, self.identity)
+            write_json(self.folder / INDEX, {})
+            return set()
+        if not meta.is_file():
+            raise AngangError(f"{self.folder}: nothing to resume (no {IDENTITY}).")
+        saved = read_json(meta, "pass --overwrite to start the run over")
+        saved = saved if isinstance(saved, dict) else {}
+        differs = [k for k in self.identity if saved.get(k) != self.identity[k]]
+        if differs:
+            raise AngangError(
+                f"{self.folder}: the interrupted run differs from this one in "
+                f"{', '.join(differs)} (it had " + ", ".join(f"{k}={saved.get(k)!r}"
+                                                             for k in differs)
+                + "); resume it with the same scenario and options, or pass --overwrite to "
+                "start over.")
+        return self._sound(batches, notice or (lambda _: None))
+
+    def _sound(self, batches: list[np.ndarray], notice: Callable[[str], None]) -> set[int]:
+        """Check every listed batch; drop (and delete) those that fail, saying why."""
+        path = self.folder / INDEX
+        try:
+            listed = read_json(path, "")
+        except AngangError:
+            listed = None
+        if not isinstance(listed, dict):
+            notice(f"{path} is missing or damaged; every batch is recomputed.")
+            listed = {}
+        good: dict[str, dict[str, object]] = {}
+        for key, entry in listed.items():
+            problem = self._problem(key, entry, batches)
+            if problem is None:
+                good[key] = entry
+            else:
+                notice(f"{self.folder.name}: batch {key} {problem}; recomputing it.")
+        for stray in self.folder.glob("batch-*"):  # files of batches not (or no longer) listed
+            number = stray.name.split(".")[0].removeprefix("batch-")
+            if not number.isdigit() or str(int(number)) not in good:
+                stray.unlink()
+        self.index = good
+        write_json(path, good)
+        return {int(k) for k in good}
+
+    def _problem(self, key: str, entry: object,
+                 batches: list[np.ndarray]) -> str | None:
+        """Why a listed batch cannot be trusted, or None if it can."""
+        if not key.isdigit() or int(key) >= len(batches) or not isinstance(entry, dict):
+            return "is not a batch of this run"
+        ids = batches[int(key)]
+        files = entry.get("files")
+        if not isinstance(files, dict) or not files:
+            return "lists no files"
+        for name, digest in files.items():
+            file = self.folder / str(name)
+            if Path(str(name)).name != str(name) or not file.is_file():
+                return f"is missing {name}"
+            if sha256(file) != digest:
+                return f"has a file that does not match its checksum ({name}: damaged or altered)"
+        parquet = batch_stem(self.folder, int(key)).with_suffix(".parquet")
+        try:
+            runs = np.unique(pq.read_table(parquet, columns=["run"]).column("run").to_numpy())
+            years = np.load(parquet.with_suffix(".npy"), allow_pickle=False)
+        except Exception as err:  # pyarrow and numpy raise many kinds for a damaged file
+            return f"cannot be read ({type(err).__name__})"
+        if not np.array_equal(runs, ids) or years.shape != ids.shape:
+            return (f"holds runs {runs.min() if runs.size else '-'}-"
+                    f"{runs.max() if runs.size else '-'}, not its own runs {ids[0]}-{ids[-1]}")
+        return None
+
+    def save(self, done: Done) -> None:
+        """Write a batch's files, then list it (with their checksums) in the index."""
+        if done.frame is None:
+            raise ValueError(f"batch {done.index} has no series to save; a batch is saved "
+                             "as soon as it is computed")
+        stem = batch_stem(self.folder, done.index)
+        written = [stem.with_suffix(".parquet"), stem.with_suffix(".npy")]
+        try:
+            done.frame.to_parquet(written[0], index=False)
+            np.save(written[1], done.enterprise_years)
+            if done.snapshot is not None:
+                written.append(stem.with_suffix(".npz"))
+                save_snapshot(written[2], done.snapshot)
+            self.index[str(done.index)] = {"files": {p.name: sha256(p) for p in written}}
+            write_json(self.folder / INDEX, self.index)
+        except OSError as err:
+            raise AngangError(f"{self.folder}: cannot save batch {done.index} "
+                              f"({err.strerror or err}); free some space and rerun with "
+                              "--resume.") from None
+
+    def load(self, index: int, keep: bool = True) -> Done:
+        """A batch checked by :meth:`open`: its series (if ``keep``), years and snapshot."""
+        stem = batch_stem(self.folder, index)
+        snap = stem.with_suffix(".npz")
+        try:
+            frame = pd.read_parquet(stem.with_suffix(".parquet")) if keep else None
+            years = np.load(stem.with_suffix(".npy"), allow_pickle=False)
+        except Exception as err:  # a file damaged since it was checked
+            raise AngangError(f"{stem}: a saved batch cannot be read ({err}); resume again "
+                              "to recompute it.") from None
+        return Done(index, frame, years, load_snapshot(snap) if snap.is_file() else None)
+
+    def clear(self) -> None:
+        """Remove the spool's own files (what remains is the finished run directory)."""
+        for p in self.folder.glob("batch-*"):
+            p.unlink()
+        for name in (IDENTITY, INDEX):
+            (self.folder / name).unlink(missing_ok=True)
