@@ -32,12 +32,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(port: int | None = None, timeout: float = 90.0) -> Iterator[str]:
-    """Start ``angang dashboard`` on loopback; yield its URL; stop it afterwards."""
+def dashboard_server(port: int | None = None, timeout: float = 90.0,
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start ``angang dashboard`` on loopback; yield its URL; stop it afterwards. ``env``
+    replaces the server's environment (the tests use it to forbid outbound connections)."""
     port = port or free_port()
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, "-m", "angang.cli", "dashboard", "--port",
-                                 str(port)], stdout=log, stderr=subprocess.STDOUT)
+                                 str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             yield _wait_for(proc, log, f"http://127.0.0.1:{port}/", timeout)
         finally:
