@@ -114,7 +114,8 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
 
     soe = is_soe(state.owner)
     soe_value = (state.output * price * soe).sum(axis=1, keepdims=True)
-    heavy_value = value[:, :, lay.heavy].sum(axis=(1, 2))[:, None]
+    # each run's row summed on its own (a sum over two axes at once is ordered by the batch)
+    heavy_value = value[:, :, lay.heavy].reshape(state.runs, -1).sum(axis=1)[:, None]
     safe_total = np.where(total_value > 0, total_value, np.nan)
     target = state.target * (lay.sector == steel)
     angang = lay.work_slot[WORKS.index("angang")]

@@ -115,8 +115,11 @@ def _base_weights(state: State, world: World, params: Params,
     profit = by_region_sector(state.profit, lay)
     capital = capval * lay.capital_output  # what the plant cost, million 1952 yuan
     rate = np.divide(profit, capital, out=np.zeros_like(profit), where=capital > 0)
-    mean = np.divide(profit.sum(axis=(1, 2)), capital.sum(axis=(1, 2)),
-                     out=np.zeros(state.runs), where=capital.sum(axis=(1, 2)) > 0)
+    # each run's total on its own row (a sum over two axes at once is ordered by the batch)
+    total_profit = profit.reshape(state.runs, -1).sum(axis=1)
+    total_capital = capital.reshape(state.runs, -1).sum(axis=1)
+    mean = np.divide(total_profit, total_capital, out=np.zeros(state.runs),
+                     where=total_capital > 0)
     # relative excess return: 1 means twice the economy's average profit rate
     excess = np.clip(np.divide(rate, mean[:, None, None], out=np.zeros_like(rate),
                                where=mean[:, None, None] > 0) - 1.0, -1.0, 2.0)

@@ -126,15 +126,16 @@ def _locate_source(name: str, folder: Path | None) -> tuple[str, str, Path | Non
     """(text, origin label, folder its relative paths start from) of a built-in name or a
     path relative to ``folder``. ``folder`` None: only built-ins may be named (text a user
     handed in, or a built-in extending another)."""
-    if _looks_like_path(name) or (folder is not None and (folder / name).is_file()):
+    if _looks_like_path(name) or (folder is not None and _is_file(folder / name)):
         if folder is None:
             raise ScenarioError(name, "extends", "a scenario handed in as text, or a built-in, "
                                 "may extend only a built-in scenario "
                                 f"({', '.join(builtin_names())}), not a file.")
         path = Path(name)
         full = path if path.is_absolute() else folder / path
-        if not full.is_file():
+        if not _is_file(full):
             raise ScenarioError(str(path), None, "no such scenario file.")
+        full = full.resolve()  # one name per file, so that a cycle of extends is seen
         return _read(full, str(full)), str(full), full.parent
     if name in builtin_names():
         res = _BUILTIN / f"{name}.toml"
@@ -146,6 +147,14 @@ def _locate_source(name: str, folder: Path | None) -> tuple[str, str, Path | Non
         f"unknown scenario name. Expected one of the built-ins ({', '.join(builtin_names())}) "
         f"or a path to a .toml file.{hint}",
     )
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file that answers False for names no file can have (too long, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _read(path: Path, label: str) -> str:
@@ -254,7 +263,10 @@ def _parameter_file(name: str, origin: str, folder: Path | None, text: str) -> P
     if folder is not None:
         return folder / name
     root = Path(str(_BUILTIN)).resolve()
-    path = (root / name).resolve()
+    try:
+        path = (root / name).resolve()
+    except (OSError, ValueError):  # a name no file can have
+        path = root.parent
     if not path.is_relative_to(root):
         raise ScenarioError(origin, "parameters_file", "a built-in scenario or one handed in as "
                             "text may read only the parameter files shipped with the built-ins "
@@ -273,7 +285,7 @@ def _with_parameter_file(raw: dict[str, Any], origin: str, folder: Path | None,
     if name is None:
         return raw
     path = _parameter_file(str(name), origin, folder, text)
-    if not path.is_file():
+    if not _is_file(path):
         raise ScenarioError(origin, "parameters_file", f"no such parameter file: {path}.",
                             _line_of(text, ("parameters_file",)))
     try:
