@@ -79,6 +79,9 @@ class Edits:
         """The validated scenario; a ScenarioError names what is wrong, as on the command line."""
         if self.text is not None:
             return load_text(self.text, ORIGIN, patch=self.patch() or None)
+        if self.base not in builtin_names():  # a browser names built-ins, never files
+            raise ScenarioError(ORIGIN, "base", f"expected a built-in scenario "
+                                f"({', '.join(builtin_names())}), got {self.base!r}.")
         if not self.edited:
             return load(self.base)
         return load_text(self.to_toml(), ORIGIN)
