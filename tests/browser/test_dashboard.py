@@ -13,19 +13,25 @@ from playwright.sync_api import expect
 
 from angang.dashboard.browser import chromium, dashboard_server
 
+from ..e2e.test_dashboard_offline import offline_env
+
 pytestmark = pytest.mark.browser
 GLF = "great-leap-forward-1958"
 RUN_TIMEOUT = 180_000  # ms: two small ensembles on a slow CI core
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Any]:
-    with dashboard_server() as url, chromium() as browser:
+def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The dashboard in Chromium, its server in a process where any outbound connection
+    fails loudly; at the end, no such connection was attempted while a browser used it."""
+    log = tmp_path_factory.mktemp("offline") / "outbound.log"
+    with dashboard_server(env=offline_env(log)) as url, chromium() as browser:
         page = browser.new_page()
         page.set_default_timeout(60_000)
         page.goto(url)
         page.get_by_role("button", name="Run ensemble").wait_for()
         yield page
+    assert not log.exists(), log.read_text()
 
 
 def _headline(page: Any, label: str) -> tuple[float, float]:

@@ -9,6 +9,7 @@ with the loader's message and the app keeps its last valid state.
 from __future__ import annotations
 
 import functools
+from html import escape
 from typing import Any
 
 import solara
@@ -38,6 +39,12 @@ CSS = """
 .angang-off{color:#999;text-decoration:line-through}
 .angang-events{max-height:32rem;overflow-y:auto}
 """
+
+
+def _prose(html_text: str, tag: str = "p") -> None:
+    """A line of text with simple markup. (solara.Markdown would load KaTeX, which Solara's
+    offline assets lack: it would then try to fetch it from a CDN.)"""
+    solara.HTML(tag=tag, unsafe_innerHTML=html_text)
 
 
 def _apply(new: Edits) -> None:
@@ -97,7 +104,7 @@ def ScenarioPanel() -> None:
     def on_file(info: dict[str, Any]) -> None:
         _load_text(info["data"].decode("utf-8", errors="replace"), info["name"])
 
-    solara.Markdown("**Load a scenario file (TOML)**")
+    _prose("<b>Load a scenario file (TOML)</b>")
     solara.FileDrop(label="Drop a .toml file here", on_file=on_file, lazy=False)
     solara.InputTextArea("…or paste TOML", value=pasted, rows=4, continuous_update=True)
     solara.Button("Load pasted TOML", on_click=lambda: _load_text(pasted.value, "pasted text"),
@@ -135,8 +142,8 @@ def EventStrip() -> None:
         return
     kept = {ev.id for ev in loaded.scenario.events}
     base_events = Edits(base=e.base, text=e.text).load().scenario.sorted_events()
-    solara.Markdown(f"**{len(kept)} of {len(base_events)} events on.** Switch an event off to "
-                    "remove it (events that presuppose it go too); move one to another year.")
+    _prose(f"<b>{len(kept)} of {len(base_events)} events on.</b> Switch an event off to "
+           "remove it (events that presuppose it go too); move one to another year.")
     solara.HTML(tag="div", unsafe_innerHTML=strip(e), classes=["angang-strip"])
     if loaded.removed_with:
         solara.Warning("Also removed because they presuppose a removed event: " + ", ".join(
@@ -169,9 +176,9 @@ def EventStrip() -> None:
 @solara.component
 def ParameterPanel() -> None:
     e = edits.value
-    solara.Markdown("Global parameters, each within its documented range (see `docs/ODD.md` "
-                    "for units and sources). The scenario's own values are the starting "
-                    "points; calibrated ones come from its parameter file.")
+    _prose("Global parameters, each within its documented range (see <code>docs/ODD.md</code> "
+           "for units and sources). The scenario's own values are the starting points; "
+           "calibrated ones come from its parameter file.")
     solara.Button("Reset all", text=True, on_click=lambda: _apply(
         Edits(base=e.base, text=e.text, off=e.off, moves=e.moves)))
     base_params = Edits(base=e.base, text=e.text).load().scenario.parameters
@@ -190,18 +197,18 @@ def Results() -> None:
         solara.Text("Running…")
     result = ensemble.value if ensemble.finished else None
     if result is None:
-        solara.Markdown("Press **Run ensemble** to simulate the scenario and its unedited "
-                        "base with the same seeds.")
+        _prose("Press <b>Run ensemble</b> to simulate the scenario and its unedited base with "
+               "the same seeds.")
         return
-    solara.Markdown(f"**{result.name}** (solid) against **{result.base_name}** unedited "
-                    "(dashed): medians and 5–95% bands.")
+    _prose(f"<b>{escape(result.name)}</b> (solid) against <b>{escape(result.base_name)}</b> "
+           "unedited (dashed): medians and 5–95% bands.")
     rows = "".join(f"<tr><td>{r['quantity']}</td><td class='edited'>{r['edited']:,.4g}</td>"
                    f"<td class='base'>{r['base']:,.4g}</td><td>{r['change %']:+.1f}</td></tr>"
                    for r in result.headlines.to_dict("records"))
     solara.HTML(tag="table", classes=["angang-headlines"], unsafe_innerHTML=(
         "<tr><th>median</th><th>edited</th><th>base</th><th>change %</th></tr>" + rows))
     for title, svg in result.figures:
-        solara.Markdown(f"**{title}**")
+        _prose(f"<b>{escape(title)}</b>")
         solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["angang-figure"])
 
 
@@ -213,9 +220,9 @@ def Page() -> None:
     solara.Style(CSS)
     solara.Title("angang dashboard")
     with solara.Sidebar():
-        solara.Markdown("### Scenario")
+        _prose("Scenario", tag="h3")
         ScenarioPanel()
-        solara.Markdown("### Ensemble")
+        _prose("Ensemble", tag="h3")
         RunPanel()
     if problem.value:
         solara.Error(problem.value, classes=["angang-error"])
