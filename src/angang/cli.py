@@ -169,11 +169,11 @@ def validate_history(
 
     result = validation.validate(read_series(run_dir))
     validation.write(result, run_dir)
-    out.print(result.verdict)
-    for p in result.turning_points:
-        mark = "yes" if p.in_model else "no"
-        out.print(f"  {p.name}: model {mark} (record {'yes' if p.in_record else 'no'}) "
-                  f"— {p.test}")
+    out.print(escape(result.verdict), highlight=False)
+    for c in result.checks:
+        record = f"; record {c.record:.3g}" if c.record is not None else ""
+        out.print(escape(f"  {'pass' if c.passed else 'FAIL'} {c.name}: {c.value:.3g}{record} "
+                         f"— {c.test}"), highlight=False)
 
 
 @app.command()

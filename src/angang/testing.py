@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from angang.engine.loop import make_world
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, initial_state
-from angang.engine.world import World
+from angang.engine.world import World, make_world
 from angang.ids import OWNERS, RULERS
 from angang.scenario.loader import load_scenario
 from angang.scenario.schema import Scenario
@@ -79,5 +78,5 @@ def small_setup(scenario: str | Scenario = "baseline", runs: int = 3, seed: int 
     world = make_world(sc, scale)
     params = Params.repeat(sc.parameters, runs)
     rng = Streams(seed, np.arange(runs))
-    state = initial_state(sc, world.layout, world.timeline, params, runs)
+    state = initial_state(sc, world, params, runs)
     return Setup(sc, world, params, rng, state)

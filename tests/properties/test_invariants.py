@@ -7,10 +7,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from angang.engine.loop import SCHEDULE, make_world, simulate
+from angang.engine.loop import SCHEDULE, simulate
 from angang.engine.observe import observe
 from angang.engine.rng import Streams
 from angang.engine.state import Params, initial_state
+from angang.engine.world import make_world
 from angang.scenario import Parameters, parameter_table
 from angang.scenario.schema import Scenario
 from angang.testing import assert_shares_valid, assert_state_consistent
@@ -35,7 +36,7 @@ def test_state_invariants_hold_every_year(baseline: Scenario, params: Parameters
     world = make_world(scenario, SMALL)
     p = Params.repeat(params, 2)
     rng = Streams(seed, np.arange(2))
-    state = initial_state(scenario, world.layout, world.timeline, p, 2)
+    state = initial_state(scenario, world, p, 2)
     for _year in world.timeline.years:
         for step in SCHEDULE:
             state = step(state, world, p, rng)

@@ -19,8 +19,9 @@ import pandas as pd
 
 from angang.analysis.calibration import prior_ranges
 from angang.analysis.outcomes import parse
-from angang.engine.loop import make_world, simulate
+from angang.engine.loop import simulate
 from angang.engine.state import Params
+from angang.engine.world import make_world
 from angang.errors import AngangError
 from angang.scenario.loader import load_scenario
 from angang.scenario.parameters import parameter_table

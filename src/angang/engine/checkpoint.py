@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from angang.engine.state import State
-from angang.engine.world import World
+from angang.engine.world import World, make_world
 from angang.scenario.schema import Scenario
 
 _IGNORED = {"source", "note", "requires"}  # documentation and patch bookkeeping, not inputs
@@ -84,8 +84,6 @@ def latest_branch_year(parent: Scenario, child: Scenario, scale: float | None = 
     """The latest year at which ``child`` may start from a checkpoint of ``parent``, or None if
     they differ from the start. (Differences before a year are differences before every later
     year, so a binary search finds it.)"""
-    from angang.engine.loop import make_world
-
     pw, cw = (parent, make_world(parent, scale)), (child, make_world(child, scale))
     low, high = parent.meta.start_year + 1, parent.meta.end_year
     if branch_differences(pw, cw, low):

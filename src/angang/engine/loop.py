@@ -13,15 +13,20 @@ from angang.engine.checkpoint import Snapshot
 from angang.engine.observe import observe
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, initial_state
-from angang.engine.world import World, build_layout, compile_timeline
+from angang.engine.world import World, make_world
 from angang.mechanisms import (
+    campaigns,
+    disorder,
+    food,
     investment,
     labour,
     local_politics,
     ownership,
     planning,
     production,
+    projects,
     regimes,
+    rehabilitation,
     technology,
 )
 from angang.scenario.schema import Scenario
@@ -29,20 +34,27 @@ from angang.scenario.schema import Scenario
 Step = Callable[[State, World, Params, Streams], State]
 
 #: The order of a simulated year. Read it top to bottom: the year's inputs, who owns what,
-#: which plant is moved inland, who controls it, what technology it has, how hard people
-#: work, what is produced, what is reported and planned, who keeps their job, and what is
-#: built for next year.
+#: which plant is moved inland, who controls it and how much disorder that breeds, what
+#: technology it has, what damaged plant is restored, what the harvest allows, what small
+#: plants a campaign throws up, how hard people work and who is hired or keeps their job
+#: (on last year's accounts), what is produced, what is reported and planned, and what is
+#: built for next year — key-point projects first, then the rest.
 SCHEDULE: tuple[Step, ...] = (
     planning.new_plan_year,
     regimes.step,
     ownership.step,
     investment.relocate,
     local_politics.step,
+    disorder.step,
     technology.step,
+    rehabilitation.step,
+    food.step,
+    campaigns.step,
     labour.mobilize,
+    labour.employ,
     production.step,
     planning.step,
-    labour.employ,
+    projects.step,
     investment.step,
 )
 
@@ -72,11 +84,6 @@ class BatchResult:
         return pd.concat(frames, ignore_index=True)
 
 
-def make_world(scenario: Scenario, scale: float | None = None) -> World:
-    """The static inputs of a scenario at a given agent scale."""
-    return World(build_layout(scenario, scale), compile_timeline(scenario))
-
-
 def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params | None = None,
              scale: float | None = None, world: World | None = None,
              on_year: Callable[[int], None] | None = None, checkpoint_at: int | None = None,
@@ -95,7 +102,7 @@ def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params 
     rows: dict[str, list[np.ndarray]] = {}
     entities: dict[str, list[str]] = {}
     if start_from is None:
-        state = initial_state(scenario, world.layout, world.timeline, params, run_ids.size)
+        state = initial_state(scenario, world, params, run_ids.size)
         enterprise_years = np.zeros(run_ids.size)
     else:
         if start_from.seed != seed or not np.array_equal(start_from.run_ids, run_ids):

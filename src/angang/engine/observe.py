@@ -51,7 +51,9 @@ VARIABLES: dict[str, Variable] = {
                                  "reported steel output over target (NaN where unplanned)"),
     "employment": Variable("persons", f"{REGION_LIST}, angang",
                            "industrial workforce: workers, skilled workers and engineers"),
-    "foreign_experts": Variable("persons", "china:POWER", "foreign experts present, by power"),
+    "foreign_experts": Variable("persons", "china:POWER",
+                                "foreign experts present, by power: on the staff of plants, "
+                                "and on site with key-point projects"),
     "investment": Variable("million 1952 yuan", REGION_LIST, "investment in new capacity"),
     "enterprises": Variable("count", "china", "active enterprise agents"),
     "soe_output_share": Variable("share", ", ".join(REGIONS),
@@ -125,7 +127,7 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
     ang_reported = named(state.reported)[:, :1] if angang >= 0 else np.zeros((state.runs, 1))
     domestic = state.workforce[..., :3].sum(axis=2)
     employment = by_region_sector(domestic, lay).sum(axis=2)
-    experts = state.workforce[..., 3:].sum(axis=1)
+    experts = state.workforce[..., 3:].sum(axis=1) + state.on_site.sum(axis=1)
     sector_entities = [f"{NATION}:{s}" for s in SECTORS] + [
         f"{r}:{s}" for r in REGIONS for s in SECTORS]
     weights = regional_value / np.where(total_value > 0, total_value, 1.0)

@@ -16,7 +16,7 @@ from angang.ids import COHORTS, COMMITTEES, OWNERS, POWERS, RULERS
 from angang.scenario.parameters import Parameters
 from angang.scenario.schema import MANAGEMENT_SYSTEMS, Scenario
 
-from .world import LEVER, OWNER, Layout, Timeline
+from .world import LEVER, OWNER, Layout, World
 
 K = len(COHORTS)
 DOMESTIC_COHORTS = 3  #: workers, skilled, engineers; the rest are foreign experts by power
@@ -76,6 +76,10 @@ class State:
     tech: np.ndarray  #: float (B, N): technology level in (0, 1], 1 = world frontier
     provenance: np.ndarray  #: float (B, N, 1+P): share of the plant's technology by source
     wear: np.ndarray  #: float (B, N): share of capacity out of service through wear, [0, 0.9]
+    damaged: np.ndarray  #: float (B, N): share of capacity out of service through war damage,
+    #: removals or neglect until rehabilitated, [0, 1]
+    small: np.ndarray  #: bool (B, N): a small plant thrown up in a campaign (native furnaces,
+    #: small pits), labour-hungry and of low technology
     output: np.ndarray  #: float (B, N): true output this year, sector units
     reported: np.ndarray  #: float (B, N): output reported to the ministry, sector units
     target: np.ndarray  #: float (B, N): the ministry's target for this year (0 = unplanned)
@@ -104,11 +108,23 @@ class State:
     disruption: np.ndarray  #: float (B, R, S): share of utilization lost to war and disorder
     opening: np.ndarray  #: float (B, R): intensity of a political opening this year
     shortage: np.ndarray  #: float (B, R, S): share of input demand for sector s unmet
+    balance: np.ndarray  #: float (B, R, S): demand over what capacity could make of each
+    #: good in its bloc (1 for final goods), [0, 3]
+    input_demand: np.ndarray  #: float (B, R, S): each region's plants' needs of each input
+    #: at the output they wanted this year, sector units
     investment: np.ndarray  #: float (B, R, S): investment this year, million 1952 yuan
     threat: np.ndarray  #: float (B, R): military threat to each region, [0, 1]
     relocating: np.ndarray  #: float (B, R, S): plant in transit to the interior, sector units
     transfer: np.ndarray  #: float (B, P): technology transferred this year by source power,
     #: capacity-value-weighted technology points
+    progress: np.ndarray  #: float (B, J): share of each key-point project built, [0, 1]
+    committed: np.ndarray  #: float (B, R, S): central money spent on key-point projects
+    #: this year, million 1952 yuan
+    on_site: np.ndarray  #: float (B, N, P): project experts of each power at each plant
+    disorder: np.ndarray  #: float (B, R): political disorder (factional fighting), [0, 1]
+    pulled: np.ndarray  #: float (B,): share of farm labour pulled into campaigns this year
+    agri_damage: np.ndarray  #: float (B,): harvest lost to last years' campaigns, [0, 1]
+    food: np.ndarray  #: float (B,): food supply against normal needs (1 = normal)
 
     @property
     def runs(self) -> int:
@@ -124,14 +140,14 @@ class State:
         return (self.ruler[:, :, None] == self.ruler[:, None, :]).astype(float)
 
 
-def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params: Params,
-                  runs: int) -> State:
+def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -> State:
     """The state at the start year: the scenario's regions, sectors and owners, no works yet.
 
     A region-sector's start capacity is split evenly over its initial enterprises; owners
     are assigned to enterprises in order so that capacity shares match the region's owner
     shares as closely as whole enterprises allow.
     """
+    layout, timeline, projects = world.layout, world.timeline, world.projects.size
     n = layout.n
     active = np.zeros(n, dtype=bool)
     capacity = np.zeros(n)
@@ -169,6 +185,8 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
         tech=np.full((B, n), tech0),
         provenance=rep(provenance),
         wear=np.zeros((B, n)),
+        damaged=np.zeros((B, n)),
+        small=np.zeros((B, n), dtype=bool),
         output=np.zeros((B, n)),
         reported=np.zeros((B, n)),
         target=np.zeros((B, n)),
@@ -196,10 +214,19 @@ def initial_state(scenario: Scenario, layout: Layout, timeline: Timeline, params
         disruption=rep(timeline.disruption[t0]),
         opening=rep(timeline.opening[t0]),
         shortage=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
+        balance=np.ones((B, len(layout.coast), len(layout.price))),
+        input_demand=np.zeros((B, len(layout.coast), len(layout.price))),
         investment=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
         threat=np.zeros((B, len(layout.coast))),
         relocating=np.zeros((B, len(layout.coast), len(layout.price))),
         transfer=np.zeros((B, len(POWERS))),
+        progress=np.zeros((B, projects)),
+        committed=np.zeros((B, len(layout.coast), len(layout.price))),
+        on_site=np.zeros((B, n, len(POWERS))),
+        disorder=np.zeros((B, len(layout.coast))),
+        pulled=np.zeros(B),
+        agri_damage=np.zeros(B),
+        food=np.ones(B),
     )
 
 
@@ -218,9 +245,13 @@ def _owners_in_order(shares: dict[str, float], count: int) -> np.ndarray:
 
 
 def labour_requirement(layout: Layout, capacity: np.ndarray, year: int,
-                       growth: np.ndarray) -> np.ndarray:
-    """Domestic workforce (B, N, K) needed to run ``capacity`` with the technique of ``year``."""
+                       growth: np.ndarray, small: np.ndarray | None = None,
+                       small_labour: np.ndarray | None = None) -> np.ndarray:
+    """Domestic workforce (B, N, K) needed to run ``capacity`` with the technique of ``year``;
+    small campaign plants (``small``, bool (B, N)) need ``small_labour`` times as many hands."""
     persons = capacity * layout.labour[layout.sector]  # (N,) or (B, N)
+    if small is not None and small_labour is not None:
+        persons = persons * np.where(small, small_labour, 1.0)
     factor = (1.0 + growth) ** (1952 - year)  # (B, 1)
     total = persons * factor
     out = np.zeros((*total.shape, K))

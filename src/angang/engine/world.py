@@ -26,6 +26,7 @@ from angang.scenario.schema import (
     MergerEvent,
     OpeningEvent,
     PolicyEvent,
+    ProjectEvent,
     PurgeEvent,
     RulerEvent,
     Scenario,
@@ -52,6 +53,9 @@ class Layout:
     capital_output: np.ndarray  #: float (S,)
     labour: np.ndarray  #: float (S,), persons per unit of capacity at 1952 technique
     inputs: np.ndarray  #: float (S, S): units of input k per unit of output s, [s, k]
+    construction: np.ndarray  #: float (S,): units used per million yuan invested
+    final_use: np.ndarray  #: float (S,): units used outside industry per million yuan of
+    #: industrial output
     coast: np.ndarray  #: float (R,): 1 where a region is open to a hostile sea power
     border: np.ndarray  #: float (R,): 1 where a region borders the Soviet Union
 
@@ -59,6 +63,12 @@ class Layout:
     def n(self) -> int:
         """Number of enterprise slots."""
         return int(self.region.size)
+
+    @property
+    def used(self) -> np.ndarray:
+        """bool (S,): goods whose output is limited by what others use of them — other
+        sectors, building, households (machinery and light industry, final goods, are not)."""
+        return (self.inputs.sum(axis=0) + self.construction + self.final_use) > 0
 
     @property
     def is_work(self) -> np.ndarray:
@@ -114,6 +124,8 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
         capital_output=np.asarray([sp.capital_output for sp in specs]),
         labour=np.asarray([sp.labour for sp in specs]),
         inputs=inputs,
+        construction=np.asarray([sp.construction for sp in specs]),
+        final_use=np.asarray([sp.final_use for sp in specs]),
         coast=np.array([float("coast" in ini.region(r).exposure) for r in REGIONS]),
         border=np.array([float("border" in ini.region(r).exposure) for r in REGIONS]),
     )
@@ -150,7 +162,8 @@ class Timeline:
         return year - self.start
 
 
-DISCRETE = (FoundingEvent, ExpansionEvent, ShockEvent, ExpertsEvent, MergerEvent, PurgeEvent)
+DISCRETE = (FoundingEvent, ExpansionEvent, ShockEvent, ExpertsEvent, MergerEvent, PurgeEvent,
+            ProjectEvent)
 
 
 def compile_timeline(scenario: Scenario) -> Timeline:
@@ -159,6 +172,7 @@ def compile_timeline(scenario: Scenario) -> Timeline:
     T = end - start + 1
     lever0 = np.array([scenario.initial.lever(n, LEVER_DEFAULTS[n]) for n in LEVERS])
     levers = np.broadcast_to(lever0[:, None], (L, R)).copy()
+    setter = np.full((L, R), -1)  # the ruler whose decision set each lever in each region
     alliance = np.zeros((len(RULERS), P))
     opening = np.zeros(R)
     ruler = np.array([RULERS.index(scenario.initial.region(r).ruler) for r in REGIONS])
@@ -195,6 +209,7 @@ def compile_timeline(scenario: Scenario) -> Timeline:
                                 (lever, r, float(levers[i, r]), e.id))
                         owner_of[(lever, r)] = e.id
                         levers[i, r] = value
+                        setter[i, r] = ruler[r]
                         weight_lev[i, r] = min(weight_lev[i, r], frac)
             elif isinstance(e, AllianceEvent):
                 i, p = RULERS.index(e.ruler), POWERS.index(e.power)
@@ -205,7 +220,16 @@ def compile_timeline(scenario: Scenario) -> Timeline:
                     opening[r] = e.intensity
                     weight_open[r] = min(weight_open[r], frac)
             elif isinstance(e, RulerEvent):
-                ruler[regions] = RULERS.index(e.ruler)
+                incoming = RULERS.index(e.ruler)
+                for r in regions:
+                    # policies end with the ruler that made them (DESIGN.md, section 1.5)
+                    ended = (setter[:, r] >= 0) & (setter[:, r] != incoming)
+                    levers[ended, r] = lever0[ended]
+                    setter[ended, r] = -1
+                    weight_lev[ended, r] = np.minimum(weight_lev[ended, r], frac)
+                    for k in np.flatnonzero(ended):
+                        owner_of.pop((LEVERS[int(k)], r), None)
+                ruler[regions] = incoming
             elif isinstance(e, ManagementEvent):
                 management[regions] = MANAGEMENT_SYSTEMS.index(e.system)
             if isinstance(e, (*DISCRETE, RulerEvent, ManagementEvent)):
@@ -259,8 +283,62 @@ def is_soe(owner: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Projects:
+    """The scenario's key-point projects, one row each (J,), in the order they start."""
+
+    ids: tuple[str, ...]
+    start: np.ndarray  #: int (J,): first year of construction
+    region: np.ndarray  #: int (J,)
+    sector: np.ndarray  #: int (J,)
+    slot: np.ndarray  #: int (J,): the named works' slot, -1 for a group of new enterprises
+    capacity: np.ndarray  #: float (J,): planned capacity, sector units
+    build_years: np.ndarray  #: float (J,)
+    count: np.ndarray  #: int (J,): projects in the group
+    partner: np.ndarray  #: int (J,): index into POWERS, -1 if built at home
+    experts: np.ndarray  #: float (J,): the partner's experts on site while it is built
+    technology: np.ndarray  #: float (J,)
+
+    @property
+    def size(self) -> int:
+        """J, the number of projects."""
+        return len(self.ids)
+
+
+def compile_projects(scenario: Scenario, layout: Layout, start: int) -> Projects:
+    """The project events as arrays; a project dated before the start year starts then."""
+    events = [e for e in scenario.sorted_events() if isinstance(e, ProjectEvent)]
+
+    def col(values: list[float], dtype: type = float) -> np.ndarray:
+        return np.asarray(values, dtype=dtype).reshape(len(events))
+
+    return Projects(
+        ids=tuple(e.id for e in events),
+        start=col([max(e.year, start) for e in events], int),
+        region=col([REGIONS.index(e.region) for e in events], int),
+        sector=col([SECTORS.index(e.sector) for e in events], int),
+        slot=col([layout.work_slot[WORKS.index(e.work)] if e.work else -1 for e in events],
+                 int),
+        capacity=col([e.capacity for e in events]),
+        build_years=col([e.build_years for e in events]),
+        count=col([e.count for e in events], int),
+        partner=col([POWERS.index(e.partner) if e.partner else -1 for e in events], int),
+        experts=col([e.experts * e.count for e in events]),
+        technology=col([e.technology for e in events]),
+    )
+
+
+@dataclass(frozen=True)
 class World:
-    """The static inputs of a run: where the slots are and what the timeline sets each year."""
+    """The static inputs of a run: where the slots are, what the timeline sets each year, and
+    the key-point projects."""
 
     layout: Layout
     timeline: Timeline
+    projects: Projects
+
+
+def make_world(scenario: Scenario, scale: float | None = None) -> World:
+    """The static inputs of a scenario at a given agent scale."""
+    layout = build_layout(scenario, scale)
+    return World(layout, compile_timeline(scenario),
+                 compile_projects(scenario, layout, scenario.meta.start_year))

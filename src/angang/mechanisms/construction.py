@@ -54,13 +54,16 @@ def offer(state: State, world: World) -> Offer:
 
 @dataclass
 class Cell:
-    """Views (B, size[, 1+P]) of one cell's plant arrays, modified in place."""
+    """Views (B, size[, 1+P]) of one cell's plant arrays, modified in place; ``reserved``
+    (size,) marks the slots kept for named works, which nothing else may take."""
 
     capacity: np.ndarray
     active: np.ndarray
     owner: np.ndarray
     tech: np.ndarray
     provenance: np.ndarray
+    small: np.ndarray
+    reserved: np.ndarray
 
 
 def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
@@ -84,17 +87,30 @@ def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
     blend[:, 1:] += (strength * imported)[:, None] * sources
     total = blend.sum(axis=1, keepdims=True)
     new_prov = np.divide(blend, total, out=mean_prov.copy(), where=total > 0)
+    built = place(cell, added, count, builder, entry_share, new_tech, new_prov, small=False)
+    return (strength * imported * quality * built)[:, None] * sources
+
+
+def place(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
+          entry_share: np.ndarray, new_tech: np.ndarray, new_prov: np.ndarray,
+          small: bool) -> np.ndarray:
+    """Put ``added`` (B,) capacity of technology ``new_tech`` (B,) and provenance ``new_prov``
+    (B, 1+P) into a cell: up to ``count`` new enterprises in free slots take ``entry_share``
+    of it, plants of the same kind (owner type, small or modern) the rest in proportion to
+    their size. Returns the capacity placed (B,)."""
     private_builder = builder == OWNER["private"]
-    same_kind = cell.active & ((cell.owner == OWNER["private"]) == private_builder[:, None])
+    same_kind = (cell.active & ((cell.owner == OWNER["private"]) == private_builder[:, None])
+                 & (cell.small == small))
     has_kin = same_kind.any(axis=1)
     count = np.where(~has_kin & (added > 0), np.maximum(count, 1), count)
-    free = ~cell.active
+    free = ~cell.active & ~cell.reserved[None, :]
     new = free & (np.cumsum(free, axis=1) <= count[:, None])
     opened = new.sum(axis=1)
     entry = np.where(opened > 0, np.where(has_kin, entry_share * added, added), 0.0)
     each = np.divide(entry, opened, out=np.zeros_like(entry), where=opened > 0)
     cell.capacity += new * each[:, None]
     cell.active |= new
+    cell.small[new] = small
     cell.owner[new] = np.broadcast_to(builder[:, None], cell.owner.shape)[new]
     cell.tech[new] = np.broadcast_to(new_tech[:, None], cell.tech.shape)[new]
     cell.provenance[new] = np.broadcast_to(new_prov[:, None, :], cell.provenance.shape)[new]
@@ -112,8 +128,7 @@ def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
     cell.provenance[...] = ((1.0 - w_new)[..., None] * cell.provenance
                             + w_new[..., None] * new_prov[:, None, :])
     cell.capacity += extra
-    built = entry + np.where(kin_total > 0, rest, 0.0)
-    return (strength * imported * quality * built)[:, None] * sources
+    return entry + np.where(kin_total > 0, rest, 0.0)
 
 
 def _mean(cell: Cell) -> tuple[np.ndarray, np.ndarray]:

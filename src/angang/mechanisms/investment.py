@@ -45,29 +45,41 @@ HAS_STATE_BUILDER = np.array([STATE_BUILDER[r] is not None for r in RULERS])
 ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean plant
 
 
+def central_budget(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
+    """This year's investment budget by region, (B, R) each: the part the ruler's centre pools
+    (for key-point projects first, :mod:`.projects`) and the part left to local governments
+    and owners."""
+    lay = world.layout
+    regional = by_region_sector(state.output * lay.price[lay.sector], lay).sum(axis=2)
+    occupied = state.ruler == RULERS.index("ussr-occupation")
+    budget = state.lever("investment_rate") * regional * ~occupied
+    has_state = HAS_STATE_BUILDER[state.ruler]
+    pooled = budget * state.lever("centralization") * has_state
+    return pooled, budget - pooled
+
+
 def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.ndarray]:
     """State-built and privately built investment by region and sector, (B, R, S) each.
 
     All money follows the same base weights — existing capacity, shortages and, as markets
-    open, profit; the centre's pooled money is further tilted by its priorities, heavy
-    industry and safety from attack.
+    open, profit; the centre's pooled money, less what its key-point projects took this year
+    (``State.committed``), is further tilted by its priorities, heavy industry and safety
+    from attack.
     """
     lay = world.layout
     value = state.output * lay.price[lay.sector]
-    cells = by_region_sector(value, lay)  # (B, R, S)
-    regional = cells.sum(axis=2)  # (B, R)
+    regional = by_region_sector(value, lay).sum(axis=2)  # (B, R)
     occupied = state.ruler == RULERS.index("ussr-occupation")
-    budget = state.lever("investment_rate") * regional * ~occupied
-    has_state = HAS_STATE_BUILDER[state.ruler]
     is_ccp = state.ruler == RULERS.index("ccp")
-    pooled = budget * state.lever("centralization") * has_state
-    local = budget - pooled
+    pooled, local = central_budget(state, world)
     base = _base_weights(state, world, params, regional)
     central_weights = base * _central_tilt(state, world, params)
     bloc = state.blocs()
-    bloc_pool = np.einsum("brq,bq->br", bloc, pooled)
+    projects = state.committed.sum(axis=2)  # (B, R)
+    bloc_pool = np.maximum(0.0, np.einsum("brq,bq->br", bloc, pooled - projects))
     bloc_weight = np.einsum("brq,bq->br", bloc, central_weights.sum(axis=2))
-    state_money = bloc_pool[:, :, None] * central_weights / bloc_weight[:, :, None]
+    state_money = np.divide(bloc_pool[:, :, None] * central_weights, bloc_weight[:, :, None],
+                            out=np.zeros_like(central_weights), where=bloc_weight[:, :, None] > 0)
     local_money = local[:, :, None] * base / base.sum(axis=2, keepdims=True)
     private_value = value * (state.owner == OWNER["private"]) * state.active
     reinvest = (params.private_reinvestment * state.lever("market_openness")[:, lay.region]
@@ -106,12 +118,17 @@ def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
 
 def _base_weights(state: State, world: World, params: Params,
                   regional: np.ndarray) -> np.ndarray:
-    """(B, R, S): capacity value (with diminishing pull), tilted to shortages and, where
-    markets are open, to the cells that earn most."""
+    """(B, R, S): capacity value (with diminishing pull), tilted toward goods in short supply
+    and away from those in surplus (``State.balance``: demand in the trading bloc over what
+    its capacity could make) and, where markets are open, to the cells that earn most."""
     lay = world.layout
     capval = by_region_sector(state.capacity * state.active * lay.price[lay.sector], lay)
     floor = 1e-3 * (regional[:, :, None] + 1.0)  # lets an empty cell attract its first plant
-    pull = (capval + floor) ** params.allocation_elasticity[:, :, None]
+    # money follows the capital that stands (a power station costs six years of its output,
+    # a textile mill two); mines and power stations are built beside the plants that need
+    # them, so an input's pull is at least the capital its region's needs call for
+    basis = np.maximum(capval, state.input_demand * lay.price) * lay.capital_output
+    pull = (basis + floor) ** params.allocation_elasticity[:, :, None]
     profit = by_region_sector(state.profit, lay)
     capital = capval * lay.capital_output  # what the plant cost, million 1952 yuan
     rate = np.divide(profit, capital, out=np.zeros_like(profit), where=capital > 0)
@@ -124,8 +141,9 @@ def _base_weights(state: State, world: World, params: Params,
     excess = np.clip(np.divide(rate, mean[:, None, None], out=np.zeros_like(rate),
                                where=mean[:, None, None] > 0) - 1.0, -1.0, 2.0)
     openness = state.lever("market_openness")[:, :, None]
-    return pull * np.exp(params.shortage_bias[:, :, None] * state.shortage
-                         + params.return_bias[:, :, None] * openness * excess)
+    balance = np.maximum(state.balance, 0.01)  # a good in surplus draws almost nothing
+    return (pull * balance ** params.demand_elasticity[:, :, None]
+            * np.exp(params.return_bias[:, :, None] * openness * excess))
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -138,6 +156,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     new_state = new_state + state.relocating
     capacity, active = state.capacity.copy(), state.active.copy()
     owner, tech, provenance = state.owner.copy(), state.tech.copy(), state.provenance.copy()
+    small = state.small.copy()
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)
     mean_cap = _cell_mean(capacity, active, lay)
@@ -151,7 +170,8 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         r, s = divmod(c, lay.price.size)
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
         cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
-                                 tech[:, span], provenance[:, span])
+                                 tech[:, span], provenance[:, span], small[:, span],
+                                 lay.is_work[span])
         for added, count, private in ((new_state[:, r, s], entrants[:, c], False),
                                       (new_private[:, r, s], entrants[:, n_cells + c], True)):
             gained = construction.build(
@@ -160,8 +180,8 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
                 supply.strength[:, r], supply.sources[:, r])
             transfer += gained * lay.price[s]
     return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
-                   provenance=provenance, transfer=transfer,
-                   investment=state_money + private_money,
+                   provenance=provenance, small=small, transfer=transfer,
+                   investment=state_money + private_money + state.committed,
                    relocating=np.zeros_like(state.relocating))
 
 

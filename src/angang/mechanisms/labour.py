@@ -1,16 +1,18 @@
 """Labour and mobilization: commitment, effort, the danwei, grievance, voice and protest.
 
-Two steps bracket production. ``mobilize`` (before it): campaigns, run by local committees,
-raise workers' commitment and so their effort and output, but leave disillusion (fatigue)
-that drags commitment below normal once they end; political openings let engineers with
-grievances speak out (the Hundred Flowers), and purges remove a share of those who did
-(the Anti-Rightist campaign), thinning the engineers a plant needs to absorb technology.
-``employ`` (after it): under a soft budget an SOE keeps its staff for life (shedding them
-only by attrition), carries the extra hands local committees press on it, and provides danwei
-welfare; as reform hardens the budget, SOEs that lose money — squeezed by private rivals,
-surplus staff and welfare costs — lay off their surplus staff and cut welfare. Job
-losses, welfare cuts and (in colonial plants) discrimination raise grievance; grievance above
-a threshold turns into protest, counted as incidents. Closed plants lay off everyone.
+Two steps come before production. ``mobilize``: campaigns, run by local committees, raise
+workers' commitment and so their effort and output, but leave disillusion (fatigue) that drags
+commitment below normal once they end; hunger lowers effort (:mod:`.food`); political openings
+let engineers with grievances speak out (the Hundred Flowers), and purges remove a share of
+those who did (the Anti-Rightist campaign) or of managers and engineers as a class (the
+Cultural Revolution), thinning the engineers a plant needs to absorb technology. ``employ``:
+plants hire the hands their capacity needs; under a soft budget an SOE keeps its staff for
+life (shedding them only by attrition), carries the extra hands local committees press on it,
+and provides danwei welfare; as reform hardens the budget, SOEs that lost money last year —
+squeezed by private rivals, surplus staff and welfare costs — lay off their surplus staff and
+cut welfare; when food is short the state keeps only the urban staff it can feed. Job losses,
+welfare cuts and (in colonial plants) discrimination raise grievance; grievance above a
+threshold turns into protest, counted as incidents. Closed plants lay off everyone.
 
 References
 ----------
@@ -51,19 +53,24 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
                + params.fatigue_rate * campaign * FATIGUE_SCALE)
     commitment = np.clip(BASE_COMMITMENT + params.campaign_commitment * campaign
                          * (0.5 + 0.5 * committee) - fatigue, 0.0, 1.0)
-    effort = np.clip(1.0 + params.effort_commitment * (commitment - BASE_COMMITMENT), 0.5, 1.5)
+    hunger = state.food[:, None] ** params.hunger_effort
+    effort = np.clip(1.0 + params.effort_commitment * (commitment - BASE_COMMITMENT), 0.5,
+                     1.5) * hunger
     opening = state.opening[:, lay.region]
     voice = np.clip(state.voice * VOICE_MEMORY + opening * state.grievance, 0.0, 1.0)
-    workforce = state.workforce
+    workforce, director = state.workforce, state.director_power
     for e in world.timeline.discrete.get(state.year, []):
         if isinstance(e, PurgeEvent):
             hit = np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
-            removed = e.share * voice * hit
             workforce = workforce.copy()
-            workforce[..., ENGINEERS] *= 1.0 - removed
-            voice = voice * (1.0 - e.share * hit)
+            if e.target == "voice":  # those who spoke out (the Anti-Rightist campaign)
+                workforce[..., ENGINEERS] *= 1.0 - e.share * voice * hit
+                voice = voice * (1.0 - e.share * hit)
+            else:  # managers and engineers as a class (the Cultural Revolution)
+                workforce[..., ENGINEERS] *= 1.0 - e.share * hit
+                director = director * (1.0 - e.share * hit)
     return replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice,
-                   workforce=workforce)
+                   workforce=workforce, director_power=director)
 
 
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -73,16 +80,21 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     hardness = state.lever("budget_hardness")[:, region]
     soe = is_soe(state.owner) & state.active
     need = labour_requirement(lay, state.capacity * state.active, state.year,
-                              params.labour_productivity_growth)[..., :DOMESTIC_COHORTS]
+                              params.labour_productivity_growth, state.small,
+                              params.small_labour)[..., :DOMESTIC_COHORTS]
     current = state.workforce[..., :DOMESTIC_COHORTS]
     slack = (1.0 - hardness) * STAFFING_SLACK + state.claim
-    wanted = need * np.where(soe, 1.0 + slack, 1.0)[..., None]
+    # when food is short the state keeps only the urban staff it can feed (1961-63)
+    fed = np.broadcast_to(state.food[:, None] ** params.sent_down, soe.shape)
+    wanted = need * (np.where(soe, 1.0 + slack, 1.0) * fed)[..., None]
     kept = current * (1.0 - params.attrition)[..., None]
     surplus = np.maximum(0.0, kept - wanted)
     # an SOE sheds staff and cuts welfare when it loses money and the budget no longer
     # covers the loss; a profitable one keeps both
     distress = (state.profit < 0) & soe
     fired = np.where(soe, hardness * params.layoff_speed * distress, 1.0)[..., None] * surplus
+    # staff beyond what the food supply allows are sent back, whatever the budget
+    fired = np.where((fed < 1.0)[..., None], surplus, fired)
     domestic = np.where(state.active[..., None], np.maximum(wanted, kept - fired), 0.0)
     laid_off = np.where(state.active, fired.sum(axis=2), current.sum(axis=2))
     workforce = state.workforce.copy()

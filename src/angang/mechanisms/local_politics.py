@@ -59,7 +59,8 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     hold = _merge_holds(state, world, params)
     centralization = state.lever("centralization")
-    campaign = state.lever("campaign_intensity")
+    # committees run production campaigns and lead political mobilization alike
+    campaign = np.maximum(state.lever("campaign_intensity"), state.lever("mobilization"))
     # committee power follows decentralization and campaigns (committees run them)
     target_c = np.clip(FROM_DECENTRALIZATION * (1.0 - centralization)
                        + FROM_CAMPAIGNS * campaign, 0.0, 1.0)  # (B, R)

@@ -43,8 +43,11 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     reported_capacity = state.capacity * (1.0 - state.wear) * (1.0 - hidden)
     # shortfalls are covered by over-reporting under political pressure
     pressure = np.clip(campaign * (1.0 - power) + ROUTINE_PRESSURE * planning, 0.0, 1.0)
-    gap = np.maximum(0.0, state.target - state.output) * (planning > 0)
-    reported = state.output + params.overreport * pressure * gap
+    # small plants report all they make, the worthless part included (native steel, 1958)
+    made = np.where(state.small, np.divide(state.output, np.maximum(params.small_usable, 1e-9)),
+                    state.output)
+    gap = np.maximum(0.0, state.target - made) * (planning > 0)
+    reported = made + params.overreport * pressure * gap
     # the ratchet: next target from this year's report, capped by what the ministry sees
     growth = 1.0 + params.plan_growth + params.campaign_target_boost * campaign
     ratcheted = np.where(state.target > 0,
@@ -68,7 +71,8 @@ def _budget(state: State, world: World, params: Params, rng: Streams) -> State:
     # the closed plant's staff are laid off by the labour mechanism
     return replace(state, active=state.active & keep, capacity=state.capacity * keep,
                    output=state.output * keep, reported=state.reported * keep,
-                   next_target=state.next_target * keep, wear=state.wear * keep)
+                   next_target=state.next_target * keep, wear=state.wear * keep,
+                   damaged=state.damaged * keep, small=state.small & keep)
 
 
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:

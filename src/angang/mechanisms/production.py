@@ -36,23 +36,46 @@ from angang.ids import SECTORS
 ORDER = tuple(SECTORS.index(s) for s in ("coal", "ore", "power", "steel", "cement",
                                           "machinery", "light"))
 MAX_WEAR = 0.9
+MAX_BALANCE = 3.0  #: demand over capacity is read as at most threefold (a good nobody makes)
 
 
 def utilization(state: State, world: World, params: Params) -> np.ndarray:
-    """(B, N): the share of capacity in service a plant is driven at this year."""
+    """(B, N): the share of capacity in service a plant is driven at this year: normal, less
+    war and disorder, more in a production campaign."""
     lay = world.layout
     campaign = state.lever("campaign_intensity")[:, lay.region]
     disrupted = state.disruption[:, lay.region, lay.sector]
-    return (params.utilization_normal * (1.0 - disrupted)
+    unrest = params.disorder_loss * state.disorder[:, lay.region]
+    return (params.utilization_normal * (1.0 - disrupted) * (1.0 - unrest)
             + params.campaign_overdrive * campaign)
+
+
+def in_service(state: State) -> np.ndarray:
+    """(B, N): capacity neither worn out nor damaged, sector units."""
+    return state.capacity * (1.0 - state.wear) * (1.0 - state.damaged) * state.active
+
+
+def staffing(state: State, world: World, params: Params) -> np.ndarray:
+    """(B, N) in [0, 1]: the share of its output a plant can staff — 1 unless it has fewer
+    hands than its technique needs (as when workers were sent back to the villages)."""
+    need = labour_requirement(world.layout, in_service(state), state.year,
+                              params.labour_productivity_growth, state.small,
+                              params.small_labour)[..., :DOMESTIC_COHORTS].sum(axis=2)
+    have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
+    ratio = np.divide(have, need, out=np.ones_like(need), where=need > 0)
+    return np.minimum(1.0, ratio) ** params.labour_shortfall
 
 
 def potential(state: State, world: World, params: Params, shock: np.ndarray) -> np.ndarray:
     """Output each plant would produce without input shortages, (B, N), sector units."""
-    region = world.layout.region
+    lay = world.layout
+    region = lay.region
     yield_ = state.tech ** params.tech_elasticity * state.effort * shock
-    in_service = state.capacity * (1.0 - state.wear) * state.active
-    wanted = in_service * np.minimum(1.0, utilization(state, world, params) * yield_)
+    # light industry processes cotton, grain and oilseed: a poor harvest starves it
+    farm = np.where(lay.heavy[lay.sector], 1.0,
+                    1.0 - params.agri_input * (1.0 - state.food[:, None]))
+    wanted = (in_service(state) * np.minimum(1.0, utilization(state, world, params) * yield_)
+              * staffing(state, world, params) * farm)
     # a director who fears the ratchet keeps output near the target (Weitzman 1980)
     planned = state.lever("planning")[:, region] * (state.target > 0)
     restraint = planned * state.director_power
@@ -76,24 +99,73 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     supply = wanted_cells.copy()
     met_cells = np.ones_like(wanted_cells)  # (B, R, S): share of wanted output produced
     shortage = np.zeros_like(state.shortage)
+    # imports cover part of a missing input where markets are open (China imported most of
+    # its steel before 1949; the Soviet bloc supplied some in the 1950s)
+    imports = params.import_share * state.lever("market_openness")  # (B, R)
     for s in ORDER:
         needs = lay.inputs[s]
         for k in np.flatnonzero(needs):
             bloc_demand = np.einsum("brq,bq->br", blocs, wanted_cells[:, :, s] * needs[k])
             bloc_supply = np.einsum("brq,bq->br", blocs, supply[:, :, k])
-            available = bloc_supply * (1.0 + params.input_buffer)
+            available = bloc_supply * (1.0 + params.input_buffer) + imports * bloc_demand
             met = np.where(bloc_demand > 0, np.minimum(1.0, available / np.where(
                 bloc_demand > 0, bloc_demand, 1.0)), 1.0)  # (B, R)
             shortage[:, :, k] = np.maximum(shortage[:, :, k], 1.0 - met)
             met_cells[:, :, s] = np.minimum(met_cells[:, :, s], met)
         supply[:, :, s] = wanted_cells[:, :, s] * met_cells[:, :, s]
+    # a good others use is made only as far as they take it (with some stock): planners cut
+    # the targets of what piles up (steel in 1961-62), firms in markets cannot sell it
+    used = lay.used
+    # what imports cover (of heavy goods: steel, machinery's inputs) is not asked of
+    # domestic plant
+    covered = imports[:, :, None] * lay.heavy
+    domestic = demand(state, world, params, wanted_cells) * (1.0 - covered)
+    bloc_demand = np.einsum("brq,bqk->brk", blocs, domestic)
+    bloc_supply = np.einsum("brq,bqk->brk", blocs, supply)
+    taken = np.divide(bloc_demand * (1.0 + params.stock_margin[:, :, None]), bloc_supply,
+                      out=np.ones_like(bloc_supply), where=bloc_supply > 0)
+    met_cells = met_cells * np.where(used, np.minimum(1.0, taken), 1.0)
+    bloc_wanted = np.einsum("brq,bqk->brk", blocs, wanted_cells)
+    ratio = np.divide(bloc_demand, bloc_wanted, out=np.full_like(bloc_demand, MAX_BALANCE),
+                      where=bloc_wanted > 0)
+    balance = np.where(used, np.clip(ratio, 0.0, MAX_BALANCE), 1.0)
     cell = lay.region * len(SECTORS) + lay.sector
-    output = wanted * met_cells.reshape(state.runs, -1)[:, cell]
-    return _after_production(state, world, params, output, shortage)
+    made = wanted * met_cells.reshape(state.runs, -1)[:, cell]
+    # much of what small campaign plants make is worthless (native steel): it used up inputs
+    # and is reported upward (:mod:`.planning`), but it is not output
+    output = made * np.where(state.small, params.small_usable, 1.0)
+    local = np.einsum("brs,sk->brk", wanted_cells, lay.inputs)
+    return replace(_after_production(state, world, params, output, shortage, balance),
+                   input_demand=local)
+
+
+def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np.ndarray:
+    """(B, R, S): what each region would use of each good — inputs to the output its plants
+    want to make ``supply`` (B, R, S), building and equipment for this year's planned
+    investment (the investment rate on last year's output), and use outside industry. Zero
+    for goods nobody uses (machinery, light: final goods, in shortage under the plan)."""
+    lay = world.layout
+    last = by_region_sector(state.output * lay.price[lay.sector], lay).sum(axis=2)
+    planned = state.lever("investment_rate") * last  # (B, R), million yuan
+    # light plant takes less steel and cement to build than heavy plant: weight this year's
+    # plan by last year's mix of investment
+    mix = state.investment.sum(axis=1)  # (B, S)
+    total = mix.sum(axis=1)
+    light_share = np.divide(mix[:, ~lay.heavy].sum(axis=1), total,
+                            out=np.zeros_like(total), where=total > 0)
+    building = planned * (1.0 - (1.0 - params.light_plant_materials[:, 0])
+                          * light_share)[:, None]
+    value = (supply * lay.price).sum(axis=2)
+    used = (np.einsum("brs,sk->brk", supply, lay.inputs)
+            + building[:, :, None] * lay.construction + value[:, :, None] * lay.final_use)
+    # a state driving heavy industry takes more of its goods besides (defence, stockpiles,
+    # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel
+    drive = 1.0 + params.priority_absorption * state.lever("heavy_priority")  # (B, R)
+    return used * np.where(lay.heavy, drive[:, :, None], 1.0)
 
 
 def _after_production(state: State, world: World, params: Params, output: np.ndarray,
-                      shortage: np.ndarray) -> State:
+                      shortage: np.ndarray, balance: np.ndarray) -> State:
     """Wear from over-driving, and profit (squeezed by private competition in open markets)."""
     lay = world.layout
     overdrive = np.maximum(0.0, utilization(state, world, params) - params.utilization_normal)
@@ -106,13 +178,14 @@ def _after_production(state: State, world: World, params: Params, output: np.nda
     profit = price * output - lay.price[lay.sector] * (
         unit_cost * output + params.fixed_cost_share * state.capacity)
     return replace(state, output=output, wear=wear, profit=profit * state.active,
-                   shortage=shortage)
+                   shortage=shortage, balance=balance)
 
 
 def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): staff beyond what the plant's capacity needs, as a share of that need."""
     need = labour_requirement(world.layout, state.capacity * state.active, state.year,
-                              params.labour_productivity_growth)[..., :DOMESTIC_COHORTS]
+                              params.labour_productivity_growth, state.small,
+                              params.small_labour)[..., :DOMESTIC_COHORTS]
     have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
     total = need.sum(axis=2)
     return np.divide(np.maximum(0.0, have - total), total, out=np.zeros_like(total),

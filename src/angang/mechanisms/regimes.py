@@ -1,8 +1,9 @@
 """Regimes and shocks: who rules each region, and what wars, removals and foundings do.
 
 A change of ruler changes who owns the plants: the Nationalists turned formerly Japanese
-enterprises into Chinese SOEs (1946-48), the CCP took over Nationalist and colonial SOEs
-(1948-49), and Japanese occupation seized Nationalist works (1937-45). Shocks destroy or
+enterprises into Chinese SOEs (1945-48), the CCP took over Nationalist and colonial SOEs
+(1948-49), and Japanese occupation seized Nationalist works and the heavy plant of occupied
+China (1937-45). Shocks destroy or
 carry off capacity (the Soviet removals of 1945-46) and disrupt production while they last.
 Foundings and expansions install named works with the technology of the power that built
 them. Foreign experts arrive and leave with alliances.
@@ -38,6 +39,10 @@ TAKEOVER: dict[str, dict[str, str]] = {
     "manchukuo": {"nationalist-soe": "colonial"},
     "japan-occupied": {"nationalist-soe": "colonial"},
 }
+#: new ruler -> {old owner: new owner} for heavy plants only: Japanese military administration
+#: took over the mines, iron works and power plants of occupied North and East China, which
+#: became enemy property for the Nationalists to take over in 1945
+TAKEOVER_HEAVY: dict[str, dict[str, str]] = {"japan-occupied": {"private": "colonial"}}
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -70,6 +75,9 @@ def _change_rulers(state: State, world: World, rulers: np.ndarray) -> State:
         in_region = world.layout.region == r
         for old, new in mapping.items():
             owner[(owner == OWNER[old]) & in_region[None, :]] = OWNER[new]
+        heavy = in_region & world.layout.heavy[world.layout.sector]
+        for old, new in TAKEOVER_HEAVY.get(RULERS[rulers[r]], {}).items():
+            owner[(owner == OWNER[old]) & heavy[None, :]] = OWNER[new]
     ruler = np.broadcast_to(rulers, state.ruler.shape).copy()
     return replace(state, owner=owner, ruler=ruler)
 
@@ -95,18 +103,24 @@ def _source_vector(power: str | None) -> np.ndarray:
 
 
 def _found(state: State, world: World, params: Params, e: FoundingEvent) -> State:
+    """The works' reserved slot opens with the founding capacity (adding to, never replacing,
+    anything there: a reserved slot holds nothing before its founding)."""
     slot = world.layout.work_slot[WORKS.index(e.work)]
     active, capacity, tech, owner = (state.active.copy(), state.capacity.copy(),
                                      state.tech.copy(), state.owner.copy())
     provenance, workforce = state.provenance.copy(), state.workforce.copy()
+    old = capacity[:, slot] * active[:, slot]
+    new = old + e.capacity
+    weight = np.divide(e.capacity, new, out=np.ones_like(new), where=new > 0)
     active[:, slot] = True
-    capacity[:, slot] = e.capacity
-    tech[:, slot] = e.technology
+    capacity[:, slot] = new
+    tech[:, slot] = (1 - weight) * tech[:, slot] + weight * e.technology
     owner[:, slot] = OWNER[e.owner]
-    provenance[:, slot] = _source_vector(e.technology_from)
-    need = labour_requirement(world.layout, capacity[:, slot:slot + 1], state.year,
+    provenance[:, slot] = ((1 - weight)[:, None] * provenance[:, slot]
+                           + weight[:, None] * _source_vector(e.technology_from))
+    need = labour_requirement(world.layout, np.full((state.runs, 1), e.capacity), state.year,
                               params.labour_productivity_growth)
-    workforce[:, slot, :DOMESTIC_COHORTS] = need[:, 0, :DOMESTIC_COHORTS]
+    workforce[:, slot, :DOMESTIC_COHORTS] += need[:, 0, :DOMESTIC_COHORTS]
     return replace(state, active=active, capacity=capacity, tech=tech, owner=owner,
                    provenance=provenance, workforce=workforce)
 
@@ -125,14 +139,17 @@ def _expand(state: State, world: World, e: ExpansionEvent) -> State:
 
 
 def _destroy(state: State, world: World, e: ShockEvent) -> State:
-    if e.destruction == 0.0:
+    """Destroy a share of the plant hit for good, and put a share of what is left out of
+    service until it is rehabilitated (:mod:`.rehabilitation`)."""
+    if e.destruction == 0.0 and e.damage == 0.0:
         return state
     lay = world.layout
     hit = (np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
            & np.isin(lay.sector, [SECTORS.index(s) for s in e.sectors]))
-    capacity = state.capacity.copy()
+    capacity, damaged = state.capacity.copy(), state.damaged.copy()
     capacity[:, hit] *= 1.0 - e.destruction
-    return replace(state, capacity=capacity)
+    damaged[:, hit] = 1.0 - (1.0 - damaged[:, hit]) * (1.0 - e.damage)
+    return replace(state, capacity=capacity, damaged=damaged)
 
 
 def _experts(state: State, world: World, e: ExpertsEvent) -> State:

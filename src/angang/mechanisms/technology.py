@@ -37,10 +37,12 @@ NORMAL_ENGINEER_SHARE = 0.1  #: engineers per worker at which absorptive capacit
 
 
 def absorptive_capacity(state: State, params: Params) -> np.ndarray:
-    """(B, N) in [0, 1]: engineers and foreign experts relative to the workforce."""
+    """(B, N) in [0, 1]: engineers and foreign experts (on the staff, or on site with a
+    key-point project) relative to the workforce."""
     wf = state.workforce
     domestic = wf[..., :DOMESTIC_COHORTS].sum(axis=2)
-    skilled = wf[..., ENGINEERS] + params.expert_weight * wf[..., DOMESTIC_COHORTS:].sum(axis=2)
+    experts = wf[..., DOMESTIC_COHORTS:].sum(axis=2) + state.on_site.sum(axis=2)
+    skilled = wf[..., ENGINEERS] + params.expert_weight * experts
     ratio = np.divide(skilled, NORMAL_ENGINEER_SHARE * domestic,
                       out=np.zeros_like(domestic), where=domestic > 0)
     return np.clip(ratio, 0.0, 1.0)

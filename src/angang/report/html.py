@@ -174,7 +174,8 @@ def _scorecard(checks: list[scorecard.Check]) -> str:
 
 def _validation(v: validation.Validation) -> str:
     return ("<h2>Out-of-sample validation</h2><p>" + html.escape(v.verdict) + "</p>"
-            + _table(["turning point", "test", "record", "model"],
-                     [[html.escape(p.name), html.escape(p.test),
-                       "yes" if p.in_record else "no", "yes" if p.in_model else "no"]
-                      for p in v.turning_points]))
+            + _table(["check", "test", "model", "record", ""],
+                     [[html.escape(c.name), html.escape(c.test), f"{c.value:.3g}",
+                       "" if c.record is None else f"{c.record:.3g}",
+                       f"<span class='{'pass' if c.passed else 'fail'}'>"
+                       f"{'pass' if c.passed else 'fail'}</span>"] for c in v.checks]))

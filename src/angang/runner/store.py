@@ -187,7 +187,7 @@ def _write_series(path: Path, ensemble: Ensemble) -> None:
 
 def _write_checks(folder: Path, ensemble: Ensemble) -> None:
     """The scorecard and the out-of-sample validation, written with the run; a streamed
-    ensemble is scored batch by batch, and validated on national steel alone."""
+    ensemble is scored batch by batch, and validated on its steel series alone."""
     from angang.analysis import scorecard, validation
 
     if ensemble.series is not None:
@@ -199,8 +199,7 @@ def _write_checks(folder: Path, ensemble: Ensemble) -> None:
     def batches() -> Iterator[pd.DataFrame]:
         for batch in ensemble.batch_files():
             frame = pd.read_parquet(batch)
-            steel.append(frame[(frame["variable"] == "steel_output")
-                               & (frame["entity"] == "china")])
+            steel.append(frame[frame["variable"] == "steel_output"])
             yield frame
 
     scorecard.write(scorecard.score_batches(batches()), folder)

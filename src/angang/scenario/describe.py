@@ -15,6 +15,7 @@ from angang.scenario.schema import (
     MergerEvent,
     OpeningEvent,
     PolicyEvent,
+    ProjectEvent,
     PurgeEvent,
     RulerEvent,
     ShockEvent,
@@ -41,6 +42,8 @@ def describe_event(e: EventBase) -> str:
         parts = []
         if e.destruction:
             parts.append(f"{e.destruction:.0%} of capacity destroyed")
+        if e.damage:
+            parts.append(f"{e.damage:.0%} put out of service until rehabilitated")
         if e.disruption:
             parts.append(f"{e.disruption:.0%} of utilization lost until {e.until or e.year}")
         by = f" (removed by {e.removed_by})" if e.removed_by else ""
@@ -52,6 +55,13 @@ def describe_event(e: EventBase) -> str:
     if isinstance(e, ExpansionEvent):
         return f"{e.work} +{e.capacity:g} capacity, technology {e.technology:g}" + (
             f" from {e.technology_from}" if e.technology_from else "")
+    if isinstance(e, ProjectEvent):
+        group = f"{e.count} projects building " if e.count > 1 else "building "
+        site = e.work or f"new {e.sector} enterprises in {e.region}"
+        partner = f", designed and equipped by {e.partner}" if e.partner else ""
+        experts = f" ({e.experts} experts each on site)" if e.experts else ""
+        return (f"{group}{e.capacity:g} {e.sector} capacity at {site} over {e.build_years} "
+                f"years{partner}{experts}")
     if isinstance(e, ExpertsEvent):
         n = f"{e.count} " if e.action == "arrive" else ""
         return f"{n}{e.power} experts {e.action} ({_where(e.regions)})"
@@ -60,5 +70,6 @@ def describe_event(e: EventBase) -> str:
     if isinstance(e, OpeningEvent):
         return f"political opening, intensity {e.intensity:g}, in {_where(e.regions)}"
     if isinstance(e, PurgeEvent):
-        return f"purge of {e.share:.0%} of those who spoke out, in {_where(e.regions)}"
+        whom = "those who spoke out" if e.target == "voice" else "managers and engineers"
+        return f"purge of {e.share:.0%} of {whom}, in {_where(e.regions)}"
     return ""

@@ -51,6 +51,24 @@ class Parameters(BaseModel):
         0.05, 0.0, 0.3, "share of input demand",
         "stocks and substitution that let a plant run when inputs fall short by this much",
         KORNAI_SS)
+    stock_margin: float = param(
+        0.1, 0.0, 1.0, "share of demand",
+        "output of a good beyond what its users take that is still made, into stock",
+        KORNAI_SS)
+    priority_absorption: float = param(
+        1.0, 0.0, 4.0, "extra demand per unit heavy priority",
+        "heavy goods a state bent on heavy industry takes beyond building and inputs (defence, "
+        "stockpiles, exports to a metropole), as a multiple of that use",
+        "Hirata 2024, Introduction (the Japanese Army in Manchuria a major consumer of Anshan's "
+        "iron and steel); Kornai (1992), ch. 9")
+    light_plant_materials: float = param(
+        0.3, 0.0, 1.0, "share",
+        "steel and cement needed to build a yuan's worth of light plant, relative to heavy "
+        "plant (textile mills against blast furnaces)", ASSUMPTION)
+    import_share: float = param(
+        0.5, 0.0, 1.0, "share of input demand at full market openness",
+        "share of an input's demand that imports can cover where markets are open",
+        ASSUMPTION)
     wear_rate: float = param(
         0.03, 0.0, 0.1, "share of capacity per year",
         "equipment wear accumulated in a normal year", ASSUMPTION)
@@ -70,6 +88,96 @@ class Parameters(BaseModel):
     labour_productivity_growth: float = param(
         0.025, 0.0, 0.06, "per year",
         "yearly fall in workers needed per unit of capacity", ASSUMPTION)
+
+    rehab_rate: float = param(
+        0.5, 0.0, 1.0, "share of damaged capacity per year",
+        "damaged plant restored in a year with a full complement of engineers and experts and "
+        "no disorder (the rehabilitation of 1949-52)",
+        "Hirata 2024, Introduction and ch. 3 outline (Japanese and Nationalist engineers "
+        "mobilized for the reconstruction of Angang)")
+    labour_shortfall: float = param(
+        1.0, 0.0, 2.0, "elasticity",
+        "how far output falls when a plant has fewer hands than its technique needs",
+        ASSUMPTION)
+
+    # --- campaigns: small plants, rushed projects --------------------------------------------
+    small_plant_rate: float = param(
+        0.8, 0.0, 3.0, "share of the target gap per year at full campaign",
+        "share of the gap between impossible targets and capacity that local committees fill "
+        "with small plants (native furnaces, small pits) in a campaign",
+        "MacFarquhar, The Origins of the Cultural Revolution, vol. 2 (1983); Riskin, 'Small "
+        "Industry and the Chinese Model of Development', China Quarterly 46 (1971)")
+    small_tech: float = param(
+        0.12, 0.02, 0.4, "0-1",
+        "technology level of small campaign plants", "Riskin (1971); assumption")
+    small_usable: float = param(
+        0.3, 0.0, 1.0, "share of output",
+        "share of what small campaign plants make that is usable (the rest, native steel and "
+        "the like, is reported but worthless)",
+        "Shanghai Daily, 'From backyard smelter to modern industry' (of 10.7 Mt claimed for "
+        "1958, 8 Mt was usable); assumption")
+    small_labour: float = param(
+        6.0, 1.0, 30.0, "times the modern plant's labour per unit",
+        "hands a small campaign plant needs per unit of capacity, relative to modern plant",
+        "Riskin (1971); assumption")
+    small_scrap: float = param(
+        0.5, 0.0, 1.0, "probability per year at a fully hard budget",
+        "chance a small plant is closed in a year without a campaign (the 1961-62 "
+        "retrenchment closed, suspended, merged and converted them)",
+        "MacFarquhar, The Origins of the Cultural Revolution, vol. 3 (1997)")
+    project_rush: float = param(
+        0.5, 0.0, 2.0, "extra pace per unit campaign intensity",
+        "how much a campaign speeds the construction of key-point projects (and lowers the "
+        "quality of what is built)", "MacFarquhar (1983); assumption")
+    partner_loss: float = param(
+        0.5, 0.0, 1.0, "share of pace",
+        "construction pace lost on a project when the power that designed it withdraws its "
+        "aid (1960: 201 Soviet-aided projects left unfinished)",
+        "Shen Zhihua, 'Dui zai Hua Sulian zhuanjia wenti de lishi kaocha', Dangdai Zhongguo "
+        "shi yanjiu 9 (2002)")
+
+    # --- food and farm labour ----------------------------------------------------------------
+    labour_pull: float = param(
+        0.3, 0.0, 1.0, "share of farm labour per unit campaign intensity",
+        "farm labour pulled into steelmaking, mining and water works by a campaign",
+        "MacFarquhar, The Origins of the Cultural Revolution, vol. 2 (1983)")
+    food_loss: float = param(
+        0.6, 0.0, 2.0, "share of the harvest per unit of farm labour pulled",
+        "the next harvest lost for each share of farm labour pulled away",
+        "Yang Jisheng, Tombstone (2012); assumption")
+    agri_persistence: float = param(
+        0.5, 0.0, 0.95, "share per year",
+        "share of last year's harvest loss that persists (depleted seed, stocks and draught "
+        "animals)", ASSUMPTION)
+    hunger_effort: float = param(
+        1.0, 0.0, 3.0, "elasticity",
+        "how far work effort falls with the food supply", ASSUMPTION)
+    sent_down: float = param(
+        1.0, 0.0, 3.0, "elasticity",
+        "how far the state cuts urban industrial staff when food is short (workers sent back "
+        "to the countryside, 1961-63)", "MacFarquhar (1997)")
+    agri_input: float = param(
+        0.5, 0.0, 1.0, "share",
+        "share of light industry's inputs that come from farming (cotton, grain, oilseed)",
+        ASSUMPTION)
+
+    # --- political disorder --------------------------------------------------------------------
+    factional_rate: float = param(
+        1.5, 0.0, 5.0, "disorder per year at full mobilization and contest",
+        "how fast factional fighting grows where the centre mobilizes the masses against "
+        "authority, committees are strong and managers weak",
+        "MacFarquhar and Schoenhals, Mao's Last Revolution (2006)")
+    disorder_persistence: float = param(
+        0.5, 0.0, 0.95, "share per year", "share of last year's disorder that persists",
+        ASSUMPTION)
+    disorder_noise: float = param(
+        0.5, 0.0, 1.5, "s.d. of log", "year-to-year luck of factional fighting in a region",
+        ASSUMPTION)
+    disorder_loss: float = param(
+        0.6, 0.0, 1.0, "share of utilization at full disorder",
+        "production lost to strikes, fighting and broken transport at full disorder",
+        "Library of Congress, China: A Country Study (1987), 'Trends in industrial "
+        "production'")
 
     # --- vertical bargaining (planning) -----------------------------------------------------
     ratchet: float = param(
@@ -125,9 +233,11 @@ class Parameters(BaseModel):
         3.0, 0.0, 8.0, "log weight per unit heavy priority",
         "how strongly the heavy-industry priority lever tilts investment to heavy sectors",
         KORNAI_SS)
-    shortage_bias: float = param(
-        3.0, 0.0, 10.0, "log weight per unit shortage",
-        "how strongly planners and firms steer investment to sectors in shortage", KORNAI_SS)
+    demand_elasticity: float = param(
+        1.5, 0.0, 5.0, "elasticity",
+        "how strongly investment follows the balance of demand and supply of a good used by "
+        "others (material balances under the plan, prices under markets): to sectors in "
+        "shortage, away from those in surplus", KORNAI_SS)
     allocation_elasticity: float = param(
         0.7, 0.0, 1.0, "elasticity",
         "how strongly investment follows existing capacity (below 1: planners and markets "

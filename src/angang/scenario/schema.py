@@ -37,6 +37,7 @@ Lever = Literal[
     "nationalization_rate",
     "privatization_rate",
     "planning",
+    "mobilization",
 ]
 LEVERS: tuple[str, ...] = Lever.__args__  # type: ignore[attr-defined]
 ManagementSystem = Literal[
@@ -57,6 +58,7 @@ LEVER_DEFAULTS: dict[str, float] = {
     "nationalization_rate": 0.0,
     "privatization_rate": 0.0,
     "planning": 0.0,
+    "mobilization": 0.0,
 }
 
 Year = Annotated[int, Field(ge=1900, le=2010)]
@@ -115,6 +117,11 @@ class SectorSpec(Strict):
     slots: int = Field(ge=0, le=1000, description="enterprise slots per region at scale 1")
     inputs: dict[Sector, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="units of each input per unit of output")
+    construction: float = Field(0.0, ge=0, le=100, description="units used per million 1952 "
+                                "yuan invested (building and equipment)")
+    final_use: float = Field(0.0, ge=0, le=100, description="units used outside modelled "
+                             "industry (households, transport) per million 1952 yuan of "
+                             "industrial output")
     source: str = Field(min_length=3)
 
 
@@ -267,12 +274,14 @@ class ManagementEvent(EventBase):
 
 
 class ShockEvent(EventBase):
-    """War damage, removals or disorder: capacity destroyed and utilization disrupted."""
+    """War damage, removals or disorder: capacity destroyed or damaged, utilization disrupted."""
 
     kind: Literal["shock"]
     regions: list[Region] = Field(min_length=1)
     sectors: list[Sector] = Field(default_factory=_all_sectors)
-    destruction: Share = Field(0.0, description="share of capacity destroyed or removed")
+    destruction: Share = Field(0.0, description="share of capacity destroyed for good")
+    damage: Share = Field(0.0, description="share of the capacity left put out of service "
+                          "until rehabilitated (equipment removed or wrecked, plant idle)")
     disruption: Share = Field(0.0, description="share of utilization lost while it lasts")
     until: Year | None = Field(None, description="last year of the disruption (default: year)")
     removed_by: Power | None = Field(None, description="the power that carried equipment off")
@@ -311,6 +320,29 @@ class ExpansionEvent(EventBase):
     technology_from: Power | None = None
 
 
+class ProjectEvent(EventBase):
+    """A key-point construction project (or a sourced group of them) the centre funds first:
+    planned capacity enters service when construction, paid year by year, is complete."""
+
+    kind: Literal["project"]
+    work: Work | None = Field(None, description="the named works it builds or extends; "
+                              "None for a group of projects building new enterprises")
+    region: Region
+    sector: Sector = "steel"
+    capacity: float = Field(gt=0, le=MAX_CAPACITY,
+                            description="planned yearly capacity of the whole project or group, "
+                                        "sector units")
+    build_years: Annotated[int, Field(ge=1, le=15)] = Field(
+        description="planned years of construction at full funding")
+    count: Annotated[int, Field(ge=1, le=1000)] = Field(
+        1, description="projects in the group (each a new enterprise when work is None)")
+    partner: Power | None = Field(None, description="the foreign power that designs and equips "
+                                  "it; its plant carries that power's technology")
+    experts: Annotated[int, Field(ge=0, le=10_000)] = Field(
+        0, description="the partner's experts on site per project while it is built")
+    technology: Share = Field(description="technology level of the plant as designed")
+
+
 class ExpertsEvent(EventBase):
     """Foreign experts arrive at or are withdrawn from the enterprises of some regions."""
 
@@ -342,22 +374,28 @@ class OpeningEvent(EventBase):
 
 
 class PurgeEvent(EventBase):
-    """A purge removes a share of those who voiced grievances."""
+    """A purge removes a share of those who voiced grievances, or of managers and engineers."""
 
     kind: Literal["purge"]
     share: Share
     regions: list[Region] = AllRegions
+    target: Literal["voice", "managers"] = Field(
+        "voice", description="voice: those who spoke out in an opening (Anti-Rightist); "
+                             "managers: directors and engineers as a class (Cultural Revolution)")
 
 
 Event = Annotated[
     RulerEvent | AllianceEvent | PolicyEvent | ManagementEvent | ShockEvent | FoundingEvent
-    | ExpansionEvent | ExpertsEvent | MergerEvent | OpeningEvent | PurgeEvent,
+    | ExpansionEvent | ProjectEvent | ExpertsEvent | MergerEvent | OpeningEvent | PurgeEvent,
     Field(discriminator="kind"),
 ]
 EVENT_KINDS: tuple[str, ...] = (
-    "ruler", "alliance", "policy", "management", "shock", "founding", "expansion", "experts",
-    "merger", "opening", "purge",
+    "ruler", "alliance", "policy", "management", "shock", "founding", "expansion", "project",
+    "experts", "merger", "opening", "purge",
 )
+#: at one date, changes of ruler come first: a new regime's decisions of the same month
+#: apply to the regions it now rules
+KIND_ORDER = {"ruler": 0}
 
 
 class Scenario(Strict):
@@ -373,7 +411,7 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         seen: set[str] = set()
-        founded: set[str] = set()
+        founded: dict[str, FoundingEvent] = {}
         for e in self.events:
             if e.id in seen:
                 raise ValueError(f"event id {e.id!r} is used twice; ids must be unique")
@@ -381,15 +419,21 @@ class Scenario(Strict):
             if isinstance(e, FoundingEvent):
                 if e.work in founded:
                     raise ValueError(f"works {e.work!r} is founded twice (event {e.id!r})")
-                founded.add(e.work)
+                founded[e.work] = e
         for e in self.events:
             missing = [r for r in e.requires if r not in seen]
             if missing:
                 raise ValueError(f"event {e.id!r} requires {missing}, which the scenario does "
                                  "not contain")
-            if isinstance(e, ExpansionEvent | MergerEvent) and e.work not in founded:
+            if (isinstance(e, ExpansionEvent | MergerEvent | ProjectEvent) and e.work is not None
+                    and e.work not in founded):
                 raise ValueError(f"event {e.id!r} names works {e.work!r}, which no founding "
                                  "event creates")
+            if isinstance(e, ProjectEvent) and e.work is not None:
+                site = founded[e.work]
+                if (site.region, site.sector) != (e.region, e.sector):
+                    raise ValueError(f"project {e.id!r} builds {e.sector} in {e.region}, but "
+                                     f"works {e.work!r} makes {site.sector} in {site.region}")
         return self
 
     def event(self, event_id: str) -> EventBase:
@@ -397,8 +441,9 @@ class Scenario(Strict):
         return next(e for e in self.events if e.id == event_id)
 
     def sorted_events(self) -> list[EventBase]:
-        """Events in the order they take effect."""
-        return sorted(self.events, key=lambda e: (e.when, e.id))
+        """Events in the order they take effect (a change of ruler first within a month)."""
+        return sorted(self.events, key=lambda e: (
+            e.when, KIND_ORDER.get(e.kind, 1), e.id))  # type: ignore[attr-defined]
 
 
 class Move(Strict):

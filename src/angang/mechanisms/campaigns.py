@@ -1,0 +1,82 @@
+"""Campaign construction: small plants thrown up to meet impossible targets, and closed when
+budgets harden.
+
+In a production campaign the ministry raises the year's targets far beyond what plant can make
+(:mod:`.planning`). Local committees answer with what needs labour rather than capital: native
+furnaces, small pits and plants (the Great Leap's 'walking on two legs'). In each campaign
+year, before production, they add in every heavy sector but power small plant equal to a share
+of the gap between the raised targets and the capacity in service, built by labour pulled from
+the farms (:mod:`.food`) and costing no investment. Much of what they make is worthless but
+reported (:mod:`.production`, :mod:`.planning`). Small plants have low technology (low, poor
+output), need many hands (:mod:`.labour`, :mod:`.production`) and compete for the same coal
+and ore as modern plant. Outside a campaign each small plant is closed with a yearly chance
+that grows with the hardness of budgets — the 'closing, suspending, merging and converting' of
+1961-62 — on top of the exit of loss-makers (:mod:`.planning`).
+
+References
+----------
+MacFarquhar, *The Origins of the Cultural Revolution*, vols. 2-3 (1983, 1997).
+Riskin, 'Small Industry and the Chinese Model of Development', *China Quarterly* 46 (1971).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.aggregate import by_region_sector
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State
+from angang.engine.world import OWNER, World
+from angang.ids import SECTORS
+from angang.mechanisms import construction
+from angang.mechanisms.production import in_service
+
+NO_SMALL_PLANT = (SECTORS.index("power"), SECTORS.index("light"))  #: sectors campaigns skip
+
+
+def step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """Close small plants outside campaigns; build new ones where campaigns press."""
+    lay = world.layout
+    campaign = state.lever("campaign_intensity")  # (B, R)
+    hardness = state.lever("budget_hardness")[:, lay.region]
+    draw = rng.uniform(lay.n)  # drawn every year, so that the streams stay aligned
+    chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
+    closing = state.small & state.active & (draw < chance)
+    keep = ~closing
+    state = replace(state, active=state.active & keep, capacity=state.capacity * keep,
+                    small=state.small & keep, wear=state.wear * keep,
+                    damaged=state.damaged * keep, next_target=state.next_target * keep)
+    if not (campaign > 0).any():
+        return state
+    # targets raised in the course of the campaign (Beidaihe, August 1958) against the plant
+    # that stands: committees answer the gap at once
+    raised = state.target * (1.0 + params.campaign_target_boost * campaign[:, lay.region])
+    gap = by_region_sector(np.maximum(0.0, raised - in_service(state)), lay)
+    added = params.small_plant_rate[:, :, None] * campaign[:, :, None] * gap  # (B, R, S)
+    added[:, :, list(NO_SMALL_PLANT)] = 0.0
+    return _build(state, world, params, added)
+
+
+def _build(state: State, world: World, params: Params, added: np.ndarray) -> State:
+    """Put the small plant (B, R, S) into its cells: one new plant a cell a year, the rest
+    extending the cell's small plants."""
+    lay = world.layout
+    capacity, active = state.capacity.copy(), state.active.copy()
+    owner, tech, provenance = state.owner.copy(), state.tech.copy(), state.provenance.copy()
+    small = state.small.copy()
+    builder = np.full(state.runs, OWNER["local-soe"], dtype=np.int8)
+    new_tech = np.broadcast_to(params.small_tech[:, 0], (state.runs,)).copy()
+    home = np.zeros((state.runs, provenance.shape[2]))
+    home[:, 0] = 1.0
+    for c in np.flatnonzero((added.reshape(state.runs, -1) > 0).any(axis=0)):
+        r, s = divmod(int(c), lay.price.size)
+        span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
+        cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
+                                 tech[:, span], provenance[:, span], small[:, span],
+                                 lay.is_work[span])
+        construction.place(cell, added[:, r, s], np.ones(state.runs, dtype=np.int64), builder,
+                           params.entry_share[:, 0], new_tech, home, small=True)
+    return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
+                   provenance=provenance, small=small)

@@ -1,0 +1,57 @@
+"""Political disorder: factional fighting grows out of the politics of the enterprise, not out
+of a production campaign.
+
+When the centre mobilizes the masses against authority (the ``mobilization`` lever: the
+Cultural Revolution of 1966, the campaigns of 1974 and 1976), factions form where authority is
+contested: where local committees are strong and directors weak (:mod:`.local_politics`), and
+where purges have removed managers and engineers (:mod:`.labour`). Disorder in a region grows
+with mobilization times that contest, with its own luck each year (a lognormal draw per run and
+region), and fades as a share of it persists. It costs production (strikes, fighting, broken
+transport), construction and rehabilitation. Revolutionary committees and military control
+restore order only as far as they restore authority: by raising director power and lowering
+mobilization.
+
+References
+----------
+Hirata, *Making Mao's Steelworks* (2024), Introduction and ch. 7 outline (power passed from
+national SOEs to local cadres and the military).
+MacFarquhar and Schoenhals, *Mao's Last Revolution* (2006).
+Library of Congress, *China: A Country Study* (1987), 'Trends in industrial production' (output
+fell in 1967 and stayed below 1966 in 1968; order restored, it recovered in 1969).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from angang.engine.aggregate import by_region_sector
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State
+from angang.engine.world import World, is_soe
+from angang.ids import COMMITTEES, REGIONS
+
+REGIONAL = [COMMITTEES.index(r) for r in REGIONS]  #: the regional committees, region order
+
+
+def contest(state: State, world: World) -> np.ndarray:
+    """(B, R) in [0, 1]: how contested authority over SOEs is in each region — the regional
+    committee's strength times the weakness of directors (SOE capacity-weighted)."""
+    lay = world.layout
+    weight = state.capacity * (is_soe(state.owner) & state.active)
+    weak = by_region_sector((1.0 - state.director_power) * weight, lay).sum(axis=2)
+    total = by_region_sector(weight, lay).sum(axis=2)
+    weakness = np.divide(weak, total, out=np.zeros_like(total), where=total > 0)
+    committees = state.committee_power[:, REGIONAL]
+    return np.clip(committees * weakness, 0.0, 1.0)
+
+
+def step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """This year's disorder in each region."""
+    regions = state.disorder.shape[1]
+    sigma = params.disorder_noise
+    luck = np.exp(sigma * rng.normal(regions) - 0.5 * sigma**2)
+    push = params.factional_rate * state.lever("mobilization") * contest(state, world) * luck
+    disorder = np.clip(params.disorder_persistence * state.disorder + push, 0.0, 1.0)
+    return replace(state, disorder=disorder)
