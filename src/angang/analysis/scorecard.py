@@ -177,7 +177,7 @@ def _at_most(reason: str, later_years: bool = False) -> Rule:
         ok = (lambda m: m < target) if target == 1 else (lambda m: m <= target)
         return Verdict(stat, f"ratio {'<' if target == 1 else '<='} {target:g}",
                        "none (a bound)", reason, ok,
-                       lambda x: np.maximum(0.0, x - target + 0.02) / 0.1)
+                       lambda x: np.maximum(0.0, x - target + 0.02) / 0.02)
     return rule
 
 

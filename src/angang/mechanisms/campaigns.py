@@ -5,8 +5,8 @@ In a production campaign the ministry raises the year's targets far beyond what 
 (:mod:`.planning`). Local committees answer with what needs labour rather than capital: native
 furnaces, small pits and plants (the Great Leap's 'walking on two legs'). In each campaign
 year, before production, they add in every heavy sector but power small plant equal to a share
-of the gap between the raised targets and the capacity in service, built by labour pulled from
-the farms (:mod:`.food`) and costing no investment. Much of what they make is worthless but
+of the gap between the raised targets and what the plant in service can make, built by labour
+pulled from the farms (:mod:`.food`) and costing no investment. Much of what they make is worthless but
 reported (:mod:`.production`, :mod:`.planning`). Small plants have low technology (low, poor
 output), need many hands (:mod:`.labour`, :mod:`.production`) and compete for the same coal
 and ore as modern plant. Outside a campaign each small plant is closed with a yearly chance
@@ -31,7 +31,7 @@ from angang.engine.state import Params, State
 from angang.engine.world import OWNER, World
 from angang.ids import SECTORS
 from angang.mechanisms import construction
-from angang.mechanisms.production import in_service
+from angang.mechanisms.production import in_service, utilization
 
 NO_SMALL_PLANT = (SECTORS.index("power"), SECTORS.index("light"))  #: sectors campaigns skip
 
@@ -52,8 +52,13 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         return state
     # targets raised in the course of the campaign (Beidaihe, August 1958) against the plant
     # that stands: committees answer the gap at once
-    raised = state.target * (1.0 + params.campaign_target_boost * campaign[:, lay.region])
-    gap = by_region_sector(np.maximum(0.0, raised - in_service(state)), lay)
+    able = in_service(state) * utilization(state, world, params) * state.tech ** (
+        params.tech_elasticity)
+    # the campaign's target is political ('double steel'): a multiple of what the plant can
+    # make, or of the plan, whichever is higher
+    planned = np.maximum(state.target, able) * (state.target > 0)
+    raised = planned * (1.0 + params.campaign_target_boost * campaign[:, lay.region])
+    gap = by_region_sector(np.maximum(0.0, raised - able), lay)
     added = params.small_plant_rate[:, :, None] * campaign[:, :, None] * gap  # (B, R, S)
     added[:, :, list(NO_SMALL_PLANT)] = 0.0
     return _build(state, world, params, added)

@@ -116,8 +116,10 @@ def place(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
     cell.provenance[new] = np.broadcast_to(new_prov[:, None, :], cell.provenance.shape)[new]
     rest = added - entry
     # with no plant of the builder's kind and no free slot, the money extends whatever plant
-    # the cell has, so that nothing invested is lost at small agent scales
-    kin = np.where((has_kin | (opened > 0))[:, None], same_kind, cell.active)
+    # the cell has, so that nothing invested is lost at small agent scales (small campaign
+    # plants, which cost no money, are then simply not built)
+    fallback = np.zeros_like(cell.active) if small else cell.active
+    kin = np.where((has_kin | (opened > 0))[:, None], same_kind, fallback)
     base = cell.capacity * kin
     kin_total = base.sum(axis=1)
     extra = np.divide(base * rest[:, None], kin_total[:, None], out=np.zeros_like(base),
