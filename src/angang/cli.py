@@ -182,11 +182,18 @@ def calibrate(
     scenario: Annotated[str, typer.Argument(help="scenario to calibrate")] = "baseline",
     parameters: Annotated[str | None, typer.Option(
         help="comma-separated parameters to fit (default: the standard set)")] = None,
-    population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 300,
-    generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 6,
-    scale: Annotated[float, typer.Option(help="agent scale of the calibration runs")] = 0.3,
+    population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 200,
+    generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 4,
+    scale: Annotated[float | None, typer.Option(
+        help="agent scale of the calibration runs (default: the scenario's own)")] = None,
     batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 50,
     seed: Annotated[int, typer.Option(help="root seed of the calibration")] = 1,
+    search_iterations: Annotated[int, typer.Option(
+        help="CMA-ES iterations before ABC-SMC (0: none; priors then span the ranges)")] = 0,
+    search_width: Annotated[float, typer.Option(
+        help="after a search, the ABC priors' width as a share of each range")] = 0.2,
+    workers: Annotated[int, typer.Option(help="processes for the search (0: one per core)")]
+    = 0,
     out_dir: Annotated[Path, typer.Option("--out", help="where to write the posterior")] =
     Path("runs/calibration"),
     write_baseline: Annotated[bool, typer.Option(
@@ -202,11 +209,23 @@ def calibrate(
     names = (tuple(x.strip() for x in parameters.split(",") if x.strip()) if parameters
              else calibration.CALIBRATED)
     calibration.prior_ranges(names)  # fail early on unknown names
-    err.print(f"calibrating {', '.join(names)}: {generations} generations of {population} "
-              f"particles at scale {scale}; this takes minutes.")
-    posterior = calibration.calibrate(load_scenario(scenario), names, population=population,
-                                      generations=generations, scale=scale,
-                                      batch_size=batch_size, seed=seed)
+    if not 0 < search_width <= 1:
+        raise AngangError(f"--search-width: expected a share in (0, 1], got {search_width}.")
+    sc = load_scenario(scenario)
+    err.print(escape(f"calibrating {', '.join(names)} at scale "
+                     f"{scale if scale is not None else sc.initial.scale}: "
+                     + (f"{search_iterations} search iterations, then " if search_iterations
+                        else "") + f"{generations} generations of {population} particles; "
+                     "this takes minutes."), highlight=False)
+    import os
+
+    with _progress(quiet=search_iterations == 0) as bar:
+        task = bar.add_task("searching", total=search_iterations or 1)
+        posterior = calibration.calibrate(
+            sc, names, population=population, generations=generations, scale=scale,
+            batch_size=batch_size, seed=seed, search_iterations=search_iterations,
+            search_width=search_width, workers=workers or (os.cpu_count() or 1),
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
     path = calibration.write(posterior, out_dir)
     table = Table(title=f"posterior ({posterior.provenance['simulations']} simulations)")
     for col in ("parameter", "prior", "median", "5-95%", "pinned down by the data?"):
@@ -353,13 +372,26 @@ def report(
 @user_errors
 def data(
     cite: Annotated[bool, typer.Option(help="print the bibliography instead")] = False,
+    format_: Annotated[str, typer.Option("--format", help="with --cite: text, bibtex or "
+                                         "csl (CSL-JSON)")] = "text",
 ) -> None:
-    """List the historical dataset (or, with --cite, its sources)."""
-    from angang.data import DATA_VERSION, format_citation, load_history, load_sources
+    """List the historical dataset (or, with --cite, the bibliography of the dataset and the
+    built-in timelines)."""
+    import json as jsonlib
 
+    from angang.data import DATA_VERSION, format_citation, load_history, load_sources, to_bibtex
+
+    if format_ not in ("text", "bibtex", "csl"):
+        raise AngangError(f"--format: expected text, bibtex or csl, got {format_!r}.")
     if cite:
-        for item in load_sources():
-            out.print(escape(f"[{item['id']}] {format_citation(item)}"), highlight=False)
+        items = load_sources()
+        if format_ == "bibtex":
+            sys.stdout.write(to_bibtex(items))
+        elif format_ == "csl":
+            sys.stdout.write(jsonlib.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for item in items:
+                out.print(escape(f"[{item['id']}] {format_citation(item)}"), highlight=False)
         return
     frame = load_history()
     table = Table(title=f"historical dataset v{DATA_VERSION}: {len(frame)} figures")

@@ -25,12 +25,13 @@ def test_every_row_is_sourced_and_well_formed() -> None:
 
 
 def test_benchmark_steel_is_for_calibration_and_the_rest_for_validation() -> None:
-    """Only the seven benchmark years of national steel may inform calibration."""
+    """Only the benchmark years of national steel (the pre-1949 peak of 1943 and seven years
+    from 1949) may inform calibration; the annual series between them is held out."""
     frame = load_history()
     steel = frame[(frame["quantity"] == "steel_output") & (frame["entity"] == "china")]
     calibration = set(steel.loc[steel["use"] == "calibration", "year"])
-    assert calibration == {1949, 1952, 1957, 1965, 1978, 1990, 2000}
-    assert len(steel) == 52 and set(steel["year"]) == set(range(1949, 2001))
+    assert calibration == {1943, 1949, 1952, 1957, 1965, 1978, 1990, 2000}
+    assert len(steel) == 53 and set(steel["year"]) == {1943, *range(1949, 2001)}
 
 
 def _bad(tmp_path: Path, old: str, new: str) -> Path:
@@ -73,3 +74,29 @@ def test_cli_lists_the_data_and_the_bibliography(cli: CliRunner) -> None:
     assert cited.exit_code == 0
     for source in load_sources():
         assert f"[{source['id']}]" in cited.output
+
+
+def test_every_built_in_event_cites_the_one_bibliography() -> None:
+    """The dataset and the timelines share one bibliography: each event of every built-in
+    scenario cites at least one of its keys, and every key cited exists."""
+    from angang.data import cited_keys, load_sources
+    from angang.scenario import builtin_names, load_scenario
+
+    keys = {item["id"] for item in load_sources()}
+    for name in builtin_names():
+        for event in load_scenario(name).events:
+            cited = cited_keys(event.source)
+            assert cited, (name, event.id, event.source)
+            assert set(cited) <= keys, (name, event.id, set(cited) - keys)
+
+
+def test_bibtex_export(cli: CliRunner) -> None:
+    """`angang data --cite --format bibtex` writes one entry per source, with its key."""
+    from angang.data import load_sources
+
+    result = cli.invoke(app, ["data", "--cite", "--format", "bibtex"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n@") + result.output.startswith("@") == len(load_sources())
+    assert "@book{hirata2024," in result.output and "title = {Making Mao" in result.output
+    bad = cli.invoke(app, ["data", "--cite", "--format", "ris"])
+    assert bad.exit_code == 2 and "bibtex" in bad.output

@@ -18,7 +18,7 @@ STEEL, ORE = SECTORS.index("steel"), SECTORS.index("ore")
 
 def _setup(ruler: str = "ccp"):
     s = small_setup(runs=2)
-    state = with_ruler(all_active(s.state), ruler)
+    state = with_ruler(all_active(s.state, world=s.world, params=s.params), ruler)
     return s, state
 
 
@@ -42,8 +42,10 @@ def test_campaign_raises_output_and_wear() -> None:
 
 
 def test_missing_ore_stops_steel_within_the_bloc() -> None:
-    """With no ore anywhere in a ruler's bloc, steel cannot be made."""
+    """With no ore anywhere in a ruler's bloc (and markets closed to imports), steel cannot
+    be made."""
     s, state = _setup()
+    state = with_lever(state, "market_openness", 0.0)
     capacity = state.capacity.copy()
     capacity[:, s.world.layout.sector == ORE] = 0.0
     out = production.step(replace(state, capacity=capacity), s.world, s.params, s.rng)
@@ -54,6 +56,7 @@ def test_missing_ore_stops_steel_within_the_bloc() -> None:
 def test_shortage_does_not_cross_bloc_borders() -> None:
     """Ore in a region under another ruler does not feed a region cut off from it."""
     s, state = _setup()
+    state = with_lever(state, "market_openness", 0.0)
     lay = s.world.layout
     ne = REGIONS.index("northeast")
     capacity = state.capacity.copy()

@@ -49,28 +49,43 @@ def test_takeovers_change_owners_with_rulers() -> None:
     assert (state.owner[:, slot] == OWNER["central-soe"]).all()
 
 
-def test_soviet_removals_halve_northeast_heavy_capacity_only() -> None:
-    """The 1945 removals cut Northeast heavy capacity by half and leave light industry."""
+def test_soviet_removals_destroy_some_and_damage_more_of_northeast_heavy_plant() -> None:
+    """The 1945 removals destroy 15% of the Northeast's heavy plant for good and put 60% of
+    what is left out of service until rehabilitated; light industry and the rest of China
+    are untouched."""
     s, before = _advance_to(1944)
     lay = s.world.layout
     before = replace(before, active=np.ones_like(before.active),
-                     capacity=np.full_like(before.capacity, 10.0))
+                     capacity=np.full_like(before.capacity, 10.0),
+                     damaged=np.zeros_like(before.damaged))
     after = regimes.step(before, s.world, s.params, s.rng)
     ne_heavy = (lay.region == NE) & lay.heavy[lay.sector]
     ne_light = (lay.region == NE) & ~lay.heavy[lay.sector]
-    assert np.allclose(after.capacity[:, ne_heavy], 5.0)
+    assert np.allclose(after.capacity[:, ne_heavy], 8.5)
+    assert np.allclose(after.damaged[:, ne_heavy], 0.6)
     assert np.allclose(after.capacity[:, ne_light], 10.0)
+    assert (after.damaged[:, ne_light] == 0.0).all()
     assert np.allclose(after.capacity[:, lay.region != NE], 10.0)
 
 
-def test_soviet_experts_arrive_and_leave() -> None:
-    """Soviet experts are present from 1953 and gone after the 1960 withdrawal."""
-    col = DOMESTIC_COHORTS + POWERS.index("ussr")
-    s, state = _advance_to(1952)
-    state = replace(state, active=np.ones_like(state.active),
-                    capacity=np.ones_like(state.capacity))
-    state = regimes.step(state, s.world, s.params, s.rng)
-    assert np.isclose(state.workforce[..., col].sum(axis=1), 3000).all()
-    while state.year < 1960:
-        state = regimes.step(state, s.world, s.params, s.rng)
-    assert state.workforce[..., col].sum() == 0.0
+def test_japanese_property_is_not_taken_over_at_the_1928_unification() -> None:
+    """Colonial plants stay colonial when the Nationalists unify China in 1928; they become
+    Nationalist SOEs only as enemy property after 1945."""
+    s, state = _advance_to(1930)
+    slot = s.world.layout.work_slot[WORKS.index("angang")]
+    assert (state.owner[:, slot] == OWNER["colonial"]).all()
+
+
+def test_founding_adds_to_a_reserved_slot_and_nothing_settles_there_before() -> None:
+    """A named works' slot holds nothing before its founding (the slot bug of issue #12) and
+    its founding adds capacity rather than overwriting it."""
+    from angang.engine.loop import simulate
+
+    sc = small_setup(runs=1)
+    result = simulate(sc.scenario, np.arange(1), 3, world=sc.world)
+    entities, capacity = result.records["steel_capacity"]
+    years = list(result.years)
+    for work, founded in (("panzhihua", 1965), ("wuhan", 1955), ("baosteel", 1978),
+                          ("baotou", 1954), ("maanshan", 1953)):
+        series = capacity[0, :, entities.index(work)]
+        assert (series[: years.index(founded)] == 0.0).all(), work

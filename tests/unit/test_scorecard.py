@@ -59,7 +59,8 @@ def test_relative_tolerance_for_steel() -> None:
 
 def test_most_years_counts_the_years_above_the_threshold() -> None:
     """10 of 17 years above one half is 'most years'; 8 of 17 is not."""
-    row = fact(quantity="heavy_share", year=1960, year_end=1976, value=0.5)
+    row = fact(id="heavy-share-1960-1976", quantity="heavy_share", year=1960, year_end=1976,
+               value=0.5)
     for above, expect in ((10, True), (8, False)):
         arr = const(0.4)
         cols = np.flatnonzero((YEARS >= 1960) & (YEARS <= 1976))[:above]
@@ -118,15 +119,35 @@ def test_validation_of_a_perfect_model() -> None:
     record = load_history()
     steel = record[(record["quantity"] == "steel_output") & (record["entity"] == "china")]
     arr = np.full((3, YEARS.size), np.nan)
-    for _, r in steel.iterrows():
+    for _, r in steel[steel["year"] >= YEARS[0]].iterrows():
         arr[:, np.flatnonzero(r["year"] == YEARS)[0]] = r["value"]
     arr[:, YEARS < 1949] = 100.0
-    result = validation.validate(series({("steel_output", "china"): arr}), record)
+    shares = {"northeast": 0.7, "angang": 0.5, "southwest": 0.05, "northwest": 0.05}
+    values = {("steel_output", "china"): arr,
+              **{("steel_output", e): arr * k for e, k in shares.items()}}
+    result = validation.validate(series(values), record)
     assert result.correlation_levels == pytest.approx(1.0)
     assert result.correlation_changes == pytest.approx(1.0)
     assert result.median_abs_log_error == pytest.approx(0.0)
-    assert all(p.in_model and p.in_record for p in result.turning_points)
+    assert all(c.passed for c in result.checks), [c for c in result.checks if not c.passed]
+    assert {c.name for c in result.checks} >= {"civil-war-collapse-1949", "leap-peak-over-1957",
+                                                "cultural-revolution-dip-1968",
+                                                "northeast-dominance-1949-1955"}
     assert 1949 not in result.years and 1960 in result.years
+
+
+def test_validation_checks_can_fail() -> None:
+    """A flat history misses the turning points and a history made inland fails geography."""
+    record = load_history()
+    flat = const(1000.0, runs=3)
+    values = {("steel_output", "china"): flat, ("steel_output", "northeast"): flat * 0.2,
+              ("steel_output", "angang"): flat * 0.1, ("steel_output", "southwest"): flat * 0.4,
+              ("steel_output", "northwest"): flat * 0.3}
+    checks = {c.name: c for c in validation.validate(series(values), record).checks}
+    for name in ("civil-war-collapse-1949", "leap-peak-over-1957", "leap-collapse-1962",
+                 "cultural-revolution-dip-1967", "northeast-dominance-1949-1955",
+                 "interior-never-dominant", "angang-dominance-1949-1956"):
+        assert not checks[name].passed, name
 
 
 def test_a_fact_without_a_rule_is_refused() -> None:

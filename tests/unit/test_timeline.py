@@ -43,12 +43,35 @@ def test_rulers_follow_the_history(baseline: Scenario) -> None:
 
 
 def test_disruption_lasts_until_its_end_year(baseline: Scenario) -> None:
-    """The civil war disrupts 1946-48 and stops in 1949."""
+    """The civil war disrupts the Northeast 1946-48 and China proper through 1949, and stops."""
     tl = compile_timeline(baseline)
-    east = REGIONS.index("east")
+    east, ne = REGIONS.index("east"), REGIONS.index("northeast")
     light = SECTORS.index("light")
     assert tl.disruption[tl.row(1947), east, light] > 0.2
-    assert tl.disruption[tl.row(1949), east, light] == 0.0
+    assert tl.disruption[tl.row(1949), east, light] > 0.2
+    assert tl.disruption[tl.row(1950), east, light] == 0.0
+    assert tl.disruption[tl.row(1948), ne, light] > 0.2
+    assert tl.disruption[tl.row(1949), ne, light] == 0.0
+
+
+def test_policies_end_with_the_ruler_that_made_them(baseline: Scenario) -> None:
+    """Manchukuo's Five-Year Plan investment ends with Manchukuo (1945); the Nationalists'
+    inland heavy-industry drive ends in 1945 and their levers go with them in 1949."""
+    tl = compile_timeline(baseline)
+    sw = REGIONS.index("southwest")
+    rate = tl.levers[:, LEVER["investment_rate"], :]
+    assert rate[tl.row(1940), NE] == 0.4
+    assert rate[tl.row(1946), NE] < 0.4
+    heavy = tl.levers[:, LEVER["heavy_priority"], sw]
+    assert heavy[tl.row(1940)] == 0.5 and heavy[tl.row(1947)] == 0.3
+    assert heavy[tl.row(1950)] != 0.3  # the PRC's own levers, not the Nationalists'
+
+
+def test_a_ruler_change_comes_before_the_same_months_decisions(baseline: Scenario) -> None:
+    """The PRC's national policy of October 1949 applies to regions it takes that month."""
+    tl = compile_timeline(baseline)
+    sw = REGIONS.index("southwest")
+    assert tl.levers[tl.row(1950), LEVER["budget_hardness"], sw] == 0.2
 
 
 def test_later_event_is_not_clobbered_by_a_revert(tmp_path: Path) -> None:

@@ -23,6 +23,9 @@ SCORECARD = "scorecard.json"
 LOW, HIGH = 0.05, 0.95
 MOST_YEARS = 0.5  #: "most years" means more than half of them
 RANK_YEARS = 0.8  #: a ranking "holds" over a period if it holds in 80% of its years
+#: calibration reads an error beyond three tolerances as three: a fact the model misses by
+#: far should not outweigh getting the others right
+DISTANCE_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,8 @@ def _falling(reason: str) -> Rule:
         years = _years(row)
         share = (region / china).reindex(columns=years).to_numpy()
         x = np.asarray(years, dtype=float) - np.mean(years)
-        slope = (share - share.mean(axis=1, keepdims=True)) @ x / (x @ x)
+        # row by row (a matrix product may order its sums by the number of runs)
+        slope = ((share - share.mean(axis=1, keepdims=True)) * x).sum(axis=1) / (x @ x)
         return Verdict(slope, "falling (negative slope)", "sign only", reason,
                        lambda m: m < 0, lambda x: np.maximum(0.0, x) / 0.002)
     return rule
@@ -203,6 +207,32 @@ def _ratio_of(numerator: str, reason: str, tolerance: float) -> Rule:
     return rule
 
 
+def _share_of_output(tolerance: float, reason: str) -> Rule:
+    """A region's share of national industrial output, mean over the fact's years."""
+    def rule(row, series):
+        share = wide(series, "industrial_output", row["entity"]) / wide(
+            series, "industrial_output", "china")
+        stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
+        target = row["value"]
+        return Verdict(stat, f"{target:g}", f"±{tolerance:g}", reason,
+                       lambda m: abs(m - target) <= tolerance,
+                       lambda x: np.abs(x - target) / tolerance)
+    return rule
+
+
+def _interior_at_most(reason: str) -> Rule:
+    """The Southwest's and Northwest's joint share of national steel at most the target."""
+    def rule(row, series):
+        interior = wide(series, "steel_output", "southwest") + wide(
+            series, "steel_output", "northwest")
+        share = interior / wide(series, "steel_output", "china")
+        stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
+        target = row["value"]
+        return Verdict(stat, f"<= {target:g}", "none (a bound)", reason,
+                       lambda m: m <= target, lambda x: np.maximum(0.0, x - target) / 0.05)
+    return rule
+
+
 def _group(name: str) -> list[str]:
     from angang.ids import POWERS, REGIONS
 
@@ -232,6 +262,9 @@ RULES: dict[str, Rule] = {
                                   "technology"),
     "tech_transfer_rank": _rank("tech_transfer_share", "powers", "the source states a "
                                 "ranking"),
+    "industrial_output_share": _share_of_output(0.08, SHARE_REASON),
+    "interior_steel_share": _interior_at_most("the source gives the coastal share; the "
+                                              "interior regions are part of the rest"),
     "industrial_output_growth": _growth(0.10, "official growth rates of the period are "
                                         "themselves uncertain by several points"),
     "heavy_output_growth": _growth(0.08, "as for growth rates generally", "heavy"),
@@ -268,11 +301,12 @@ def verdicts(series: pd.DataFrame,
 
 
 def distances(series: pd.DataFrame, history: pd.DataFrame | None = None) -> np.ndarray:
-    """float (runs, facts): each run's error on each fact in units of its tolerance."""
+    """float (runs, facts): each run's error on each fact in units of its tolerance, at most
+    DISTANCE_CAP."""
     columns = []
     for _, v in verdicts(series, history):
         d = v.distance(np.asarray(v.stat, dtype=float))
-        columns.append(np.where(np.isfinite(d), d, 10.0))
+        columns.append(np.where(np.isfinite(d), np.minimum(d, DISTANCE_CAP), DISTANCE_CAP))
     return np.stack(columns, axis=1)
 
 

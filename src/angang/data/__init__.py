@@ -3,12 +3,15 @@
 ``history.csv`` holds one figure a row (id, year, optional year_end, quantity, entity, value,
 unit, use, source, page, note). ``use`` says whether a row may inform calibration or is kept
 out of it for out-of-sample validation. ``sources.json`` is the bibliography in CSL-JSON,
-which Zotero and citeproc read.
+which Zotero and citeproc read; it is the one bibliography of the dataset *and* of the built-in
+timelines, whose event sources cite its keys in brackets (``[hirata2024; westad2003] ...``).
+``angang data --cite --format bibtex`` exports it for LaTeX.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -110,3 +113,46 @@ def format_citation(item: dict[str, Any]) -> str:
     if item.get("URL"):
         parts.append(item["URL"])
     return " ".join(parts)
+
+
+#: a citation in a source text: bracketed bibliography keys, separated by semicolons
+CITATION = re.compile(r"\[([a-z0-9][a-z0-9-]*(?:; [a-z0-9][a-z0-9-]*)*)\]")
+
+
+def cited_keys(text: str) -> list[str]:
+    """The bibliography keys a source text cites, in order, e.g. '[hirata2024] Introduction'."""
+    return [k for group in CITATION.findall(text) for k in group.split("; ")]
+
+
+_BIBTEX_TYPES = {"book": "book", "chapter": "incollection", "article-journal": "article",
+                 "article-newspaper": "article", "article-magazine": "article",
+                 "report": "techreport", "thesis": "phdthesis"}
+
+
+def to_bibtex(items: list[dict[str, Any]]) -> str:
+    """The bibliography as BibTeX entries (unknown CSL types become @misc)."""
+    def names(people: list[dict[str, str]]) -> str:
+        return " and ".join((p.get("literal") and "{" + p["literal"] + "}")
+                            or f"{p.get('family', '')}, {p.get('given', '')}".strip(", ")
+                            for p in people)
+
+    def esc(value: str) -> str:
+        return value.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace(
+            "}", "\\}").replace("&", "\\&").replace("%", "\\%").replace("#", "\\#")
+
+    entries = []
+    for item in items:
+        fields = {"author": names(item.get("author", [])), "title": esc(item.get("title", ""))}
+        year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+        if year:
+            fields["year"] = str(year)
+        for csl, bib in (("container-title", "journal" if item.get("type", "").startswith(
+                "article") else "booktitle"), ("publisher", "publisher"),
+                         ("publisher-place", "address"), ("volume", "volume"),
+                         ("issue", "number"), ("URL", "url"), ("note", "note")):
+            if item.get(csl):
+                fields[bib] = item[csl] if csl == "URL" else esc(str(item[csl]))
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+        entries.append(f"@{_BIBTEX_TYPES.get(item.get('type', ''), 'misc')}{{{item['id']},\n"
+                       f"{body}\n}}")
+    return "\n\n".join(entries) + "\n"

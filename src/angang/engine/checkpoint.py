@@ -10,7 +10,7 @@ event before the year. Then the branched runs equal full runs of the child exact
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -33,6 +33,19 @@ class Snapshot:
     rows: dict[str, list[np.ndarray]]  #: records of the years before ``year``
     entities: dict[str, list[str]]
     enterprise_years: np.ndarray
+    project_ids: tuple[str, ...] = ()  #: the order of ``state.progress``'s columns
+
+    def state_for(self, world: World) -> State:
+        """The snapshot's state with its projects' progress in ``world``'s order: a branch may
+        drop or add projects that start later (they have made no progress yet)."""
+        ids = world.projects.ids
+        if ids == self.project_ids:
+            return self.state
+        progress = np.zeros((self.state.runs, len(ids)))
+        for j, pid in enumerate(ids):
+            if pid in self.project_ids:
+                progress[:, j] = self.state.progress[:, self.project_ids.index(pid)]
+        return replace(self.state, progress=progress)
 
 
 def _event_inputs(world: World, year: int) -> list[tuple[int, list[dict[str, object]]]]:

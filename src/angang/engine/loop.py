@@ -107,7 +107,7 @@ def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params 
     else:
         if start_from.seed != seed or not np.array_equal(start_from.run_ids, run_ids):
             raise ValueError("a snapshot continues only its own runs and seed")
-        state = copy.deepcopy(start_from.state)  # a snapshot may seed several branches
+        state = copy.deepcopy(start_from.state_for(world))  # it may seed several branches
         enterprise_years = start_from.enterprise_years.copy()
         rng.restore(start_from.rng)
         rows = {k: list(v) for k, v in start_from.rows.items()}
@@ -118,7 +118,7 @@ def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params 
         if year == checkpoint_at:
             snapshot = Snapshot(int(year), seed, run_ids, copy.deepcopy(state), rng.positions(),
                                 {k: list(v) for k, v in rows.items()}, dict(entities),
-                                enterprise_years.copy())
+                                enterprise_years.copy(), world.projects.ids)
         for step in SCHEDULE:
             state = step(state, world, params, rng)
         for name, (ents, values) in observe(state, world).items():

@@ -6,10 +6,10 @@ In a production campaign the ministry raises the year's targets far beyond what 
 furnaces, small pits and plants (the Great Leap's 'walking on two legs'). In each campaign
 year, before production, they add in every heavy sector but power small plant equal to a share
 of the gap between the raised targets and what the plant in service can make, built by labour
-pulled from the farms (:mod:`.food`) and costing no investment. Much of what they make is worthless but
-reported (:mod:`.production`, :mod:`.planning`). Small plants have low technology (low, poor
-output), need many hands (:mod:`.labour`, :mod:`.production`) and compete for the same coal
-and ore as modern plant. Outside a campaign each small plant is closed with a yearly chance
+pulled from the farms (:mod:`.food`) and costing no investment. Much of what they make is
+worthless but reported (:mod:`.production`, :mod:`.planning`). Small plants have low
+technology (low, poor output), need many hands (:mod:`.labour`, :mod:`.production`) and
+compete for the same coal and ore as modern plant. Outside a campaign each small plant is closed with a yearly chance
 that grows with the hardness of budgets — the 'closing, suspending, merging and converting' of
 1961-62 — on top of the exit of loss-makers (:mod:`.planning`).
 

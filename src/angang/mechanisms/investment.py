@@ -42,6 +42,7 @@ from angang.mechanisms import construction
 STATE_BUILDER = {"beiyang": None, "nationalist": "nationalist-soe", "manchukuo": "colonial",
                  "japan-occupied": "colonial", "ussr-occupation": None, "ccp": "central-soe"}
 HAS_STATE_BUILDER = np.array([STATE_BUILDER[r] is not None for r in RULERS])
+JAPANESE_RULE = [RULERS.index("manchukuo"), RULERS.index("japan-occupied")]
 ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean plant
 
 
@@ -211,9 +212,12 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
 
 
 def _builder(state: State, r: int, s: int, heavy: bool, private: bool) -> np.ndarray:
-    """int8 (B,): owner code of new plant built with this money in region r."""
+    """int8 (B,): owner code of new plant built with this money in region r. Private money
+    in heavy industry under Japanese rule is Japanese companies' (Nissan's Manchuria Heavy
+    Industries and the like), which the model counts as colonial."""
     if private:
-        return np.full(state.runs, OWNER["private"], dtype=np.int8)
+        japanese = np.isin(state.ruler[:, r], JAPANESE_RULE) & heavy
+        return np.where(japanese, OWNER["colonial"], OWNER["private"]).astype(np.int8)
     codes = []
     for ruler in state.ruler[:, r]:
         name = STATE_BUILDER[RULERS[ruler]] or "private"

@@ -29,7 +29,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
-from angang.engine.world import OWNER, World
+from angang.engine.world import OWNER, World, is_soe
 from angang.ids import SECTORS
 
 #: upstream before downstream; an input produced later counts at its planned level
@@ -193,10 +193,11 @@ def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
 
 
 def _competition(state: State, world: World, params: Params, output: np.ndarray) -> np.ndarray:
-    """(B, N): price cut a plant suffers from private rivals where markets are open.
+    """(B, N): price cut an SOE suffers from private rivals where markets are open.
 
     The cut grows with the private share of the sector's national output and with market
-    openness in the plant's region; private firms themselves set the price and do not suffer it.
+    openness in the plant's region; private firms set the price, and colonial companies (the
+    Japanese mills of Shanghai, the SMR's works) competed on their terms, so neither suffers it.
     """
     lay = world.layout
     private = (state.owner == OWNER["private"]) & state.active
@@ -205,4 +206,4 @@ def _competition(state: State, world: World, params: Params, output: np.ndarray)
     share = np.divide(private_by_sector, by_sector, out=np.zeros_like(by_sector),
                       where=by_sector > 0)
     openness = state.lever("market_openness")[:, lay.region]
-    return params.competition * share[:, lay.sector] * openness * ~private
+    return params.competition * share[:, lay.sector] * openness * is_soe(state.owner)

@@ -39,6 +39,11 @@ TAKEOVER: dict[str, dict[str, str]] = {
     "manchukuo": {"nationalist-soe": "colonial"},
     "japan-occupied": {"nationalist-soe": "colonial"},
 }
+#: rulers from whom a takeover is made: Japanese property became Nationalist only as enemy
+#: property in 1945-46 (from Japanese or Soviet occupation), not at the unification of 1928
+TAKEN_FROM: dict[str, tuple[str, ...]] = {
+    "nationalist": ("manchukuo", "japan-occupied", "ussr-occupation"),
+}
 #: new ruler -> {old owner: new owner} for heavy plants only: Japanese military administration
 #: took over the mines, iron works and power plants of occupied North and East China, which
 #: became enemy property for the Nationalists to take over in 1945
@@ -71,12 +76,15 @@ def _change_rulers(state: State, world: World, rulers: np.ndarray) -> State:
         return state
     owner = state.owner.copy()
     for r in np.flatnonzero(changed):
-        mapping = TAKEOVER.get(RULERS[rulers[r]], {})
+        incoming, outgoing = RULERS[rulers[r]], RULERS[state.ruler[0, r]]
+        if outgoing not in TAKEN_FROM.get(incoming, (outgoing,)):
+            continue
+        mapping = TAKEOVER.get(incoming, {})
         in_region = world.layout.region == r
         for old, new in mapping.items():
             owner[(owner == OWNER[old]) & in_region[None, :]] = OWNER[new]
         heavy = in_region & world.layout.heavy[world.layout.sector]
-        for old, new in TAKEOVER_HEAVY.get(RULERS[rulers[r]], {}).items():
+        for old, new in TAKEOVER_HEAVY.get(incoming, {}).items():
             owner[(owner == OWNER[old]) & heavy[None, :]] = OWNER[new]
     ruler = np.broadcast_to(rulers, state.ruler.shape).copy()
     return replace(state, owner=owner, ruler=ruler)

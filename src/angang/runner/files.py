@@ -132,7 +132,7 @@ def save_snapshot(path: Path, snap: Snapshot) -> None:
         arrays[f"rows.{name}"] = np.stack(rows) if rows else np.zeros((0, snap.run_ids.size, 0))
     meta = {"format": SNAPSHOT_FORMAT, "year": snap.year, "seed": snap.seed,
             "state_year": snap.state.year, "rng": snap.rng, "entities": snap.entities,
-            "rows": list(snap.rows)}
+            "rows": list(snap.rows), "projects": list(snap.project_ids)}
     arrays["meta"] = np.array(json.dumps(meta))
     with open(path, "wb") as handle:
         np.savez(handle, allow_pickle=False, **arrays)
@@ -154,7 +154,8 @@ def load_snapshot(path: Path) -> Snapshot:
             snap = Snapshot(int(meta["year"]), int(meta["seed"]), run_ids, state,
                             _positions(meta["rng"], run_ids.size),
                             rows, {k: [str(e) for e in v] for k, v in meta["entities"].items()},
-                            np.asarray(z["enterprise_years"], dtype=float))
+                            np.asarray(z["enterprise_years"], dtype=float),
+                            tuple(str(p) for p in meta.get("projects", [])))
     except AngangError:
         raise
     except Exception as err:  # numpy, zipfile and json raise many kinds for a damaged file
