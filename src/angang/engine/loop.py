@@ -35,10 +35,10 @@ Step = Callable[[State, World, Params, Streams], State]
 
 #: The order of a simulated year. Read it top to bottom: the year's inputs, who owns what,
 #: which plant is moved inland, who controls it and how much disorder that breeds, what
-#: technology it has, what damaged plant is restored, what the harvest allows, what small
-#: plants a campaign throws up, how hard people work and who is hired or keeps their job
-#: (on last year's accounts), what is produced, what is reported and planned, and what is
-#: built for next year — key-point projects first, then the rest.
+#: technology it has, what the harvest allows, what small plants a campaign throws up, how
+#: hard people work and who is hired or keeps their job (on last year's accounts), what is
+#: produced, what is reported and planned, and what is readied for next year: damaged plant
+#: restored, key-point projects built, then the rest of investment.
 SCHEDULE: tuple[Step, ...] = (
     planning.new_plan_year,
     regimes.step,
@@ -47,13 +47,13 @@ SCHEDULE: tuple[Step, ...] = (
     local_politics.step,
     disorder.step,
     technology.step,
-    rehabilitation.step,
     food.step,
     campaigns.step,
     labour.mobilize,
     labour.employ,
     production.step,
     planning.step,
+    rehabilitation.step,
     projects.step,
     investment.step,
 )
