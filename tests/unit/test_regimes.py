@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import numpy as np
 
-from angang.engine.state import DOMESTIC_COHORTS
 from angang.engine.world import OWNER
 from angang.ids import POWERS, REGIONS, WORKS
 from angang.mechanisms import regimes

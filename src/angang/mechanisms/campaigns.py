@@ -10,8 +10,9 @@ pulled from the farms (:mod:`.food`) and costing no investment. Much of what the
 worthless but reported (:mod:`.production`, :mod:`.planning`). Small plants have low
 technology (low, poor output), need many hands (:mod:`.labour`, :mod:`.production`) and
 compete for the same coal and ore as modern plant. Outside a campaign each small plant is
-closed with a yearly chance that grows with the hardness of budgets — the 'closing, suspending, merging and converting' of
-1961-62 — on top of the exit of loss-makers (:mod:`.planning`).
+closed with a yearly chance that grows with the hardness of budgets — the 'closing,
+suspending, merging and converting' of 1961-62 — on top of the exit of loss-makers
+(:mod:`.planning`).
 
 References
 ----------
