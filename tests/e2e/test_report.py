@@ -47,6 +47,23 @@ def test_report_has_every_figure_and_section(runs: tuple[Path, Path]) -> None:
         assert title in text, title
 
 
+def test_report_says_first_what_the_run_does_not_reproduce(runs: tuple[Path, Path]) -> None:
+    """Before the narrative, the report lists every failed validation check and fact by name
+    (a tiny ensemble at scale 0.05 fails several), with its count."""
+    from angang.analysis import scorecard, validation
+    from angang.runner.store import read_series
+
+    text = html.unescape((runs[0] / "report.html").read_text())
+    section = text[text.index("What this run does not reproduce"):text.index("<h2>Narrative")]
+    series = read_series(runs[0])
+    failed = [c.name for c in validation.validate(series).checks if not c.passed]
+    facts = [c.id for c in scorecard.score(series) if not c.passed]
+    assert failed or facts
+    for name in failed + facts:
+        assert f"<li>{name}:" in section, name
+    assert f"{len(facts)} of " in section and f"{len(failed)} of " in section
+
+
 def test_narrative_names_the_events_of_each_period(runs: tuple[Path, Path]) -> None:
     """The Leap's paragraph names the Leap; the 1945-49 paragraph the Soviet removals."""
     text = (runs[0] / "report.html").read_text()

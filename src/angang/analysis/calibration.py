@@ -49,7 +49,8 @@ CALIBRATED = (
     "private_reinvestment", "light_plant_materials", "transfer_rate", "entry_share",
     "rehab_rate", "small_plant_rate", "small_usable", "campaign_overdrive", "overdrive_wear",
     "project_rush", "partner_loss", "labour_pull", "food_loss", "sent_down", "hunger_effort",
-    "agri_input", "factional_rate", "disorder_loss",
+    "agri_input", "factional_rate", "disorder_loss", "disorder_persistence",
+    "local_replication",
 )
 PINNED = 0.5  #: a 90% posterior interval narrower than this share of the prior is 'pinned'
 SEARCH_RUNS = 4  #: runs per point in the search (common random numbers: the same seeds)
@@ -211,7 +212,8 @@ def calibrate(scenario: Scenario, names: Sequence[str] = CALIBRATED, population:
                    if optimum else None),
         "simulations": int(result.n_sim) + (search_runs if optimum else 0),
         "population": population, "generations": generations,
-        "scale": scale if scale is not None else scenario.initial.scale,
+        "scale": (scale if scale is not None
+                  else scenario.initial.scale if scenario is not None else None),
         "batch_size": batch_size, "seed": seed,
         "final_threshold": float(np.max(result.discrepancies)),
         "date": dt.date.today().isoformat(),

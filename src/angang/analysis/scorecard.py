@@ -282,6 +282,9 @@ RULES: dict[str, Rule] = {
 }
 #: facts whose wording asks for another rule than their quantity's
 BY_ID = {"soe-share-1956": _at_least("the source says 'over 80 percent'"),
+         "east-steel-share-1976": _at_least("the source gives one city of the region"),
+         "northeast-investment-share-1953-1957": _at_least("the source gives one province "
+                                                           "of the region"),
          "heavy-share-1960-1976": _most_years("the source says 'most of the time'")}
 
 

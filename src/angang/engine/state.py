@@ -158,7 +158,7 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
             cell = r * len(scenario.initial.sectors) + s
             first = layout.cell_start[cell]
             slots = np.arange(first, first + layout.cell_size[cell])
-            slots = slots[~is_work[slots]]
+            slots = slots[~is_work[slots] & ~layout.campaign[slots]]
             count = min(rspec.enterprises_of(sname), slots.size)
             if count == 0:
                 continue

@@ -35,6 +35,10 @@ from angang.scenario.schema import (
 
 R, S, P = len(REGIONS), len(SECTORS), len(POWERS)
 L = len(LEVERS)
+#: sectors in which campaigns throw up small plants: native furnaces, small pits and kilns,
+#: workshops (not power stations, not consumer goods) — Riskin, 'Small Industry and the
+#: Chinese Model of Development' (1971)
+SMALL_PLANT_SECTORS = ("steel", "ore", "coal", "cement", "machinery")
 LEVER = {name: i for i, name in enumerate(LEVERS)}
 
 
@@ -56,6 +60,8 @@ class Layout:
     construction: np.ndarray  #: float (S,): units used per million yuan invested
     final_use: np.ndarray  #: float (S,): units used outside industry per million yuan of
     #: industrial output
+    entry: np.ndarray  #: float (S,): how readily new capacity founds new enterprises
+    campaign: np.ndarray  #: bool (N,): the slot each cell keeps for its small campaign plant
     coast: np.ndarray  #: float (R,): 1 where a region is open to a hostile sea power
     border: np.ndarray  #: float (R,): 1 where a region borders the Soviet Union
 
@@ -79,7 +85,9 @@ class Layout:
 
 
 def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
-    """Lay out slots: per cell, its named works first, then synthetic enterprises."""
+    """Lay out slots: per cell, its named works first, then synthetic enterprises, then (in
+    the sectors campaigns build in) one slot kept for small campaign plants, which modern
+    plant never takes and which takes nothing else."""
     ini = scenario.initial
     scale = ini.scale if scale is None else scale
     work_cell: dict[str, tuple[int, int]] = {}
@@ -89,6 +97,7 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
     region: list[int] = []
     sector: list[int] = []
     committee: list[int] = []
+    campaign: list[bool] = []
     work_slot = np.full(len(WORKS), -1, dtype=np.int64)
     cell_start, cell_size = [], []
     for r, rname in enumerate(REGIONS):
@@ -102,9 +111,11 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
                     committee.append(COMMITTEES.index("anshan") if wname == "angang" else r)
             synthetic = max(1, round(ini.sector(sname).slots * scale),
                             ini.region(rname).enterprises_of(sname))
-            region += [r] * synthetic
-            sector += [s] * synthetic
-            committee += [r] * synthetic
+            small = int(sname in SMALL_PLANT_SECTORS)
+            region += [r] * (synthetic + small)
+            sector += [s] * (synthetic + small)
+            committee += [r] * (synthetic + small)
+            campaign += [False] * (len(region) - start - small) + [True] * small
             cell_start.append(start)
             cell_size.append(len(region) - start)
     specs = [ini.sector(s) for s in SECTORS]
@@ -126,6 +137,8 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
         inputs=inputs,
         construction=np.asarray([sp.construction for sp in specs]),
         final_use=np.asarray([sp.final_use for sp in specs]),
+        entry=np.asarray([sp.entry for sp in specs]),
+        campaign=np.asarray(campaign, dtype=bool),
         coast=np.array([float("coast" in ini.region(r).exposure) for r in REGIONS]),
         border=np.array([float("border" in ini.region(r).exposure) for r in REGIONS]),
     )

@@ -29,12 +29,12 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, World
+from angang.engine.world import OWNER, SMALL_PLANT_SECTORS, World
 from angang.ids import SECTORS
 from angang.mechanisms import construction
 from angang.mechanisms.production import in_service, utilization
 
-NO_SMALL_PLANT = (SECTORS.index("power"), SECTORS.index("light"))  #: sectors campaigns skip
+NO_SMALL_PLANT = [s for s, name in enumerate(SECTORS) if name not in SMALL_PLANT_SECTORS]
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -61,7 +61,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     raised = planned * (1.0 + params.campaign_target_boost * campaign[:, lay.region])
     gap = by_region_sector(np.maximum(0.0, raised - able), lay)
     added = params.small_plant_rate[:, :, None] * campaign[:, :, None] * gap  # (B, R, S)
-    added[:, :, list(NO_SMALL_PLANT)] = 0.0
+    added[:, :, NO_SMALL_PLANT] = 0.0
     return _build(state, world, params, added)
 
 
@@ -81,7 +81,7 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
         cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
                                  tech[:, span], provenance[:, span], small[:, span],
-                                 lay.is_work[span])
+                                 lay.is_work[span], lay.campaign[span])
         construction.place(cell, added[:, r, s], np.ones(state.runs, dtype=np.int64), builder,
                            params.entry_share[:, 0], new_tech, home, small=True)
     return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,

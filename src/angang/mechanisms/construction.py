@@ -55,7 +55,8 @@ def offer(state: State, world: World) -> Offer:
 @dataclass
 class Cell:
     """Views (B, size[, 1+P]) of one cell's plant arrays, modified in place; ``reserved``
-    (size,) marks the slots kept for named works, which nothing else may take."""
+    (size,) marks the slots kept for named works, which nothing else may take, ``campaign``
+    (size,) the slot kept for small campaign plants, which take no other."""
 
     capacity: np.ndarray
     active: np.ndarray
@@ -64,6 +65,7 @@ class Cell:
     provenance: np.ndarray
     small: np.ndarray
     reserved: np.ndarray
+    campaign: np.ndarray
 
 
 def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
@@ -103,7 +105,7 @@ def place(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
                  & (cell.small == small))
     has_kin = same_kind.any(axis=1)
     count = np.where(~has_kin & (added > 0), np.maximum(count, 1), count)
-    free = ~cell.active & ~cell.reserved[None, :]
+    free = ~cell.active & ~cell.reserved[None, :] & (cell.campaign == small)[None, :]
     new = free & (np.cumsum(free, axis=1) <= count[:, None])
     opened = new.sum(axis=1)
     entry = np.where(opened > 0, np.where(has_kin, entry_share * added, added), 0.0)

@@ -35,7 +35,7 @@ from angang.engine.aggregate import by_region_sector, cell_sum
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Layout, World
-from angang.ids import POWERS, RULERS
+from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction
 
 #: the owner a ruler's centre builds new plant under (None: no state builder)
@@ -43,6 +43,7 @@ STATE_BUILDER = {"beiyang": None, "nationalist": "nationalist-soe", "manchukuo":
                  "japan-occupied": "colonial", "ussr-occupation": None, "ccp": "central-soe"}
 HAS_STATE_BUILDER = np.array([STATE_BUILDER[r] is not None for r in RULERS])
 JAPANESE_RULE = [RULERS.index("manchukuo"), RULERS.index("japan-occupied")]
+RELOCATABLE = SECTORS.index("machinery")  #: the sector whose plant the Third Front moved
 ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean plant
 
 
@@ -81,7 +82,7 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     bloc_weight = np.einsum("brq,bq->br", bloc, central_weights.sum(axis=2))
     state_money = np.divide(bloc_pool[:, :, None] * central_weights, bloc_weight[:, :, None],
                             out=np.zeros_like(central_weights), where=bloc_weight[:, :, None] > 0)
-    local_money = local[:, :, None] * base / base.sum(axis=2, keepdims=True)
+    local_money = local[:, :, None] * _local_weights(state, params, base)
     private_value = value * (state.owner == OWNER["private"]) * state.active
     reinvest = (params.private_reinvestment * state.lever("market_openness")[:, lay.region]
                 * private_value * ~occupied[:, lay.region])
@@ -91,6 +92,18 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     state_money = state_money + local_money * (1.0 - private_part)
     private_money = by_region_sector(reinvest, lay) + local_money * private_part
     return state_money, private_money
+
+
+def _local_weights(state: State, params: Params, base: np.ndarray) -> np.ndarray:
+    """(B, R, S), summing to 1 over sectors: how a region's local money is split. Partly
+    like the region's own base weights (extending what it has), partly like the weights of
+    its whole trading bloc (building, in its own region, the mix of industry the nation is
+    short of: the cellular, 'small but complete' local systems)."""
+    own = base / base.sum(axis=2, keepdims=True)
+    bloc = np.einsum("brq,bqs->brs", state.blocs(), base)
+    nation = bloc / bloc.sum(axis=2, keepdims=True)
+    mix = params.local_replication[:, :, None]
+    return (1.0 - mix) * own + mix * nation
 
 
 def threat(state: State, world: World) -> np.ndarray:
@@ -142,9 +155,20 @@ def _base_weights(state: State, world: World, params: Params,
     excess = np.clip(np.divide(rate, mean[:, None, None], out=np.zeros_like(rate),
                                where=mean[:, None, None] > 0) - 1.0, -1.0, 2.0)
     openness = state.lever("market_openness")[:, :, None]
-    balance = np.maximum(state.balance, 0.01)  # a good in surplus draws almost nothing
-    return (pull * balance ** params.demand_elasticity[:, :, None]
+    return (pull * _relative_balance(state, world) ** params.demand_elasticity[:, :, None]
             * np.exp(params.return_bias[:, :, None] * openness * excess))
+
+
+def _relative_balance(state: State, world: World) -> np.ndarray:
+    """(B, R, S): each producer good's balance of demand and supply relative to the others'
+    (their geometric mean); 1 for final goods. Material balances steer money among the goods
+    others use — to the one in shortest supply, away from what piles up; how much goes to
+    consumer goods is the centre's priority, not the shortage, which under the plan is
+    general (Kornai)."""
+    used = world.layout.used
+    log = np.log(np.maximum(state.balance, 0.01))  # a good in surplus draws almost nothing
+    mean = log[:, :, used].mean(axis=2, keepdims=True)
+    return np.where(used, np.exp(log - mean), 1.0)
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -161,7 +185,8 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)
     mean_cap = _cell_mean(capacity, active, lay)
-    lam = params.entry_share * lam / (ENTRANT_SIZE * np.tile(mean_cap, 2) + 1e-9)
+    entry = np.tile(np.tile(lay.entry, lay.coast.size), 2)  # (2 R S,): each cell's sector
+    lam = params.entry_share * entry * lam / (ENTRANT_SIZE * np.tile(mean_cap, 2) + 1e-9)
     entrants = rng.poisson(np.minimum(lam, 50.0))
     # plant thrown up in a campaign is of lower quality (the backyard furnaces of 1958)
     quality = 1.0 - params.campaign_quality_loss * state.lever("campaign_intensity")
@@ -172,12 +197,12 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
         cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
                                  tech[:, span], provenance[:, span], small[:, span],
-                                 lay.is_work[span])
+                                 lay.is_work[span], lay.campaign[span])
         for added, count, private in ((new_state[:, r, s], entrants[:, c], False),
                                       (new_private[:, r, s], entrants[:, n_cells + c], True)):
             gained = construction.build(
                 cell, added, count, _builder(state, r, s, lay.heavy[s], private),
-                params.entry_share[:, 0], quality[:, r], supply.level[:, r],
+                params.entry_share[:, 0] * lay.entry[s], quality[:, r], supply.level[:, r],
                 supply.strength[:, r], supply.sources[:, r])
             transfer += gained * lay.price[s]
     return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
@@ -196,9 +221,11 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     danger = threat(state, world)  # (B, R)
     share = params.relocation_rate * danger * state.lever("security_posture")
-    # named works stay (they sent staff, not themselves); other central heavy plant may move
-    movable = ((state.owner == OWNER["central-soe"]) & state.active & lay.heavy[lay.sector]
-               & ~lay.is_work)
+    # machine shops can be dismantled and moved (the defence and machine-building plants
+    # that made up most of the Third Front); furnaces, mines and power stations cannot, and
+    # named works sent staff, not themselves
+    movable = ((state.owner == OWNER["central-soe"]) & state.active
+               & (lay.sector == RELOCATABLE) & ~lay.is_work)
     frac = share[:, lay.region] * movable  # (B, N)
     moved = state.capacity * frac
     workforce = state.workforce * (1.0 - frac)[..., None]

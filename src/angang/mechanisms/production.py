@@ -115,12 +115,10 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         supply[:, :, s] = wanted_cells[:, :, s] * met_cells[:, :, s]
     # a good others use is made only as far as they take it (with some stock): planners cut
     # the targets of what piles up (steel in 1961-62), firms in markets cannot sell it
+    # (imports fill part of a gap between what is used and what domestic plant can make; where
+    # domestic plant could make more than is used, they are not needed and do not bind)
     used = lay.used
-    # what imports cover (of heavy goods: steel, machinery's inputs) is not asked of
-    # domestic plant
-    covered = imports[:, :, None] * lay.heavy
-    domestic = demand(state, world, params, wanted_cells) * (1.0 - covered)
-    bloc_demand = np.einsum("brq,bqk->brk", blocs, domestic)
+    bloc_demand = np.einsum("brq,bqk->brk", blocs, demand(state, world, params, wanted_cells))
     bloc_supply = np.einsum("brq,bqk->brk", blocs, supply)
     taken = np.divide(bloc_demand * (1.0 + params.stock_margin[:, :, None]), bloc_supply,
                       out=np.ones_like(bloc_supply), where=bloc_supply > 0)

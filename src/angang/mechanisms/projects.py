@@ -117,7 +117,7 @@ def _complete(state: State, world: World, params: Params, done: np.ndarray,
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
         cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
                                  tech[:, span], provenance[:, span], small[:, span],
-                                 lay.is_work[span])
+                                 lay.is_work[span], lay.campaign[span])
         builder = np.full(state.runs, OWNER["central-soe"], dtype=np.int8)
         construction.place(cell, added, np.where(runs, pj.count[j], 0), builder,
                            np.ones(state.runs), new_tech, new_prov, small=False)

@@ -129,15 +129,17 @@ def build(run_dir: Path, against: Path | None = None) -> Path:
                  f"{esc(manifest['created'])}"
                  + (f"; compared with <b>{esc(other_name)}</b> (dashed)" if other_name else "")
                  + ". Figures show the ensemble median and its 5–95% band.</p>")
+    # judged afresh from the verified series, not read back from files anyone could edit
+    checks, checked = scorecard.score(series), validation.validate(series)
+    parts.append(_shortcomings(checks, checked))
     parts.append("<h2>Narrative</h2>")
     for p in narrate(series, scenario):
         parts.append(f"<h3>{p.first}–{p.last}: {esc(p.title)}</h3><p>{esc(p.text)}</p>")
     parts.append("<h2>Figures</h2>")
     for title, svg in panels(series, scenario, other, labels):
         parts.append(f"<figure><figcaption><b>{esc(title)}</b></figcaption>{svg}</figure>")
-    # judged afresh from the verified series, not read back from files anyone could edit
-    parts.append(_scorecard(scorecard.score(series)))
-    parts.append(_validation(validation.validate(series)))
+    parts.append(_scorecard(checks))
+    parts.append(_validation(checked))
     parts.append("<h2>Timeline</h2>" + _table(
         ["date", "event", "what it sets", "source"],
         [[f"{e.year}" + (f"-{e.month:02d}" if e.month else ""), esc(e.id),
@@ -157,6 +159,25 @@ def build(run_dir: Path, against: Path | None = None) -> Path:
     path = run_dir / REPORT
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _shortcomings(checks: list[scorecard.Check], checked: validation.Validation) -> str:
+    """What this run does not reproduce, said first: every failed validation check and
+    scorecard fact, with the model's value against the record's."""
+    failed = [c for c in checked.checks if not c.passed]
+    facts = [c for c in checks if not c.passed]
+    if not failed and not facts:
+        return ("<h2>What this run does not reproduce</h2><p>Every validation check and "
+                "every fact of the scorecard passes.</p>")
+    items = [f"<li>{html.escape(c.name)}: {html.escape(c.test)}; the model gives "
+             f"{c.value:.3g}" + ("" if c.record is None else f", the record {c.record:.3g}")
+             + "</li>" for c in failed]
+    items += [f"<li>{html.escape(c.id)}: target {html.escape(c.target)}, the model gives "
+              f"{c.median:.3g} ({c.low:.3g}–{c.high:.3g} over the runs)</li>" for c in facts]
+    return ("<h2>What this run does not reproduce</h2><p>Read the narrative and the figures "
+            f"with these in mind: {len(failed)} of {len(checked.checks)} validation checks and "
+            f"{len(facts)} of {len(checks)} facts of the scorecard fail.</p><ul>"
+            + "".join(items) + "</ul>")
 
 
 def _scorecard(checks: list[scorecard.Check]) -> str:

@@ -111,11 +111,12 @@ class Parameters(BaseModel):
         0.12, 0.02, 0.4, "0-1",
         "technology level of small campaign plants", "Riskin (1971); assumption")
     small_usable: float = param(
-        0.3, 0.0, 1.0, "share of output",
+        0.1, 0.0, 0.3, "share of output",
         "share of what small campaign plants make that is usable (the rest, native steel and "
         "the like, is reported but worthless)",
         "Shanghai Daily, 'From backyard smelter to modern industry' (of 10.7 Mt claimed for "
-        "1958, 8 Mt was usable); assumption")
+        "1958, 8 Mt was usable: about what the modern plants made, so native steel was close "
+        "to worthless); upper bound 0.3: assumption")
     small_labour: float = param(
         6.0, 1.0, 30.0, "times the modern plant's labour per unit",
         "hands a small campaign plant needs per unit of capacity, relative to modern plant",
@@ -239,13 +240,22 @@ class Parameters(BaseModel):
         "others (material balances under the plan, prices under markets): to sectors in "
         "shortage, away from those in surplus", KORNAI_SS)
     allocation_elasticity: float = param(
-        0.7, 0.0, 1.0, "elasticity",
+        0.7, 0.4, 1.0, "elasticity",
         "how strongly investment follows existing capacity (below 1: planners and markets "
-        "spread it to smaller cells)", ASSUMPTION)
+        "spread it to smaller cells); at least 0.4 because plans were drawn up from the "
+        "level already achieved", "Weitzman, 'The Ratchet Principle' (1980); Kornai, The "
+        "Socialist System (1992), ch. 9; lower bound: assumption")
     entry_share: float = param(
         0.3, 0.0, 1.0, "share of new capacity",
         "share of a cell's new capacity built as new enterprises rather than extensions",
         ASSUMPTION)
+    local_replication: float = param(
+        0.5, 0.0, 1.0, "share",
+        "how far local money builds the nation's mix of industry in its own region rather "
+        "than extending the region's own (the 'small but complete' local industrial systems "
+        "of 1958 and the 1970s: every province its own steel, cement and machinery)",
+        "Donnithorne, 'China's Cellular Economy', China Quarterly 52 (1972); Riskin, 'Small "
+        "Industry and the Chinese Model of Development', China Quarterly 46 (1971)")
     private_reinvestment: float = param(
         0.08, 0.0, 0.3, "share of output value per year",
         "private firms' reinvestment out of their own output at full market openness",

@@ -122,6 +122,10 @@ class SectorSpec(Strict):
     final_use: float = Field(0.0, ge=0, le=100, description="units used outside modelled "
                              "industry (households, transport) per million 1952 yuan of "
                              "industrial output")
+    entry: float = Field(1.0, ge=0, le=1, description="how readily new capacity founds new "
+                         "enterprises rather than extending the existing (1: as readily as "
+                         "the calibrated entry share says; below 1 for plant with large "
+                         "economies of scale on one site)")
     source: str = Field(min_length=3)
 
 
