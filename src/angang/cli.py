@@ -45,33 +45,48 @@ def user_errors(fn: F) -> F:
 @app.command()
 @user_errors
 def run(
-    scenario: Annotated[str, typer.Argument(help="built-in scenario name or a .toml file")] =
-    "baseline",
+    scenario: Annotated[
+        str, typer.Argument(help="built-in scenario name or a .toml file")
+    ] = "baseline",
     runs: Annotated[int, typer.Option(help="number of runs in the ensemble")] = 32,
     seed: Annotated[int, typer.Option(help="root seed; run i uses stream (seed, i)")] = 1,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="run directory to write")] =
-    None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="run directory to write")] = None,
     batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 32,
-    workers: Annotated[int, typer.Option(
-        help="processes running batches in parallel (0: one per core)")] = 0,
-    scale: Annotated[float | None, typer.Option(help="enterprise agents per cell, multiplier")]
-    = None,
+    workers: Annotated[
+        int, typer.Option(help="processes running batches in parallel (0: one per core)")
+    ] = 0,
+    scale: Annotated[
+        float | None, typer.Option(help="enterprise agents per cell, multiplier")
+    ] = None,
     overwrite: Annotated[bool, typer.Option(help="replace an existing run directory")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress bar or summary")] = False,
-    backend: Annotated[str, typer.Option(
-        help="local (this machine) or dask (a Dask cluster)")] = "local",
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address (tcp://HOST:8786); without it --backend dask starts a "
-             "LocalCluster on loopback")] = None,
-    checkpoint_at: Annotated[int | None, typer.Option(
-        help="save every run's state at the start of this year, to branch from")] = None,
-    from_checkpoint: Annotated[Path | None, typer.Option(
-        help="start from the checkpoint in this parent run directory (its runs, seed, scale "
-             "and batch size apply); refused if the scenario differs before that year")] =
-    None,
-    resume: Annotated[bool, typer.Option(
-        help="continue an interrupted run of --out, computing only the missing batches")] =
-    False,
+    backend: Annotated[
+        str, typer.Option(help="local (this machine) or dask (a Dask cluster)")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (tcp://HOST:8786); without it --backend dask starts a "
+            "LocalCluster on loopback"
+        ),
+    ] = None,
+    checkpoint_at: Annotated[
+        int | None,
+        typer.Option(help="save every run's state at the start of this year, to branch from"),
+    ] = None,
+    from_checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            help="start from the checkpoint in this parent run directory (its runs, seed, scale "
+            "and batch size apply); refused if the scenario differs before that year"
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="continue an interrupted run of --out, computing only the missing batches"
+        ),
+    ] = False,
 ) -> None:
     """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
     from angang.runner import run as run_api
@@ -85,14 +100,29 @@ def run(
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = run_api(scenario, runs=runs, seed=seed, out=target, batch_size=batch_size,
-                         scale=scale, overwrite=overwrite, progress=advance, workers=workers,
-                         backend=backend, scheduler=scheduler, checkpoint_at=checkpoint_at,
-                         from_checkpoint=from_checkpoint, resume=resume, keep_series=False,
-                         notice=_warn)
+        result = run_api(
+            scenario,
+            runs=runs,
+            seed=seed,
+            out=target,
+            batch_size=batch_size,
+            scale=scale,
+            overwrite=overwrite,
+            progress=advance,
+            workers=workers,
+            backend=backend,
+            scheduler=scheduler,
+            checkpoint_at=checkpoint_at,
+            from_checkpoint=from_checkpoint,
+            resume=resume,
+            keep_series=False,
+            notice=_warn,
+        )
     if from_checkpoint is not None and not quiet:
-        out.print(f"branched from {from_checkpoint} at {result.branched_from['year']}: "  # type: ignore[index]
-                  f"{result.runs} runs, seed {result.seed}, scale {result.scale}")
+        out.print(
+            f"branched from {from_checkpoint} at {result.branched_from['year']}: "  # type: ignore[index]
+            f"{result.runs} runs, seed {result.seed}, scale {result.scale}"
+        )
     if not quiet:
         _report_cascade(result.loaded.removed_with)
         _summary(result, target)
@@ -105,9 +135,16 @@ def _warn(text: str) -> None:
 
 
 def _progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("run-years"), TimeRemainingColumn(), console=err,
-                    disable=quiet, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("run-years"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
 
 
 def _summary(result: Any, run_dir: Path) -> None:
@@ -116,10 +153,15 @@ def _summary(result: Any, run_dir: Path) -> None:
     from angang.analysis.summary import benchmark_table
     from angang.runner.store import SERIES
 
-    table = Table(title=f"{result.loaded.scenario.meta.title}: ensemble of {result.runs} runs "
-                  "(median, 5-95%)")
-    series = pd.read_parquet(run_dir / SERIES, filters=[  # only what the table shows
-        ("variable", "in", ["steel_output", "soe_share", "heavy_share"])])
+    table = Table(
+        title=f"{result.loaded.scenario.meta.title}: ensemble of {result.runs} runs (median, 5-95%)"
+    )
+    series = pd.read_parquet(
+        run_dir / SERIES,
+        filters=[  # only what the table shows
+            ("variable", "in", ["steel_output", "soe_share", "heavy_share"])
+        ],
+    )
     frame = benchmark_table(series)
     for col in frame.columns:
         table.add_column(str(col), justify="right")
@@ -132,8 +174,10 @@ def _print_scorecard(run_dir: Path) -> None:
     import json
 
     checks = json.loads((run_dir / "scorecard.json").read_text())
-    table = Table(title=f"scorecard: {sum(c['passed'] for c in checks)} of {len(checks)} facts "
-                  "pass (ensemble median, 5-95%)")
+    table = Table(
+        title=f"scorecard: {sum(c['passed'] for c in checks)} of {len(checks)} facts "
+        "pass (ensemble median, 5-95%)"
+    )
     for col in ("fact", "target", "model", "tolerance", ""):
         table.add_column(col, overflow="fold")
 
@@ -172,32 +216,46 @@ def validate_history(
     out.print(escape(result.verdict), highlight=False)
     for c in result.checks:
         record = f"; record {c.record:.3g}" if c.record is not None else ""
-        out.print(escape(f"  {'pass' if c.passed else 'FAIL'} {c.name}: {c.value:.3g}{record} "
-                         f"— {c.test}"), highlight=False)
+        out.print(
+            escape(
+                f"  {'pass' if c.passed else 'FAIL'} {c.name}: {c.value:.3g}{record} — {c.test}"
+            ),
+            highlight=False,
+        )
 
 
 @app.command()
 @user_errors
 def calibrate(
     scenario: Annotated[str, typer.Argument(help="scenario to calibrate")] = "baseline",
-    parameters: Annotated[str | None, typer.Option(
-        help="comma-separated parameters to fit (default: the standard set)")] = None,
+    parameters: Annotated[
+        str | None,
+        typer.Option(help="comma-separated parameters to fit (default: the standard set)"),
+    ] = None,
     population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 200,
     generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 4,
-    scale: Annotated[float | None, typer.Option(
-        help="agent scale of the calibration runs (default: the scenario's own)")] = None,
+    scale: Annotated[
+        float | None,
+        typer.Option(help="agent scale of the calibration runs (default: the scenario's own)"),
+    ] = None,
     batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 50,
     seed: Annotated[int, typer.Option(help="root seed of the calibration")] = 1,
-    search_iterations: Annotated[int, typer.Option(
-        help="CMA-ES iterations before ABC-SMC (0: none; priors then span the ranges)")] = 0,
-    search_width: Annotated[float, typer.Option(
-        help="after a search, the ABC priors' width as a share of each range")] = 0.2,
-    workers: Annotated[int, typer.Option(help="processes for the search (0: one per core)")]
-    = 0,
-    out_dir: Annotated[Path, typer.Option("--out", help="where to write the posterior")] =
-    Path("runs/calibration"),
-    write_baseline: Annotated[bool, typer.Option(
-        help="also install the parameter file as the baseline's calibration")] = False,
+    search_iterations: Annotated[
+        int,
+        typer.Option(
+            help="CMA-ES iterations before ABC-SMC (0: none; priors then span the ranges)"
+        ),
+    ] = 0,
+    search_width: Annotated[
+        float, typer.Option(help="after a search, the ABC priors' width as a share of each range")
+    ] = 0.2,
+    workers: Annotated[int, typer.Option(help="processes for the search (0: one per core)")] = 0,
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the posterior")] = Path(
+        "runs/calibration"
+    ),
+    write_baseline: Annotated[
+        bool, typer.Option(help="also install the parameter file as the baseline's calibration")
+    ] = False,
 ) -> None:
     """Fit the global parameters to the calibration facts by ABC-SMC (ELFI)."""
     import shutil
@@ -206,38 +264,59 @@ def calibrate(
     from angang.analysis import calibration
     from angang.scenario import load_scenario
 
-    names = (tuple(x.strip() for x in parameters.split(",") if x.strip()) if parameters
-             else calibration.CALIBRATED)
+    names = (
+        tuple(x.strip() for x in parameters.split(",") if x.strip())
+        if parameters
+        else calibration.CALIBRATED
+    )
     calibration.prior_ranges(names)  # fail early on unknown names
     if not 0 < search_width <= 1:
         raise AngangError(f"--search-width: expected a share in (0, 1], got {search_width}.")
     sc = load_scenario(scenario)
-    err.print(escape(f"calibrating {', '.join(names)} at scale "
-                     f"{scale if scale is not None else sc.initial.scale}: "
-                     + (f"{search_iterations} search iterations, then " if search_iterations
-                        else "") + f"{generations} generations of {population} particles; "
-                     "this takes minutes."), highlight=False)
+    err.print(
+        escape(
+            f"calibrating {', '.join(names)} at scale "
+            f"{scale if scale is not None else sc.initial.scale}: "
+            + (f"{search_iterations} search iterations, then " if search_iterations else "")
+            + f"{generations} generations of {population} particles; "
+            "this takes minutes."
+        ),
+        highlight=False,
+    )
     import os
 
     with _progress(quiet=search_iterations == 0) as bar:
         task = bar.add_task("searching", total=search_iterations or 1)
         posterior = calibration.calibrate(
-            sc, names, population=population, generations=generations, scale=scale,
-            batch_size=batch_size, seed=seed, search_iterations=search_iterations,
-            search_width=search_width, workers=workers or (os.cpu_count() or 1),
-            progress=lambda done, total: bar.update(task, completed=done, total=total))
+            sc,
+            names,
+            population=population,
+            generations=generations,
+            scale=scale,
+            batch_size=batch_size,
+            seed=seed,
+            search_iterations=search_iterations,
+            search_width=search_width,
+            workers=workers or (os.cpu_count() or 1),
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     path = calibration.write(posterior, out_dir)
     table = Table(title=f"posterior ({posterior.provenance['simulations']} simulations)")
     for col in ("parameter", "prior", "median", "5-95%", "pinned down by the data?"):
         table.add_column(col)
     for _, r in posterior.summary.iterrows():
-        table.add_row(r["parameter"], f"{r['prior_low']:g}-{r['prior_high']:g}",
-                      f"{r['median']:.3g}", f"{r['low']:.3g}-{r['high']:.3g}",
-                      "yes" if r["pinned_down"] else "no: the facts do not constrain it")
+        table.add_row(
+            r["parameter"],
+            f"{r['prior_low']:g}-{r['prior_high']:g}",
+            f"{r['median']:.3g}",
+            f"{r['low']:.3g}-{r['high']:.3g}",
+            "yes" if r["pinned_down"] else "no: the facts do not constrain it",
+        )
     out.print(table)
     if write_baseline:
-        target = Path(str(resources.files("angang.scenario") / "builtin" / "parameters"
-                          / "calibration.toml"))
+        target = Path(
+            str(resources.files("angang.scenario") / "builtin" / "parameters" / "calibration.toml")
+        )
         shutil.copyfile(path, target)
         out.print(f"installed {target}")
     out.print(f"wrote {out_dir}")
@@ -248,14 +327,16 @@ def calibrate(
 def compare_cmd(
     a: Annotated[str, typer.Argument(help="first scenario (name or file)")],
     b: Annotated[str, typer.Argument(help="second scenario (name or file)")],
-    outcome: Annotated[list[str] | None, typer.Option(
-        help="VARIABLE[:ENTITY][@YEARS], repeatable (default: a standard set)")] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option(help="VARIABLE[:ENTITY][@YEARS], repeatable (default: a standard set)"),
+    ] = None,
     runs: Annotated[int, typer.Option(help="runs per scenario")] = 16,
-    seed: Annotated[int, typer.Option(help="root seed shared by both (common random numbers)")]
-    = 1,
+    seed: Annotated[int, typer.Option(help="root seed shared by both (common random numbers)")] = 1,
     scale: Annotated[float | None, typer.Option(help="agent scale")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="where to write the comparison")] =
-    Path("runs/compare"),
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the comparison")] = Path(
+        "runs/compare"
+    ),
 ) -> None:
     """Compare two scenarios run with the same seeds; report B - A per outcome."""
     from angang.analysis import compare as comparison
@@ -266,9 +347,13 @@ def compare_cmd(
     for col in ("outcome", a, b, "difference (mean)", "5-95%"):
         table.add_column(col)
     for _, r in result.summary.iterrows():
-        table.add_row(r["outcome"], f"{r['a_mean']:.4g}", f"{r['b_mean']:.4g}",
-                      f"{r['difference_mean']:+.4g}",
-                      f"{r['difference_low']:+.4g} to {r['difference_high']:+.4g}")
+        table.add_row(
+            r["outcome"],
+            f"{r['a_mean']:.4g}",
+            f"{r['b_mean']:.4g}",
+            f"{r['difference_mean']:+.4g}",
+            f"{r['difference_low']:+.4g} to {r['difference_high']:+.4g}",
+        )
     Console(width=max(out.width, 140)).print(table)
     out.print(f"wrote {out_dir} (comparison.json, .parquet, .duckdb, .png)")
 
@@ -283,8 +368,9 @@ def attribute_cmd(
     seed: Annotated[int, typer.Option(help="root seed shared by all coalitions")] = 1,
     scale: Annotated[float | None, typer.Option(help="agent scale")] = None,
     samples: Annotated[int, typer.Option(help="sampled orders beyond 10 events")] = 200,
-    out_dir: Annotated[Path, typer.Option("--out", help="where to write the attribution")] =
-    Path("runs/attribute"),
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the attribution")] = Path(
+        "runs/attribute"
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Shapley attribution of an outcome to events (by removing them)."""
@@ -295,22 +381,34 @@ def attribute_cmd(
     ids = [e.strip() for e in events.split(",") if e.strip()]
     with _progress(quiet=as_json) as bar:
         task = bar.add_task("coalitions", total=2 ** len(ids) if len(ids) <= 10 else None)
-        result = attribution.attribute(scenario, outcome, ids, runs=runs, seed=seed,
-                                       scale=scale, samples=samples,
-                                       progress=lambda k: bar.advance(task, k))
+        result = attribution.attribute(
+            scenario,
+            outcome,
+            ids,
+            runs=runs,
+            seed=seed,
+            scale=scale,
+            samples=samples,
+            progress=lambda k: bar.advance(task, k),
+        )
     attribution.write(result, out_dir)
     summary = result.as_json()
     if as_json:
         print(jsonlib.dumps(summary))
         return
-    table = Table(title=f"{summary['outcome']}: total {summary['total']:+.4g} "
-                  f"(all named events minus none; {'exact' if result.exact else 'sampled'})")
+    table = Table(
+        title=f"{summary['outcome']}: total {summary['total']:+.4g} "
+        f"(all named events minus none; {'exact' if result.exact else 'sampled'})"
+    )
     for col in ("event", "contribution (mean)", "5-95% over runs"):
         table.add_column(col)
     for e in ids:
         lo, hi = summary["intervals"][e]  # type: ignore[index]
-        table.add_row(e, f"{summary['contributions'][e]:+.4g}",  # type: ignore[index]
-                      f"{lo:+.4g} to {hi:+.4g}")
+        table.add_row(
+            e,
+            f"{summary['contributions'][e]:+.4g}",  # type: ignore[index]
+            f"{lo:+.4g} to {hi:+.4g}",
+        )
     out.print(table)
     out.print(f"wrote {out_dir}")
 
@@ -320,15 +418,18 @@ def attribute_cmd(
 def sensitivity_cmd(
     outcome: Annotated[str, typer.Option(help="VARIABLE[:ENTITY][@YEARS]")],
     scenario: Annotated[str, typer.Option(help="scenario")] = "baseline",
-    parameters: Annotated[str | None, typer.Option(
-        help="comma-separated parameters (default: all)")] = None,
+    parameters: Annotated[
+        str | None, typer.Option(help="comma-separated parameters (default: all)")
+    ] = None,
     method: Annotated[str, typer.Option(help="morris (screening) or sobol")] = "morris",
-    trajectories: Annotated[int, typer.Option(
-        help="Morris trajectories, or the Sobol base sample size")] = 10,
+    trajectories: Annotated[
+        int, typer.Option(help="Morris trajectories, or the Sobol base sample size")
+    ] = 10,
     scale: Annotated[float, typer.Option(help="agent scale")] = 0.15,
     seed: Annotated[int, typer.Option(help="seed of the sample and of the runs")] = 1,
-    out_dir: Annotated[Path, typer.Option("--out", help="where to write the indices")] =
-    Path("runs/sensitivity"),
+    out_dir: Annotated[Path, typer.Option("--out", help="where to write the indices")] = Path(
+        "runs/sensitivity"
+    ),
     as_json: Annotated[bool, typer.Option("--json", help="print the indices as JSON")] = False,
 ) -> None:
     """Global sensitivity of an outcome to the parameters (SALib)."""
@@ -337,15 +438,22 @@ def sensitivity_cmd(
     from angang.analysis import sensitivity as sa
 
     names = [x.strip() for x in parameters.split(",")] if parameters else None
-    result = sa.sensitivity(scenario, outcome, names, method=method, trajectories=trajectories,
-                            scale=scale, seed=seed)
+    result = sa.sensitivity(
+        scenario, outcome, names, method=method, trajectories=trajectories, scale=scale, seed=seed
+    )
     sa.write(result, out_dir)
     if as_json:
-        print(jsonlib.dumps({"outcome": result.outcome, "method": result.method,
-                             "indices": result.indices.to_dict(orient="records")}))
+        print(
+            jsonlib.dumps(
+                {
+                    "outcome": result.outcome,
+                    "method": result.method,
+                    "indices": result.indices.to_dict(orient="records"),
+                }
+            )
+        )
         return
-    table = Table(title=f"{result.method} indices of {result.outcome} "
-                  f"({result.evaluations} runs)")
+    table = Table(title=f"{result.method} indices of {result.outcome} ({result.evaluations} runs)")
     for col in result.indices.columns:
         table.add_column(str(col))
     for _, r in result.indices.iterrows():
@@ -358,8 +466,7 @@ def sensitivity_cmd(
 @user_errors
 def report(
     run_dir: Annotated[Path, typer.Argument(help="a finished run directory")],
-    against: Annotated[Path | None, typer.Option(help="a second run to overlay (dashed)")] =
-    None,
+    against: Annotated[Path | None, typer.Option(help="a second run to overlay (dashed)")] = None,
 ) -> None:
     """Write report.html: figures, scorecard, validation, narrative, timeline, parameters."""
     from angang.report.html import build
@@ -372,8 +479,9 @@ def report(
 @user_errors
 def data(
     cite: Annotated[bool, typer.Option(help="print the bibliography instead")] = False,
-    format_: Annotated[str, typer.Option("--format", help="with --cite: text, bibtex or "
-                                         "csl (CSL-JSON)")] = "text",
+    format_: Annotated[
+        str, typer.Option("--format", help="with --cite: text, bibtex or csl (CSL-JSON)")
+    ] = "text",
 ) -> None:
     """List the historical dataset (or, with --cite, the bibliography of the dataset and the
     built-in timelines)."""
@@ -399,8 +507,16 @@ def data(
         table.add_column(col, overflow="fold")
     for _, r in frame.iterrows():
         years = f"{r['year']}" + (f"-{r['year_end']}" if not pd_isna(r["year_end"]) else "")
-        table.add_row(r["id"], years, r["quantity"], r["entity"], f"{r['value']:g}", r["unit"],
-                      r["use"], f"{r['source']}, {r['page']}")
+        table.add_row(
+            r["id"],
+            years,
+            r["quantity"],
+            r["entity"],
+            f"{r['value']:g}",
+            r["unit"],
+            r["use"],
+            f"{r['source']}, {r['page']}",
+        )
     out.print(table)
 
 
@@ -429,8 +545,9 @@ def scenarios() -> None:
 @app.command()
 @user_errors
 def timeline(
-    scenario: Annotated[str, typer.Argument(help="built-in scenario name or a .toml file")] =
-    "baseline",
+    scenario: Annotated[
+        str, typer.Argument(help="built-in scenario name or a .toml file")
+    ] = "baseline",
 ) -> None:
     """Show a scenario's events with their dates, what they set and their sources."""
     from angang.scenario import load
@@ -455,8 +572,10 @@ def validate(path: Annotated[str, typer.Argument(help="a scenario .toml file or 
 
     loaded = load(path)
     sc = loaded.scenario
-    out.print(f"[green]ok[/]: {loaded.origin} — scenario '{sc.meta.name}', {len(sc.events)} "
-              f"events, sha256 {loaded.content_hash[:12]}")
+    out.print(
+        f"[green]ok[/]: {loaded.origin} — scenario '{sc.meta.name}', {len(sc.events)} "
+        f"events, sha256 {loaded.content_hash[:12]}"
+    )
     _report_cascade(loaded.removed_with)
 
 
@@ -469,8 +588,7 @@ def _report_cascade(removed_with: dict[str, str]) -> None:
 @app.command()
 @user_errors
 def variables(
-    parameters: Annotated[bool, typer.Option(help="list the model's parameters instead")] =
-    False,
+    parameters: Annotated[bool, typer.Option(help="list the model's parameters instead")] = False,
 ) -> None:
     """List every recorded variable with its unit (or, with --parameters, the parameters)."""
     if parameters:
@@ -480,14 +598,19 @@ def variables(
         for col in ("name", "default", "range", "unit", "meaning", "source"):
             table.add_column(col, overflow="fold")
         for row in parameter_table():
-            table.add_row(row["name"], f"{row['default']:g}", f"{row['low']:g}-{row['high']:g}",
-                          row["unit"], row["meaning"], row["source"])
+            table.add_row(
+                row["name"],
+                f"{row['default']:g}",
+                f"{row['low']:g}-{row['high']:g}",
+                row["unit"],
+                row["meaning"],
+                row["source"],
+            )
         out.print(table)
         return
     from angang.engine.observe import VARIABLES
 
-    table = Table(title="recorded variables (series.parquet: run, year, variable, entity, "
-                  "value)")
+    table = Table(title="recorded variables (series.parquet: run, year, variable, entity, value)")
     for col in ("variable", "unit", "entities", "meaning"):
         table.add_column(col, overflow="fold")
     for name, var in VARIABLES.items():
@@ -498,8 +621,9 @@ def variables(
 @app.command()
 @user_errors
 def dashboard(
-    host: Annotated[str, typer.Option(help="address to listen on (loopback by default)")] =
-    "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="address to listen on (loopback by default)")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
 ) -> None:
     """Start the interactive dashboard in the browser (a Solara app)."""
@@ -513,8 +637,10 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted; nothing partial was left looking complete. Batches already "
-                  "finished are kept: rerun with --resume to continue.")
+        err.print(
+            "interrupted; nothing partial was left looking complete. Batches already "
+            "finished are kept: rerun with --resume to continue."
+        )
         sys.exit(130)
 
 

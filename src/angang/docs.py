@@ -21,8 +21,9 @@ from angang.engine.state import State
 from angang.scenario.parameters import parameter_table
 from angang.scenario.schema import EVENT_KINDS, LEVER_DEFAULTS, LEVERS
 
-BLOCK = re.compile(r"(<!-- BEGIN GENERATED: (\w+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)",
-                   re.DOTALL)
+BLOCK = re.compile(
+    r"(<!-- BEGIN GENERATED: (\w+) -->\n)(.*?)(<!-- END GENERATED: \2 -->)", re.DOTALL
+)
 
 
 def _cell(text: object) -> str:
@@ -37,9 +38,20 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 
 def parameters() -> str:
     """The parameter table: name, default, range, unit, meaning, source."""
-    return _table(["parameter", "default", "range", "unit", "meaning", "source"], [
-        [f"`{r['name']}`", f"{r['default']:g}", f"{r['low']:g}–{r['high']:g}", r["unit"],
-         r["meaning"], r["source"]] for r in parameter_table()])
+    return _table(
+        ["parameter", "default", "range", "unit", "meaning", "source"],
+        [
+            [
+                f"`{r['name']}`",
+                f"{r['default']:g}",
+                f"{r['low']:g}–{r['high']:g}",
+                r["unit"],
+                r["meaning"],
+                r["source"],
+            ]
+            for r in parameter_table()
+        ],
+    )
 
 
 def state_variables() -> str:
@@ -51,7 +63,7 @@ def state_variables() -> str:
         if not match:
             continue
         doc = match.group(2)
-        for follow in lines[i + 1:]:
+        for follow in lines[i + 1 :]:
             more = re.match(r"\s+#: (.*)", follow)
             if not more:
                 break
@@ -71,14 +83,18 @@ def schedule() -> str:
 
 def outputs() -> str:
     """The recorded variables with units and entities."""
-    return _table(["variable", "unit", "entities", "meaning"], [
-        [f"`{k}`", v.unit, v.entities, v.meaning] for k, v in VARIABLES.items()])
+    return _table(
+        ["variable", "unit", "entities", "meaning"],
+        [[f"`{k}`", v.unit, v.entities, v.meaning] for k, v in VARIABLES.items()],
+    )
 
 
 def levers() -> str:
     """Policy levers with their value before any event sets them, and the event kinds."""
-    table = _table(["lever", "value before any event"],
-                   [[f"`{name}`", f"{LEVER_DEFAULTS[name]:g}"] for name in LEVERS])
+    table = _table(
+        ["lever", "value before any event"],
+        [[f"`{name}`", f"{LEVER_DEFAULTS[name]:g}"] for name in LEVERS],
+    )
     kinds = ", ".join(f"`{k}`" for k in EVENT_KINDS)
     return table + f"\nEvent kinds: {kinds}.\n"
 
@@ -94,11 +110,13 @@ GENERATORS: dict[str, Callable[[], str]] = {
 
 def render(text: str) -> str:
     """``text`` with every generated block refreshed."""
+
     def fill(match: re.Match[str]) -> str:
         name = match.group(2)
         if name not in GENERATORS:
-            raise KeyError(f"unknown generated block {name!r}; expected one of "
-                           f"{sorted(GENERATORS)}")
+            raise KeyError(
+                f"unknown generated block {name!r}; expected one of {sorted(GENERATORS)}"
+            )
         return match.group(1) + GENERATORS[name]() + match.group(4)
 
     return BLOCK.sub(fill, text)

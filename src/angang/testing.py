@@ -36,8 +36,9 @@ def assert_state_consistent(state: State, world: World) -> None:
         "inactive slots produce nothing": (state.output[~state.active] == 0).all(),
         "wear lies in [0, 0.9]": ((state.wear >= 0) & (state.wear <= 0.9)).all(),
         "technology lies in [0, 1]": ((state.tech >= 0) & (state.tech <= 1 + TOLERANCE)).all(),
-        "director power lies in [0, 1]": ((state.director_power >= 0)
-                                          & (state.director_power <= 1)).all(),
+        "director power lies in [0, 1]": (
+            (state.director_power >= 0) & (state.director_power <= 1)
+        ).all(),
         "owners are valid codes": ((state.owner >= 0) & (state.owner < len(OWNERS))).all(),
         "rulers are valid codes": ((state.ruler >= 0) & (state.ruler < len(RULERS))).all(),
         "levers lie in [0, 1]": ((state.levers >= 0) & (state.levers <= 1)).all(),
@@ -56,8 +57,10 @@ def assert_shares_valid(series: pd.DataFrame) -> None:
     bad = shares[(shares["value"] < -TOLERANCE) | (shares["value"] > 1 + TOLERANCE)]
     if len(bad):
         row = bad.iloc[0]
-        raise AssertionError(f"{row['variable']} for {row['entity']} in {row['year']} is "
-                             f"{row['value']}, outside [0, 1]")
+        raise AssertionError(
+            f"{row['variable']} for {row['entity']} in {row['year']} is "
+            f"{row['value']}, outside [0, 1]"
+        )
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,9 @@ class Setup:
     state: State
 
 
-def small_setup(scenario: str | Scenario = "baseline", runs: int = 3, seed: int = 0,
-                scale: float = 0.05) -> Setup:
+def small_setup(
+    scenario: str | Scenario = "baseline", runs: int = 3, seed: int = 0, scale: float = 0.05
+) -> Setup:
     """A scenario at a small agent scale, ready for a mechanism's step function."""
     sc = load_scenario(scenario) if isinstance(scenario, str) else scenario
     world = make_world(sc, scale)

@@ -23,8 +23,10 @@ TOLERANCE = {
 @pytest.fixture(scope="module")
 def both() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     scenario, world, state = start(scale=0.2, year=1953)
-    return (angang_core(scenario, world, state, RUNS, YEARS, seed=2),
-            mesa_core(scenario, world, state, RUNS, YEARS, seed=2))
+    return (
+        angang_core(scenario, world, state, RUNS, YEARS, seed=2),
+        mesa_core(scenario, world, state, RUNS, YEARS, seed=2),
+    )
 
 
 @pytest.mark.parametrize("outcome", sorted(TOLERANCE))

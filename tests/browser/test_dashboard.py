@@ -36,8 +36,10 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 def _headline(page: Any, label: str) -> tuple[float, float]:
     row = page.locator(".angang-headlines tr", has_text=label)
-    return (float(row.locator("td.edited").inner_text().replace(",", "")),
-            float(row.locator("td.base").inner_text().replace(",", "")))
+    return (
+        float(row.locator("td.edited").inner_text().replace(",", "")),
+        float(row.locator("td.base").inner_text().replace(",", "")),
+    )
 
 
 def _run(page: Any) -> None:
@@ -50,7 +52,8 @@ def _run(page: Any) -> None:
 def _toggle(page: Any, event_id: str) -> None:
     """Click an event's checkbox (Vuetify lays a ripple over the input, which takes the click)."""
     page.locator(".v-input", has_text=event_id).locator(
-        ".v-input--selection-controls__ripple").click()
+        ".v-input--selection-controls__ripple"
+    ).click()
 
 
 def _paste(page: Any, text: str) -> None:

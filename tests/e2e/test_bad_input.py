@@ -23,8 +23,11 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
     text = BASE.read_text()
     assert old in text, old
     (tmp_path / "parameters").mkdir(exist_ok=True)
-    write(tmp_path / "parameters", "calibration.toml",
-          (BASE.parent / "parameters" / "calibration.toml").read_text())
+    write(
+        tmp_path / "parameters",
+        "calibration.toml",
+        (BASE.parent / "parameters" / "calibration.toml").read_text(),
+    )
     return write(tmp_path, "broken.toml", text.replace(old, new, 1))
 
 
@@ -48,22 +51,36 @@ def test_toml_syntax_error(tmp_path: Path, cli: CliRunner) -> None:
 def test_unknown_event_kind(tmp_path: Path, cli: CliRunner) -> None:
     """An unknown kind is named with the list of valid kinds and the event's id."""
     p = _broken(tmp_path, 'kind = "purge"', 'kind = "purges"')
-    _fails(cli, ["validate", str(p)], "unknown event kind", "expected one of ruler",
-           "anti-rightist-1957", "line")
+    _fails(
+        cli,
+        ["validate", str(p)],
+        "unknown event kind",
+        "expected one of ruler",
+        "anti-rightist-1957",
+        "line",
+    )
 
 
 def test_unknown_id_in_remove(tmp_path: Path, cli: CliRunner) -> None:
     """An unknown id in remove names the field and suggests the id meant."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\nremove = ["third-front-1965"]\n')
-    _fails(cli, ["run", str(p), "--runs", "1"], "cf.toml", "line 2", "remove[0]",
-           "third-front-1965", "Did you mean third-front-1964")
+    _fails(
+        cli,
+        ["run", str(p), "--runs", "1"],
+        "cf.toml",
+        "line 2",
+        "remove[0]",
+        "third-front-1965",
+        "Did you mean third-front-1964",
+    )
 
 
 def test_parameter_out_of_range(tmp_path: Path, cli: CliRunner) -> None:
     """A parameter outside its plausible range names the parameter, bound and value."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[parameters]\nratchet = 1.7\n')
-    _fails(cli, ["validate", str(p)], "parameters.ratchet", "less than or equal to 1",
-           "1.7", "line 3")
+    _fails(
+        cli, ["validate", str(p)], "parameters.ratchet", "less than or equal to 1", "1.7", "line 3"
+    )
 
 
 def test_unknown_parameter_is_a_typo(tmp_path: Path, cli: CliRunner) -> None:
@@ -74,24 +91,38 @@ def test_unknown_parameter_is_a_typo(tmp_path: Path, cli: CliRunner) -> None:
 
 def test_missing_source(tmp_path: Path, cli: CliRunner) -> None:
     """An event without a source is refused, naming the event."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[[events]]\nid = "x-1960"\n'
-              'year = 1960\nkind = "purge"\nshare = 0.1\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n[[events]]\nid = "x-1960"\n'
+        'year = 1960\nkind = "purge"\nshare = 0.1\n',
+    )
     _fails(cli, ["validate", str(p)], "source", "Field required", "x-1960")
 
 
 def test_year_out_of_range(tmp_path: Path, cli: CliRunner) -> None:
     """A year outside 1900-2010 is refused with the bound."""
-    p = _broken(tmp_path, "year = 1958\nmonth = 5\nkind = \"policy\"",
-                "year = 2058\nmonth = 5\nkind = \"policy\"")
-    _fails(cli, ["validate", str(p)], "year", "less than or equal to 2010", "2058",
-           "great-leap-forward-1958")
+    p = _broken(
+        tmp_path,
+        'year = 1958\nmonth = 5\nkind = "policy"',
+        'year = 2058\nmonth = 5\nkind = "policy"',
+    )
+    _fails(
+        cli,
+        ["validate", str(p)],
+        "year",
+        "less than or equal to 2010",
+        "2058",
+        "great-leap-forward-1958",
+    )
 
 
 def test_missing_parameter_file(tmp_path: Path, cli: CliRunner) -> None:
     """A scenario naming a parameter file that is not there says which file it looked for."""
     p = write(tmp_path, "s.toml", BASE.read_text())
-    _fails(cli, ["validate", str(p)], "parameters_file", "no such parameter file",
-           "calibration.toml")
+    _fails(
+        cli, ["validate", str(p)], "parameters_file", "no such parameter file", "calibration.toml"
+    )
 
 
 def test_unknown_scenario_name(cli: CliRunner) -> None:
@@ -115,8 +146,12 @@ def test_existing_output_is_not_clobbered(cli: CliRunner, tmp_path: Path) -> Non
     """Writing over an existing run directory needs --overwrite."""
     (tmp_path / "done").mkdir()
     (tmp_path / "done" / "keep.txt").write_text("precious")
-    _fails(cli, ["run", "--runs", "1", "--scale", "0.05", "--out", str(tmp_path / "done")],
-           "already exists", "--overwrite")
+    _fails(
+        cli,
+        ["run", "--runs", "1", "--scale", "0.05", "--out", str(tmp_path / "done")],
+        "already exists",
+        "--overwrite",
+    )
     assert (tmp_path / "done" / "keep.txt").read_text() == "precious"
 
 
@@ -124,8 +159,12 @@ def test_existing_output_is_not_clobbered(cli: CliRunner, tmp_path: Path) -> Non
 def test_real_script_prints_no_traceback(tmp_path: Path) -> None:
     """The installed entry point itself turns a user error into one paragraph and exit 2."""
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\nremove = ["no-such-event"]\n')
-    proc = subprocess.run([sys.executable, "-m", "angang.cli", "validate", str(p)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "angang.cli", "validate", str(p)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no-such-event" in proc.stderr
 
@@ -137,13 +176,20 @@ def test_dashboard_warns_off_loopback_and_refuses_a_bad_port(cli: CliRunner) -> 
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["run", "--resume"], "--resume needs --out"),
-    (["run", "--scheduler", "tcp://127.0.0.1:9", "--out", "x"], "--scheduler needs --backend dask"),
-    (["run", "--backend", "mpi", "--out", "x"], "--backend must be one of local, dask"),
-    (["run", "--from-checkpoint", "no-such-dir", "--out", "x"], "no checkpoint"),
-])
-def test_scale_options_are_checked(cli: CliRunner, tmp_path: Path, monkeypatch,
-                                   args: list[str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "--resume"], "--resume needs --out"),
+        (
+            ["run", "--scheduler", "tcp://127.0.0.1:9", "--out", "x"],
+            "--scheduler needs --backend dask",
+        ),
+        (["run", "--backend", "mpi", "--out", "x"], "--backend must be one of local, dask"),
+        (["run", "--from-checkpoint", "no-such-dir", "--out", "x"], "no checkpoint"),
+    ],
+)
+def test_scale_options_are_checked(
+    cli: CliRunner, tmp_path: Path, monkeypatch, args: list[str], expected: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     _fails(cli, args, expected)

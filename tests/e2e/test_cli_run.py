@@ -19,9 +19,24 @@ from angang.scenario.schema import Scenario
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small baseline ensemble written by the CLI."""
     out = tmp_path_factory.mktemp("runs") / "base"
-    result = CliRunner().invoke(app, ["run", "baseline", "--runs", "3", "--seed", "7",
-                                      "--scale", "0.05", "--batch-size", "2", "--out", str(out)],
-                                env={"COLUMNS": "200"})
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "baseline",
+            "--runs",
+            "3",
+            "--seed",
+            "7",
+            "--scale",
+            "0.05",
+            "--batch-size",
+            "2",
+            "--out",
+            str(out),
+        ],
+        env={"COLUMNS": "200"},
+    )
     assert result.exit_code == 0, result.output
     assert "national steel" in result.output
     return out
@@ -30,9 +45,14 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_run_directory_holds_manifest_parquet_and_duckdb(run_dir: Path) -> None:
     """The run directory has its files (the resolved scenario among them), and nothing
     partial or locked is left beside it."""
-    assert {p.name for p in run_dir.iterdir()} == {"manifest.json", "series.parquet",
-                                                   "results.duckdb", "scorecard.json",
-                                                   "validation.json", "scenario.json"}
+    assert {p.name for p in run_dir.iterdir()} == {
+        "manifest.json",
+        "series.parquet",
+        "results.duckdb",
+        "scorecard.json",
+        "validation.json",
+        "scenario.json",
+    }
     assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]
 
 
@@ -53,14 +73,17 @@ def test_series_is_tidy_and_matches_duckdb(run_dir: Path) -> None:
     assert set(series["run"]) == {0, 1, 2}
     assert series["year"].min() == 1916 and series["year"].max() == 2000
     con = duckdb.connect(str(run_dir / "results.duckdb"), read_only=True)
-    n, = con.execute("select count(*) from series").fetchone()  # type: ignore[misc]
-    steel = con.execute("select value from series where variable='steel_output' and "
-                        "entity='china' and year=1957 and run=0").fetchone()
+    (n,) = con.execute("select count(*) from series").fetchone()  # type: ignore[misc]
+    steel = con.execute(
+        "select value from series where variable='steel_output' and "
+        "entity='china' and year=1957 and run=0"
+    ).fetchone()
     events = con.execute("select count(*) from events").fetchone()
     con.close()
     assert n == len(series)
-    expected = series.query("variable == 'steel_output' and entity == 'china' and year == 1957"
-                            " and run == 0")["value"].item()
+    expected = series.query(
+        "variable == 'steel_output' and entity == 'china' and year == 1957 and run == 0"
+    )["value"].item()
     assert steel is not None and steel[0] == pytest.approx(expected)
     assert events is not None and events[0] >= 80
 
@@ -68,11 +91,11 @@ def test_series_is_tidy_and_matches_duckdb(run_dir: Path) -> None:
 def test_scorecard_is_written_with_the_run(run_dir: Path, cli: CliRunner) -> None:
     """scorecard.json holds one object per calibration fact; `angang score` rewrites it."""
     checks = json.loads((run_dir / "scorecard.json").read_text())
-    keys = {"id", "description", "source", "target", "tolerance", "median", "low", "high",
-            "passed"}
+    keys = {"id", "description", "source", "target", "tolerance", "median", "low", "high", "passed"}
     assert checks and all(keys <= set(c) for c in checks)
     assert {"soe-share-1949", "steel-1957", "northeast-steel-share-1952"} <= {
-        c["id"] for c in checks}
+        c["id"] for c in checks
+    }
     result = cli.invoke(app, ["score", str(run_dir)], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "facts pass" in result.output
     history = cli.invoke(app, ["validate-history", str(run_dir)])
@@ -125,8 +148,7 @@ def test_scenarios_and_validate(cli: CliRunner) -> None:
     assert ok.exit_code == 0 and "ok" in ok.output
 
 
-def test_interrupted_write_leaves_nothing_that_looks_complete(tmp_path: Path,
-                                                              monkeypatch) -> None:
+def test_interrupted_write_leaves_nothing_that_looks_complete(tmp_path: Path, monkeypatch) -> None:
     """A failure while writing never creates the target; the hidden spool keeps the computed
     batches (and no manifest), and --resume finishes the run from them."""
     from angang.runner import run, store

@@ -32,10 +32,16 @@ def test_the_guard_itself_refuses_and_logs(tmp_path: Path) -> None:
     import subprocess
 
     log = tmp_path / "outbound.log"
-    probe = ("import socket\ntry:\n socket.getaddrinfo('pypi.org', 443)\n"
-             "except OSError as e:\n print(e)")
-    out = subprocess.run([sys.executable, "-c", probe], env=offline_env(log),
-                         capture_output=True, text=True, check=True).stdout
+    probe = (
+        "import socket\ntry:\n socket.getaddrinfo('pypi.org', 443)\nexcept OSError as e:\n print(e)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=offline_env(log),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "refused by the test" in out and "pypi.org" in log.read_text()
 
 

@@ -46,14 +46,18 @@ def _fails(cli: CliRunner, args: list[str], *expected: str) -> str:
 # --- data loss ----------------------------------------------------------------------------------
 
 
-def test_overwrite_refuses_a_directory_angang_did_not_write(cli: CliRunner,
-                                                           tmp_path: Path) -> None:
+def test_overwrite_refuses_a_directory_angang_did_not_write(cli: CliRunner, tmp_path: Path) -> None:
     """`--overwrite` on a folder of the user's own files leaves it exactly as it was."""
     docs = tmp_path / "mydocs"
     docs.mkdir()
     (docs / "ch1.txt").write_text("thesis")
-    _fails(cli, ["run", *SMALL, "--out", str(docs), "--overwrite"], "mydocs",
-           "holds other files (ch1.txt)", "nothing was touched")
+    _fails(
+        cli,
+        ["run", *SMALL, "--out", str(docs), "--overwrite"],
+        "mydocs",
+        "holds other files (ch1.txt)",
+        "nothing was touched",
+    )
     assert [p.name for p in docs.iterdir()] == ["ch1.txt"]
     assert (docs / "ch1.txt").read_text() == "thesis"
     assert not list(tmp_path.glob(".mydocs*"))
@@ -110,13 +114,18 @@ def test_no_pickle_is_read_from_checkpoints_or_spools(tmp_path: Path) -> None:
         run("no-great-leap", from_checkpoint=parent, **SMALL_API)
     assert not marker.exists()
     src = Path(__file__).resolve().parents[2] / "src"
-    found = subprocess.run(["grep", "-rnE", r"pickle\.loads?\(|allow_pickle=True", str(src)],
-                           capture_output=True, text=True, check=False).stdout
+    found = subprocess.run(
+        ["grep", "-rnE", r"pickle\.loads?\(|allow_pickle=True", str(src)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     assert found == ""
 
 
 def _interrupted(out: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> None:
     """Run until the first two batches of four are saved, then stop."""
+
     def stop(done: int, total: int) -> None:
         if done > total // 2:
             raise KeyboardInterrupt
@@ -125,8 +134,9 @@ def _interrupted(out: Path, monkeypatch: pytest.MonkeyPatch, **options: object) 
         run("baseline", out=out, progress=stop, **{**SMALL_API, "runs": 8, **options})
 
 
-def _resume_counting(out: Path, monkeypatch: pytest.MonkeyPatch,
-                     **options: object) -> tuple[list[int], list[str]]:
+def _resume_counting(
+    out: Path, monkeypatch: pytest.MonkeyPatch, **options: object
+) -> tuple[list[int], list[str]]:
     calls: list[int] = []
     notices: list[str] = []
     real = ensemble_module.run_job
@@ -136,14 +146,20 @@ def _resume_counting(out: Path, monkeypatch: pytest.MonkeyPatch,
         return real(job, on_year)
 
     monkeypatch.setattr(ensemble_module, "run_job", counting)
-    run("baseline", out=out, resume=True, notice=notices.append,
-        **{**SMALL_API, "runs": 8, **options})
+    run(
+        "baseline",
+        out=out,
+        resume=True,
+        notice=notices.append,
+        **{**SMALL_API, "runs": 8, **options},
+    )
     return calls, notices
 
 
 @pytest.mark.parametrize("damage", ["swap", "double", "truncate", "index"])
 def test_a_swapped_altered_or_truncated_batch_is_found_on_resume(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
     """Resume checks every saved batch before computing anything, names the bad one and
     recomputes it: the result equals an uninterrupted run."""
     out = tmp_path / "r"
@@ -174,29 +190,33 @@ def test_a_swapped_altered_or_truncated_batch_is_found_on_resume(
     key = ["run", "year", "variable", "entity"]
     pd.testing.assert_frame_equal(
         got.astype({"variable": str, "entity": str}).sort_values(key).reset_index(drop=True),
-        expected.astype({"variable": str, "entity": str}).sort_values(key)
-        .reset_index(drop=True), check_exact=True)
+        expected.astype({"variable": str, "entity": str}).sort_values(key).reset_index(drop=True),
+        check_exact=True,
+    )
 
 
-def test_extends_and_parameter_files_from_pasted_text_stay_in_the_package(
-        tmp_path: Path) -> None:
+def test_extends_and_parameter_files_from_pasted_text_stay_in_the_package(tmp_path: Path) -> None:
     """Text handed in (the dashboard's paste box) may extend only built-ins and read only the
     built-ins' parameter files; nothing of another file is echoed."""
     secret = tmp_path / "secret.toml"
     secret.write_text('api_token = "hunter2"\n[parameters]\npassword = "x"\n')
     for text, expected in (
-            (f'extends = "{secret}"\n', "may extend only a built-in"),
-            ('extends = "../x.toml"\n', "may extend only a built-in"),
-            ('extends = "baseline"\nparameters_file = "../../../../../../etc/passwd"\n',
-             "leads outside"),
-            (f'extends = "baseline"\nparameters_file = "{secret}"\n', "absolute path")):
+        (f'extends = "{secret}"\n', "may extend only a built-in"),
+        ('extends = "../x.toml"\n', "may extend only a built-in"),
+        (
+            'extends = "baseline"\nparameters_file = "../../../../../../etc/passwd"\n',
+            "leads outside",
+        ),
+        (f'extends = "baseline"\nparameters_file = "{secret}"\n', "absolute path"),
+    ):
         with pytest.raises(AngangError, match=expected) as caught:
             load_text(text, "<dashboard>")
         assert "hunter2" not in str(caught.value) and "api_token" not in str(caught.value)
 
 
 def test_a_parameter_file_that_is_not_one_is_refused_without_quoting_it(
-        cli: CliRunner, tmp_path: Path) -> None:
+    cli: CliRunner, tmp_path: Path
+) -> None:
     """On the command line, paths are relative to the scenario file; a file that is not a
     parameter file is refused as a whole, naming no key or value of it."""
     (tmp_path / "creds.toml").write_text('api_token = "hunter2"\n')
@@ -208,16 +228,32 @@ def test_a_parameter_file_that_is_not_one_is_refused_without_quoting_it(
 
 
 def test_a_scenario_too_large_for_the_machine_is_refused(cli: CliRunner, tmp_path: Path) -> None:
-    p = write(tmp_path, "big.toml", 'extends = "baseline"\n[initial.regions.north]\n'
-              'enterprises = { coal = 1000000000 }\n')
+    p = write(
+        tmp_path,
+        "big.toml",
+        'extends = "baseline"\n[initial.regions.north]\nenterprises = { coal = 1000000000 }\n',
+    )
     _fails(cli, ["validate", str(p)], "enterprises.coal", "less than or equal to 10000")
-    p = write(tmp_path, "wide.toml", 'extends = "baseline"\n[initial]\nscale = 100\n'
-              + "".join(f"[initial.sectors.{s}]\nslots = 1000\n" for s in
-                        ("steel", "ore", "coal", "power", "cement", "machinery", "light")))
-    _fails(cli, ["run", str(p), "--runs", "64", "--out", str(tmp_path / "w")],
-           "enterprise slots", "available")
-    _fails(cli, ["run", "--runs", "1000000000", "--out", str(tmp_path / "r")],
-           "--runs: at most 1,000,000")
+    p = write(
+        tmp_path,
+        "wide.toml",
+        'extends = "baseline"\n[initial]\nscale = 100\n'
+        + "".join(
+            f"[initial.sectors.{s}]\nslots = 1000\n"
+            for s in ("steel", "ore", "coal", "power", "cement", "machinery", "light")
+        ),
+    )
+    _fails(
+        cli,
+        ["run", str(p), "--runs", "64", "--out", str(tmp_path / "w")],
+        "enterprise slots",
+        "available",
+    )
+    _fails(
+        cli,
+        ["run", "--runs", "1000000000", "--out", str(tmp_path / "r")],
+        "--runs: at most 1,000,000",
+    )
     assert not (tmp_path / "w").exists() and not (tmp_path / "r").exists()
 
 
@@ -232,11 +268,12 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("command", ["score", "validate-history", "report"])
-@pytest.mark.parametrize("damage", ["manifest-not-json", "values-doubled", "column-dropped",
-                                    "column-as-string"])
-def test_score_report_and_validate_history_verify_the_run(cli: CliRunner, tmp_path: Path,
-                                                          finished: Path, command: str,
-                                                          damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage", ["manifest-not-json", "values-doubled", "column-dropped", "column-as-string"]
+)
+def test_score_report_and_validate_history_verify_the_run(
+    cli: CliRunner, tmp_path: Path, finished: Path, command: str, damage: str
+) -> None:
     run_dir = tmp_path / "run"
     shutil.copytree(finished, run_dir)
     series = run_dir / "series.parquet"
@@ -251,8 +288,11 @@ def test_score_report_and_validate_history_verify_the_run(cli: CliRunner, tmp_pa
         frame.to_parquet(series, index=False)
         _fails(cli, [command, str(run_dir)], "series.parquet", "does not match the SHA-256")
         return
-    frame = (frame.drop(columns=["entity"]) if damage == "column-dropped"
-             else frame.astype({"value": str}))
+    frame = (
+        frame.drop(columns=["entity"])
+        if damage == "column-dropped"
+        else frame.astype({"value": str})
+    )
     frame.to_parquet(series, index=False)
     from angang.runner.files import sha256
 
@@ -263,20 +303,27 @@ def test_score_report_and_validate_history_verify_the_run(cli: CliRunner, tmp_pa
 
 
 def test_a_second_run_into_the_same_directory_is_told_who_writes_it(
-        cli: CliRunner, tmp_path: Path) -> None:
+    cli: CliRunner, tmp_path: Path
+) -> None:
     """The lock names the running process; --overwrite does not break it; a lock whose
     process is gone is taken over."""
     out = tmp_path / "r"
     with RunLock(out):
-        message = _fails(cli, ["run", *SMALL, "--out", str(out)], "another angang run is "
-                         f"writing it (process {os.getpid()}")
+        message = _fails(
+            cli,
+            ["run", *SMALL, "--out", str(out)],
+            f"another angang run is writing it (process {os.getpid()}",
+        )
         _fails(cli, ["run", *SMALL, "--out", str(out), "--overwrite"], "another angang run")
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     import socket
 
-    (tmp_path / ".r.lock").write_text(json.dumps({"pid": int(dead),
-                                                  "host": socket.gethostname()}))
+    (tmp_path / ".r.lock").write_text(json.dumps({"pid": int(dead), "host": socket.gethostname()}))
     assert cli.invoke(app, ["run", *SMALL, "--out", str(out)]).exit_code == 0
     assert not (tmp_path / ".r.lock").exists()
     assert "r" in message
@@ -285,26 +332,37 @@ def test_a_second_run_into_the_same_directory_is_told_who_writes_it(
 # --- one paragraph instead of a traceback -------------------------------------------------------
 
 
-@pytest.mark.parametrize(("patch", "expected"), [
-    ("move = 5", "field `move`: expected an array of tables"),
-    ("change = 5", "field `change`: expected an array of tables"),
-    ("events = 5", "field `events`: expected an array of tables"),
-    ("meta = 5", "field `meta`: expected a table"),
-    ("parameters = 5", "field `parameters`: expected a table"),
-    ("remove = 5", "field `remove`: expected a list of event ids"),
-    ("extends = 5", "field `extends`: expected a built-in scenario name"),
-    ("[initial.sectors.steel]\nprice = inf", "finite number"),
-    ("[initial.regions.north]\ncapacity = { coal = inf }", "finite number"),
-    ("[initial.sectors.light]\nlabour = nan", "finite number"),
-    ("[[move]]\nid = \"great-leap-forward-1958\"\nyear = 1905\nsource = \"hypothesis\"",
-     "move[0].year`: expected a year the scenario simulates (1916-2000), got 1905"),
-    ("[[move]]\nid = \"reform-1978\"\nyear = 2005\nsource = \"hypothesis\"",
-     "expected a year the scenario simulates"),
-    ("[[events]]\nid = \"évent-1950\"\nyear = 1950\nkind = \"purge\"\nshare = 0.1\n"
-     "source = \"a test\"", "'^[a-z0-9][a-z0-9-]*$'"),
-])
-def test_malformed_patches_are_one_paragraph(cli: CliRunner, tmp_path: Path, patch: str,
-                                             expected: str) -> None:
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ("move = 5", "field `move`: expected an array of tables"),
+        ("change = 5", "field `change`: expected an array of tables"),
+        ("events = 5", "field `events`: expected an array of tables"),
+        ("meta = 5", "field `meta`: expected a table"),
+        ("parameters = 5", "field `parameters`: expected a table"),
+        ("remove = 5", "field `remove`: expected a list of event ids"),
+        ("extends = 5", "field `extends`: expected a built-in scenario name"),
+        ("[initial.sectors.steel]\nprice = inf", "finite number"),
+        ("[initial.regions.north]\ncapacity = { coal = inf }", "finite number"),
+        ("[initial.sectors.light]\nlabour = nan", "finite number"),
+        (
+            '[[move]]\nid = "great-leap-forward-1958"\nyear = 1905\nsource = "hypothesis"',
+            "move[0].year`: expected a year the scenario simulates (1916-2000), got 1905",
+        ),
+        (
+            '[[move]]\nid = "reform-1978"\nyear = 2005\nsource = "hypothesis"',
+            "expected a year the scenario simulates",
+        ),
+        (
+            '[[events]]\nid = "évent-1950"\nyear = 1950\nkind = "purge"\nshare = 0.1\n'
+            'source = "a test"',
+            "'^[a-z0-9][a-z0-9-]*$'",
+        ),
+    ],
+)
+def test_malformed_patches_are_one_paragraph(
+    cli: CliRunner, tmp_path: Path, patch: str, expected: str
+) -> None:
     text = patch if patch.startswith("extends") else f'extends = "baseline"\n{patch}'
     p = write(tmp_path, "cf.toml", text + "\n")
     _fails(cli, ["validate", str(p)], "cf.toml", expected)
@@ -315,8 +373,11 @@ def test_self_extension_deep_nesting_and_encoding(cli: CliRunner, tmp_path: Path
     (tmp_path / "dir").mkdir()
     p = write(tmp_path / "dir", "x.toml", 'extends = "../dir/x.toml"\n')
     _fails(cli, ["validate", str(p)], "circular extends")
-    for deep in ("[" * 20_000 + "]" * 20_000, "{a=" * 20_000 + "1" + "}" * 20_000,
-                 "[" * 40 + "]" * 40):
+    for deep in (
+        "[" * 20_000 + "]" * 20_000,
+        "{a=" * 20_000 + "1" + "}" * 20_000,
+        "[" * 40 + "]" * 40,
+    ):
         p = write(tmp_path, "deep.toml", f'extends = "baseline"\nx = {deep}\n')
         _fails(cli, ["validate", str(p)], "deep.toml", "deep")
     p = tmp_path / "latin1.toml"
@@ -324,21 +385,27 @@ def test_self_extension_deep_nesting_and_encoding(cli: CliRunner, tmp_path: Path
     _fails(cli, ["validate", str(p)], "latin1.toml", "is not UTF-8 text")
 
 
-def test_a_history_without_events_or_without_capacity_runs(cli: CliRunner,
-                                                           tmp_path: Path) -> None:
+def test_a_history_without_events_or_without_capacity_runs(cli: CliRunner, tmp_path: Path) -> None:
     """What `validate` accepts runs: no events at all, or no capacity anywhere."""
     import re
 
     ids = re.findall(r'^id = "([^"]+)"', BASE.read_text(), re.M)
-    p = write(tmp_path, "none.toml", 'extends = "baseline"\nremove = ['
-              + ", ".join(f'"{i}"' for i in ids) + "]\n")
+    p = write(
+        tmp_path,
+        "none.toml",
+        'extends = "baseline"\nremove = [' + ", ".join(f'"{i}"' for i in ids) + "]\n",
+    )
     assert cli.invoke(app, ["validate", str(p)]).exit_code == 0
     result = cli.invoke(app, ["run", str(p), *SMALL, "--out", str(tmp_path / "none")])
     assert result.exit_code == 0, result.output
-    zero = ('extends = "baseline"\n' + "".join(
-        f"[initial.regions.{r}]\ncapacity = {{}}\n" for r in
-        ("northeast", "north", "east", "central-south", "southwest", "northwest"))
-        + "[parameters]\ncapital_productivity = 0.2\n")
+    zero = (
+        'extends = "baseline"\n'
+        + "".join(
+            f"[initial.regions.{r}]\ncapacity = {{}}\n"
+            for r in ("northeast", "north", "east", "central-south", "southwest", "northwest")
+        )
+        + "[parameters]\ncapital_productivity = 0.2\n"
+    )
     p = write(tmp_path, "zero.toml", zero)
     assert cli.invoke(app, ["validate", str(p)]).exit_code == 0
     result = cli.invoke(app, ["run", str(p), *SMALL, "--out", str(tmp_path / "zero")])
@@ -346,8 +413,9 @@ def test_a_history_without_events_or_without_capacity_runs(cli: CliRunner,
     assert np.isfinite(read_series(tmp_path / "zero")["value"]).any()
 
 
-def test_output_that_cannot_be_written_and_bad_scheduler_addresses(cli: CliRunner,
-                                                                   tmp_path: Path) -> None:
+def test_output_that_cannot_be_written_and_bad_scheduler_addresses(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     _fails(cli, ["run", *SMALL, "--out", str(blocker / "run")], "cannot write there")
@@ -356,8 +424,20 @@ def test_output_that_cannot_be_written_and_bad_scheduler_addresses(cli: CliRunne
         locked.mkdir(mode=0o500)
         _fails(cli, ["run", *SMALL, "--out", str(locked / "run")], "cannot write there")
     for address in ("foo://127.0.0.1:8786", "tcp://127.0.0.1:notaport"):
-        _fails(cli, ["run", *SMALL, "--backend", "dask", "--scheduler", address,
-                     "--out", str(tmp_path / "d")], "--scheduler: expected an address")
+        _fails(
+            cli,
+            [
+                "run",
+                *SMALL,
+                "--backend",
+                "dask",
+                "--scheduler",
+                address,
+                "--out",
+                str(tmp_path / "d"),
+            ],
+            "--scheduler: expected an address",
+        )
 
 
 # --- results do not depend on how the work was split ---------------------------------------------
@@ -367,11 +447,13 @@ def test_every_variable_is_identical_across_batch_sizes_and_workers() -> None:
     """Batch sizes 1, 3, 8 and 32 and one or two worker processes: bit-identical series."""
     reference = None
     for batch_size, workers in ((1, 1), (3, 1), (8, 1), (32, 1), (3, 2), (1, 2)):
-        series = run("baseline", runs=9, seed=11, scale=0.1, batch_size=batch_size,
-                     workers=workers).series
+        series = run(
+            "baseline", runs=9, seed=11, scale=0.1, batch_size=batch_size, workers=workers
+        ).series
         key = ["run", "year", "variable", "entity"]
-        table = (series.astype({"variable": str, "entity": str}).sort_values(key)
-                 .reset_index(drop=True))
+        table = (
+            series.astype({"variable": str, "entity": str}).sort_values(key).reset_index(drop=True)
+        )
         if reference is None:
             reference = table
             assert set(table["variable"]) >= {"steel_output", "protest", "tech_provenance"}

@@ -29,8 +29,15 @@ def test_report_is_self_contained(runs: tuple[Path, Path]) -> None:
     """No script, stylesheet, image or link is fetched from anywhere."""
     text = (runs[0] / "report.html").read_text()
     assert text.startswith("<!DOCTYPE html>")
-    for pattern in (r"<script", r"<link", r"<img", r"\bsrc=", r"href=\"https?:",
-                    r"url\(\s*['\"]?https?:", r"@import"):
+    for pattern in (
+        r"<script",
+        r"<link",
+        r"<img",
+        r"\bsrc=",
+        r"href=\"https?:",
+        r"url\(\s*['\"]?https?:",
+        r"@import",
+    ):
         assert not re.search(pattern, text, re.IGNORECASE), pattern
 
 
@@ -38,12 +45,22 @@ def test_report_has_every_figure_and_section(runs: tuple[Path, Path]) -> None:
     """All figures are embedded as SVG, with the scorecard, validation, timeline, parameters."""
     text = html.unescape((runs[0] / "report.html").read_text())
     assert text.count("<svg") == 11
-    for title in ("National and Angang steel", "Angang's share of national steel",
-                  "Regional shares of SOE output", "SOE and heavy-industry shares",
-                  "Technology provenance", "Director and committee power, tension",
-                  "Foreign experts", "Employment, grievance and protest",
-                  "Investment by region", "Scorecard", "Out-of-sample validation",
-                  "Timeline", "Parameters", "Narrative"):
+    for title in (
+        "National and Angang steel",
+        "Angang's share of national steel",
+        "Regional shares of SOE output",
+        "SOE and heavy-industry shares",
+        "Technology provenance",
+        "Director and committee power, tension",
+        "Foreign experts",
+        "Employment, grievance and protest",
+        "Investment by region",
+        "Scorecard",
+        "Out-of-sample validation",
+        "Timeline",
+        "Parameters",
+        "Narrative",
+    ):
         assert title in text, title
 
 
@@ -54,7 +71,7 @@ def test_report_says_first_what_the_run_does_not_reproduce(runs: tuple[Path, Pat
     from angang.runner.store import read_series
 
     text = html.unescape((runs[0] / "report.html").read_text())
-    section = text[text.index("What this run does not reproduce"):text.index("<h2>Narrative")]
+    section = text[text.index("What this run does not reproduce") : text.index("<h2>Narrative")]
     series = read_series(runs[0])
     failed = [c.name for c in validation.validate(series).checks if not c.passed]
     facts = [c.id for c in scorecard.score(series) if not c.passed]
@@ -67,9 +84,9 @@ def test_report_says_first_what_the_run_does_not_reproduce(runs: tuple[Path, Pat
 def test_narrative_names_the_events_of_each_period(runs: tuple[Path, Path]) -> None:
     """The Leap's paragraph names the Leap; the 1945-49 paragraph the Soviet removals."""
     text = (runs[0] / "report.html").read_text()
-    leap = text[text.index("1958–1961"):text.index("1962–1965")]
+    leap = text[text.index("1958–1961") : text.index("1962–1965")]
     assert "great-leap-forward-1958" in leap
-    war = text[text.index("1945–1949"):text.index("1949–1957")]
+    war = text[text.index("1945–1949") : text.index("1949–1957")]
     assert "soviet-removals-1945" in war or "soviet-occupation-1945" in war
 
 

@@ -38,8 +38,7 @@ def test_a_branched_run_equals_the_full_run(parent: Path, tmp_path: Path, child:
     full = run(child, **SMALL)
     _same(branched.series, full.series)
     assert (branched.enterprise_years == full.enterprise_years).all()
-    assert branched.branched_from == {"run_dir": str(parent), "year": 1958,
-                                      "parent": "baseline"}
+    assert branched.branched_from == {"run_dir": str(parent), "year": 1958, "parent": "baseline"}
 
 
 def test_branching_is_refused_when_an_earlier_event_differs(parent: Path) -> None:
@@ -54,8 +53,9 @@ def test_a_checkpoint_year_outside_the_history_is_refused() -> None:
         run("baseline", checkpoint_at=1800, **SMALL)
 
 
-def test_an_interrupted_run_resumes_with_only_the_missing_batches(tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_an_interrupted_run_resumes_with_only_the_missing_batches(
+    tmp_path: Path, monkeypatch
+) -> None:
     out = tmp_path / "r"
     calls: list[int] = []
     real = ensemble_module.run_job
@@ -87,8 +87,9 @@ def test_an_interrupted_run_resumes_with_only_the_missing_batches(tmp_path: Path
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                                  dashboard_address=None, processes=True) as c:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as c:
         yield c
 
 
@@ -110,8 +111,13 @@ def test_a_batch_lost_with_a_killed_worker_is_rerun(cluster) -> None:
             killed.append(pids[0])
 
     settings = {**SMALL, "runs": 8, "batch_size": 1}
-    result = run("baseline", backend="dask", scheduler=cluster.scheduler_address,
-                 progress=kill_once, **settings)
+    result = run(
+        "baseline",
+        backend="dask",
+        scheduler=cluster.scheduler_address,
+        progress=kill_once,
+        **settings,
+    )
     assert killed
     _same(result.series, run("baseline", **settings).series)
 
@@ -119,8 +125,10 @@ def test_a_batch_lost_with_a_killed_worker_is_rerun(cluster) -> None:
 def test_a_bad_scheduler_address_is_a_clear_error() -> None:
     import dask
 
-    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), \
-            pytest.raises(AngangError, match="cannot reach a Dask scheduler"):
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": "2s"}),
+        pytest.raises(AngangError, match="cannot reach a Dask scheduler"),
+    ):
         run("baseline", backend="dask", scheduler="tcp://127.0.0.1:9", **SMALL)
     with pytest.raises(AngangError, match="--scheduler needs --backend dask"):
         run("baseline", scheduler="tcp://127.0.0.1:9", **SMALL)
@@ -151,8 +159,9 @@ def test_a_streamed_run_writes_the_same_directory(tmp_path: Path) -> None:
         streamed.table  # noqa: B018
     _same(read_series(tmp_path / "streamed"), kept.table)
     for name in ("scorecard.json", "validation.json"):
-        assert (json.loads((tmp_path / "streamed" / name).read_text())
-                == json.loads((tmp_path / "kept" / name).read_text()))
+        assert json.loads((tmp_path / "streamed" / name).read_text()) == json.loads(
+            (tmp_path / "kept" / name).read_text()
+        )
     with duckdb.connect(str(tmp_path / "streamed" / "results.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT count(*) FROM series").fetchone()
     assert rows is not None and rows[0] == len(kept.table)

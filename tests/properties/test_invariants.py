@@ -22,15 +22,18 @@ SMALL = 0.04
 @st.composite
 def parameters(draw: st.DrawFn) -> Parameters:
     """Any parameter vector inside the documented plausible ranges."""
-    values = {row["name"]: draw(st.floats(row["low"], row["high"], allow_nan=False))
-              for row in parameter_table()}
+    values = {
+        row["name"]: draw(st.floats(row["low"], row["high"], allow_nan=False))
+        for row in parameter_table()
+    }
     return Parameters(**values)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=parameters(), seed=st.integers(0, 2**32 - 1))
-def test_state_invariants_hold_every_year(baseline: Scenario, params: Parameters,
-                                          seed: int) -> None:
+def test_state_invariants_hold_every_year(
+    baseline: Scenario, params: Parameters, seed: int
+) -> None:
     """Stocks, output, headcounts are non-negative, output ≤ capacity, shares in [0, 1]."""
     scenario = baseline.model_copy(update={"parameters": params})
     world = make_world(scenario, SMALL)
@@ -53,8 +56,9 @@ def test_series_shares_lie_in_unit_interval(baseline: Scenario) -> None:
     """Every recorded share of a default run lies in [0, 1]."""
     frame = simulate(baseline, np.arange(3), seed=5, scale=SMALL).to_frame()
     assert_shares_valid(frame)
-    assert (frame[frame["variable"].isin(["steel_output", "employment", "enterprises"])]
-            ["value"] >= 0).all()
+    assert (
+        frame[frame["variable"].isin(["steel_output", "employment", "enterprises"])]["value"] >= 0
+    ).all()
 
 
 def test_first_runs_of_a_larger_ensemble_are_the_smaller_ensemble(baseline: Scenario) -> None:
@@ -66,13 +70,13 @@ def test_first_runs_of_a_larger_ensemble_are_the_smaller_ensemble(baseline: Scen
 
 @settings(max_examples=4, deadline=None)
 @given(first=st.integers(0, 20), seed=st.integers(0, 10_000))
-def test_a_run_depends_only_on_its_index_and_seed(baseline: Scenario, first: int,
-                                                  seed: int) -> None:
+def test_a_run_depends_only_on_its_index_and_seed(
+    baseline: Scenario, first: int, seed: int
+) -> None:
     """Run i computed alone equals run i computed inside any batch."""
     batch = simulate(baseline, np.arange(first, first + 3), seed=seed, scale=SMALL).to_frame()
     alone = simulate(baseline, np.array([first + 1]), seed=seed, scale=SMALL).to_frame()
-    pd.testing.assert_frame_equal(
-        alone, batch[batch["run"] == first + 1].reset_index(drop=True))
+    pd.testing.assert_frame_equal(alone, batch[batch["run"] == first + 1].reset_index(drop=True))
 
 
 def test_different_seeds_give_different_histories(baseline: Scenario) -> None:

@@ -33,8 +33,7 @@ def baseline() -> pd.Series:
 def without(tmp_path: Path, *ids: str) -> pd.Series:
     """Median series of the baseline with events removed."""
     path = tmp_path / "cf.toml"
-    path.write_text('extends = "baseline"\nremove = [' + ", ".join(f'"{i}"' for i in ids)
-                    + "]\n")
+    path.write_text('extends = "baseline"\nremove = [' + ", ".join(f'"{i}"' for i in ids) + "]\n")
     return _medians(load_scenario(path))
 
 
@@ -43,54 +42,65 @@ def mean(series: pd.Series, variable: str, entity: str, first: int, last: int) -
     return float(series.loc[variable].loc[entity].loc[first:last].mean())
 
 
-def test_no_split_keeps_soviet_technology_and_raises_the_northeast(tmp_path: Path,
-                                                                   baseline: pd.Series) -> None:
+def test_no_split_keeps_soviet_technology_and_raises_the_northeast(
+    tmp_path: Path, baseline: pd.Series
+) -> None:
     """Without the split and the experts' withdrawal, Soviet provenance and NE technology rise."""
     cf = without(tmp_path, "soviet-experts-withdrawn-1960", "sino-soviet-split-1960")
     for variable, entity in (("tech_provenance", "china:ussr"), ("tech_level", "northeast")):
-        assert mean(cf, variable, entity, 1961, 1965) > mean(baseline, variable, entity,
-                                                             1961, 1965) + 0.01
+        assert (
+            mean(cf, variable, entity, 1961, 1965)
+            > mean(baseline, variable, entity, 1961, 1965) + 0.01
+        )
 
 
 def test_keeping_one_chief_keeps_directors_strong(tmp_path: Path, baseline: pd.Series) -> None:
     """Keeping the one-chief system keeps Angang's director stronger and tension lower."""
     cf = without(tmp_path, "one-chief-abandoned-1956")
-    assert mean(cf, "director_power", "angang", 1957, 1960) > mean(
-        baseline, "director_power", "angang", 1957, 1960) + 0.15
-    assert mean(cf, "tiao_kuai_tension", "angang", 1957, 1960) < mean(
-        baseline, "tiao_kuai_tension", "angang", 1957, 1960) - 0.02
+    assert (
+        mean(cf, "director_power", "angang", 1957, 1960)
+        > mean(baseline, "director_power", "angang", 1957, 1960) + 0.15
+    )
+    assert (
+        mean(cf, "tiao_kuai_tension", "angang", 1957, 1960)
+        < mean(baseline, "tiao_kuai_tension", "angang", 1957, 1960) - 0.02
+    )
 
 
-def test_no_third_front_keeps_investment_out_of_the_west(tmp_path: Path,
-                                                         baseline: pd.Series) -> None:
+def test_no_third_front_keeps_investment_out_of_the_west(
+    tmp_path: Path, baseline: pd.Series
+) -> None:
     """Without the Third Front, the Southwest and Northwest get less investment in 1965-75."""
     cf = without(tmp_path, "third-front-1964")
     for region in ("southwest", "northwest"):
-        assert mean(cf, "investment_share", region, 1965, 1975) < mean(
-            baseline, "investment_share", region, 1965, 1975) - 0.03
+        assert (
+            mean(cf, "investment_share", region, 1965, 1975)
+            < mean(baseline, "investment_share", region, 1965, 1975) - 0.03
+        )
 
 
-def test_great_leap_overreports_and_its_removal_does_not(tmp_path: Path,
-                                                         baseline: pd.Series) -> None:
+def test_great_leap_overreports_and_its_removal_does_not(
+    tmp_path: Path, baseline: pd.Series
+) -> None:
     """Reported steel exceeds true steel in 1958-60; without the Leap the ratio is near 1."""
+
     def ratio(s: pd.Series) -> float:
-        return (mean(s, "steel_output_reported", "china", 1958, 1960)
-                / mean(s, "steel_output", "china", 1958, 1960))
+        return mean(s, "steel_output_reported", "china", 1958, 1960) / mean(
+            s, "steel_output", "china", 1958, 1960
+        )
 
     assert ratio(baseline) > 1.05
     assert abs(ratio(without(tmp_path, "great-leap-forward-1958")) - 1.0) < 0.02
 
 
-def test_no_reform_means_less_protest_and_less_growth(tmp_path: Path,
-                                                      baseline: pd.Series) -> None:
+def test_no_reform_means_less_protest_and_less_growth(tmp_path: Path, baseline: pd.Series) -> None:
     """Without reform (and the steps that presuppose it), 1990s protest is lower, and
     industrial output and steel grow more slowly over 1978-2000."""
     cf = without(tmp_path, "reform-1978")
-    assert mean(cf, "protest", "china", 1990, 1999) < mean(baseline, "protest", "china",
-                                                           1990, 1999)
+    assert mean(cf, "protest", "china", 1990, 1999) < mean(baseline, "protest", "china", 1990, 1999)
 
     def growth(s: pd.Series, variable: str) -> float:
-        return (mean(s, variable, "china", 2000, 2000) / mean(s, variable, "china", 1978, 1978))
+        return mean(s, variable, "china", 2000, 2000) / mean(s, variable, "china", 1978, 1978)
 
     for variable in ("industrial_output", "steel_output"):
         assert growth(cf, variable) < 0.9 * growth(baseline, variable)

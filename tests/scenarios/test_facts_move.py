@@ -34,10 +34,8 @@ def statistics() -> dict[str, np.ndarray]:
     stats: dict[str, list[np.ndarray]] = {}
     for name in CALIBRATED:
         for end in ranges[name]:
-            params = Params.from_points(scenario.parameters, [name],
-                                        np.full((RUNS, 1), end))
-            frame = simulate(scenario, np.arange(RUNS), SEED, params=params,
-                             world=world).to_frame()
+            params = Params.from_points(scenario.parameters, [name], np.full((RUNS, 1), end))
+            frame = simulate(scenario, np.arange(RUNS), SEED, params=params, world=world).to_frame()
             for row, verdict in verdicts(frame, history):
                 stats.setdefault(row["id"], []).append(verdict.stat)
     return {fact: np.stack(values) for fact, values in stats.items()}
@@ -54,7 +52,8 @@ def fixed_facts(statistics: dict[str, np.ndarray]) -> list[str]:
 
 
 def test_every_calibration_fact_moves_with_the_parameters(
-        statistics: dict[str, np.ndarray]) -> None:
+    statistics: dict[str, np.ndarray],
+) -> None:
     """Each calibration fact's statistic takes more than one value across the parameter
     sweep; a fact fixed by the inputs alone fails here by name."""
     history = load_history()
@@ -70,4 +69,6 @@ def test_an_identity_would_be_caught() -> None:
     moving = np.array([[0.2, 0.3], [0.25, 0.31], [0.2, 0.3], [0.4, 0.5]])
     nan_only = np.full((4, RUNS), np.nan)
     assert fixed_facts({"identity": identity, "moving": moving, "empty": nan_only}) == [
-        "identity", "empty"]
+        "identity",
+        "empty",
+    ]

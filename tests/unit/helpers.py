@@ -23,14 +23,21 @@ def with_ruler(state: State, ruler: str) -> State:
     return replace(state, ruler=np.full_like(state.ruler, RULERS.index(ruler)))
 
 
-def all_active(state: State, capacity: float = 100.0, world: World | None = None,
-               params: Params | None = None) -> State:
+def all_active(
+    state: State, capacity: float = 100.0, world: World | None = None, params: Params | None = None
+) -> State:
     """Every slot active with the same capacity and no wear, staffed to need when the
     world and parameters are given (else with whatever staff the state had)."""
     full = np.full_like(state.capacity, capacity)
     workforce = state.workforce
     if world is not None and params is not None:
-        workforce = labour_requirement(world.layout, full, state.year + 1,
-                                       params.labour_productivity_growth)
-    return replace(state, active=np.ones_like(state.active), capacity=full,
-                   wear=np.zeros_like(state.wear), workforce=workforce)
+        workforce = labour_requirement(
+            world.layout, full, state.year + 1, params.labour_productivity_growth
+        )
+    return replace(
+        state,
+        active=np.ones_like(state.active),
+        capacity=full,
+        wear=np.zeros_like(state.wear),
+        workforce=workforce,
+    )

@@ -14,8 +14,12 @@ pytest.importorskip("elfi")
 pytestmark = pytest.mark.filterwarnings("ignore")
 
 
-def toy(theta: np.ndarray, noise: np.ndarray, batch_size: int = 1,
-        random_state: np.random.RandomState | None = None) -> np.ndarray:
+def toy(
+    theta: np.ndarray,
+    noise: np.ndarray,
+    batch_size: int = 1,
+    random_state: np.random.RandomState | None = None,
+) -> np.ndarray:
     """Errors of a model whose output is theta (+ noise); the truth is theta = 0.3, and
     'noise' does not affect the output at all."""
     rs = random_state or np.random.RandomState(0)
@@ -26,9 +30,16 @@ def toy(theta: np.ndarray, noise: np.ndarray, batch_size: int = 1,
 @pytest.fixture(scope="module")
 def posterior() -> calibration.Posterior:
     """A small ABC-SMC run on the toy model."""
-    return calibration.calibrate(None, simulator=toy, facts=1, population=150, generations=4,
-                                 batch_size=75, seed=7,
-                                 ranges={"theta": (0.0, 1.0), "noise": (0.0, 1.0)})
+    return calibration.calibrate(
+        None,
+        simulator=toy,
+        facts=1,
+        population=150,
+        generations=4,
+        batch_size=75,
+        seed=7,
+        ranges={"theta": (0.0, 1.0), "noise": (0.0, 1.0)},
+    )
 
 
 def test_recovers_the_known_parameter(posterior: calibration.Posterior) -> None:
@@ -52,16 +63,19 @@ def test_weights_and_provenance(posterior: calibration.Posterior) -> None:
     assert posterior.provenance["simulations"] >= 150
 
 
-def test_parameter_file_is_read_by_a_scenario(posterior: calibration.Posterior,
-                                              tmp_path: Path) -> None:
+def test_parameter_file_is_read_by_a_scenario(
+    posterior: calibration.Posterior, tmp_path: Path
+) -> None:
     """A scenario naming a parameter file takes its values and records its provenance."""
     real = calibration.Posterior(
         posterior.samples.rename(columns={"theta": "ratchet", "noise": "overreport"}),
         posterior.summary.replace({"theta": "ratchet", "noise": "overreport"}),
-        posterior.provenance)
+        posterior.provenance,
+    )
     calibration.write(real, tmp_path)
-    base = (Path(calibration.__file__).parents[1] / "scenario" / "builtin" /
-            "baseline.toml").read_text()
+    base = (
+        Path(calibration.__file__).parents[1] / "scenario" / "builtin" / "baseline.toml"
+    ).read_text()
     base = "\n".join(line for line in base.splitlines() if not line.startswith("parameters_file"))
     (tmp_path / "s.toml").write_text('parameters_file = "calibration.toml"\n' + base)
     loaded = load(tmp_path / "s.toml")
@@ -78,8 +92,9 @@ def test_engine_simulator_returns_one_error_per_fact() -> None:
     from angang.data import load_history
 
     history = load_history()
-    sim = calibration.batch_discrepancy(load_scenario("baseline"), ["capital_productivity"],
-                                        0.05, history)
+    sim = calibration.batch_discrepancy(
+        load_scenario("baseline"), ["capital_productivity"], 0.05, history
+    )
     errors = sim(np.array([1.0, 3.0]), batch_size=2, random_state=np.random.RandomState(1))
     assert errors.shape == (2, int((history["use"] == "calibration").sum()))
     assert np.isfinite(errors).all() and not np.allclose(errors[0], errors[1])

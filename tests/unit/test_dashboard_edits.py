@@ -26,8 +26,12 @@ def test_switching_off_equals_the_builtin_counterfactual() -> None:
 
 
 def test_export_and_reload_give_back_the_same_edits_and_scenario() -> None:
-    edits = (Edits().toggled(GLF, False).moved("third-front-1964", 1966)
-             .with_parameter("capital_productivity", 2.0))
+    edits = (
+        Edits()
+        .toggled(GLF, False)
+        .moved("third-front-1964", 1966)
+        .with_parameter("capital_productivity", 2.0)
+    )
     text = edits.to_toml()
     assert text.startswith("#") and 'extends = "baseline"' in text
     again = Edits.from_toml(text)
@@ -53,11 +57,14 @@ def test_turning_an_event_back_on_undoes_it() -> None:
     assert Edits().toggled(GLF, False).toggled(GLF, True) == Edits()
 
 
-@pytest.mark.parametrize(("edits", "needle"), [
-    (Edits().moved(GLF, 1800), "move[0].year"),
-    (Edits().with_parameter("capital_productivity", 1e9), "capital_productivity"),
-    (Edits().toggled("no-such-event", False), "no event with id 'no-such-event'"),
-])
+@pytest.mark.parametrize(
+    ("edits", "needle"),
+    [
+        (Edits().moved(GLF, 1800), "move[0].year"),
+        (Edits().with_parameter("capital_productivity", 1e9), "capital_productivity"),
+        (Edits().toggled("no-such-event", False), "no event with id 'no-such-event'"),
+    ],
+)
 def test_invalid_edits_get_the_loaders_message(edits: Edits, needle: str) -> None:
     with pytest.raises(ScenarioError) as err:
         edits.load()

@@ -42,15 +42,22 @@ def _bad(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ("steel-1952,1952,,steel_output,china,1349", "steel-1952,1952,,steel_output,china,lots",
-     "value"),
-    ("steel-1952,1952,", "steel-1952,1852,", "year"),
-    (",calibration,zggyjjtjzl1985,", ",calibration,nosuchbook,", "source"),
-    (",calibration,hirata2024,", ",calibrate,hirata2024,", "use"),
-])
-def test_malformed_rows_name_file_line_and_field(tmp_path: Path, old: str, new: str,
-                                                 field: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            "steel-1952,1952,,steel_output,china,1349",
+            "steel-1952,1952,,steel_output,china,lots",
+            "value",
+        ),
+        ("steel-1952,1952,", "steel-1952,1852,", "year"),
+        (",calibration,zggyjjtjzl1985,", ",calibration,nosuchbook,", "source"),
+        (",calibration,hirata2024,", ",calibrate,hirata2024,", "use"),
+    ],
+)
+def test_malformed_rows_name_file_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
     """A bad value, year, source or use is refused with the file, line and field."""
     with pytest.raises(AngangError) as info:
         load_history(_bad(tmp_path, old, new))

@@ -16,9 +16,16 @@ from angang.cli import app
 from angang.errors import AngangError
 from angang.scenario import builtin_names, load
 
-COUNTERFACTUALS = ("no-sino-soviet-split", "one-chief-kept", "no-great-leap", "no-third-front",
-                   "no-cultural-revolution", "no-soviet-removals", "early-opening-to-japan",
-                   "no-korean-war")
+COUNTERFACTUALS = (
+    "no-sino-soviet-split",
+    "one-chief-kept",
+    "no-great-leap",
+    "no-third-front",
+    "no-cultural-revolution",
+    "no-soviet-removals",
+    "early-opening-to-japan",
+    "no-korean-war",
+)
 
 
 @pytest.mark.parametrize("name", COUNTERFACTUALS)
@@ -39,8 +46,7 @@ def test_moved_dates_carry_their_grounds() -> None:
 def test_outcome_specs() -> None:
     """Outcome strings parse, default to china, and bad ones are explained."""
     o = outcomes.parse("tech_provenance:china:ussr@1961-1965")
-    assert (o.variable, o.entity, o.first, o.last) == ("tech_provenance", "china:ussr", 1961,
-                                                      1965)
+    assert (o.variable, o.entity, o.first, o.last) == ("tech_provenance", "china:ussr", 1961, 1965)
     assert outcomes.parse("soe_share").entity == "china"
     for bad in ("steel output", "no_such_var:china", "steel_output@1970-1960"):
         with pytest.raises(AngangError, match="--outcome"):
@@ -49,19 +55,20 @@ def test_outcome_specs() -> None:
 
 def test_common_random_numbers_make_identical_scenarios_differ_by_nothing() -> None:
     """Comparing the baseline with itself gives exactly zero in every run."""
-    result = compare.compare("baseline", "baseline", ["steel_output:china@1960"], runs=3,
-                             scale=0.05)
+    result = compare.compare(
+        "baseline", "baseline", ["steel_output:china@1960"], runs=3, scale=0.05
+    )
     assert (result.per_run["difference"] == 0).all()
 
 
 def test_comparison_finds_the_leap_and_writes_its_files(tmp_path: Path) -> None:
     """Without the Leap, reported steel in 1958-60 is lower in every run; files are written."""
-    result = compare.compare("baseline", "no-great-leap",
-                             ["steel_output_reported:china@1958-1960"], runs=4, scale=0.1)
+    result = compare.compare(
+        "baseline", "no-great-leap", ["steel_output_reported:china@1958-1960"], runs=4, scale=0.1
+    )
     assert (result.per_run["difference"] < 0).all()
     compare.write(result, tmp_path)
-    for name in ("comparison.json", "comparison.parquet", "comparison.duckdb",
-                 "comparison.png"):
+    for name in ("comparison.json", "comparison.parquet", "comparison.duckdb", "comparison.png"):
         assert (tmp_path / name).is_file()
 
 
@@ -98,26 +105,32 @@ def test_sampled_shapley_keeps_efficiency() -> None:
 
 def test_attribution_on_the_model_adds_up(tmp_path: Path) -> None:
     """On the real model, the events' contributions add up to the total, run by run."""
-    result = attribution.attribute("baseline", "steel_output:northeast@1975",
-                                   ["soviet-removals-1945", "third-front-1964"], runs=3,
-                                   scale=0.05)
+    result = attribution.attribute(
+        "baseline",
+        "steel_output:northeast@1975",
+        ["soviet-removals-1945", "third-front-1964"],
+        runs=3,
+        scale=0.05,
+    )
     np.testing.assert_allclose(sum(result.per_run.values()), result.total, atol=1e-6)
     summary = result.as_json()
     assert set(summary) >= {"outcome", "total", "contributions", "intervals"}
     attribution.write(result, tmp_path)
-    assert json.loads((tmp_path / "attribution.json").read_text())["outcome"] == \
-        "steel_output:northeast@1975"
+    assert (
+        json.loads((tmp_path / "attribution.json").read_text())["outcome"]
+        == "steel_output:northeast@1975"
+    )
 
 
 def test_attribution_refuses_unknown_events() -> None:
     """An event id the scenario does not have is named in the error."""
     with pytest.raises(AngangError, match="no-such-event"):
-        attribution.attribute("baseline", "soe_share@1956", ["no-such-event"], runs=1,
-                              scale=0.05)
+        attribution.attribute("baseline", "soe_share@1956", ["no-such-event"], runs=1, scale=0.05)
 
 
 def test_morris_finds_a_planted_dominant_parameter() -> None:
     """y = 10 x0 + 0.5 x1 + 0 x2: Morris screening ranks x0 first and x2 last."""
+
     def model(x: np.ndarray) -> np.ndarray:
         return 10 * x[:, 0] + 0.5 * x[:, 1] + 0.0 * x[:, 2]
 
@@ -128,18 +141,35 @@ def test_morris_finds_a_planted_dominant_parameter() -> None:
 
 def test_sobol_on_request() -> None:
     """Sobol' total indices rank the same planted parameter first."""
-    frame = sensitivity.analyse(["x0", "x1"], [(0, 1)] * 2,
-                                lambda x: 5 * x[:, 0] + 0.1 * x[:, 1], method="sobol",
-                                trajectories=64)
+    frame = sensitivity.analyse(
+        ["x0", "x1"],
+        [(0, 1)] * 2,
+        lambda x: 5 * x[:, 0] + 0.1 * x[:, 1],
+        method="sobol",
+        trajectories=64,
+    )
     assert frame.loc[0, "parameter"] == "x0" and frame.loc[0, "ST"] > 0.9
 
 
 def test_sensitivity_of_the_model_and_cli_json(tmp_path: Path) -> None:
     """The CLI runs Morris on the model and prints the indices per parameter as JSON."""
-    result = CliRunner().invoke(app, [
-        "sensitivity", "--outcome", "steel_output:china@1965", "--parameters",
-        "capital_productivity,wear_rate", "--trajectories", "2", "--scale", "0.05",
-        "--out", str(tmp_path), "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "sensitivity",
+            "--outcome",
+            "steel_output:china@1965",
+            "--parameters",
+            "capital_productivity,wear_rate",
+            "--trajectories",
+            "2",
+            "--scale",
+            "0.05",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output.strip().splitlines()[-1])
     assert {r["parameter"] for r in data["indices"]} == {"capital_productivity", "wear_rate"}
@@ -150,10 +180,24 @@ def test_sensitivity_of_the_model_and_cli_json(tmp_path: Path) -> None:
 
 def test_cli_attribute_json(tmp_path: Path) -> None:
     """`angang attribute --json` prints outcome, total, contributions and intervals."""
-    result = CliRunner().invoke(app, [
-        "attribute", "baseline", "--outcome", "steel_output:china@1960", "--events",
-        "great-leap-forward-1958", "--runs", "2", "--scale", "0.05", "--out", str(tmp_path),
-        "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "attribute",
+            "baseline",
+            "--outcome",
+            "steel_output:china@1960",
+            "--events",
+            "great-leap-forward-1958",
+            "--runs",
+            "2",
+            "--scale",
+            "0.05",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output.strip().splitlines()[-1])
     assert data["contributions"]["great-leap-forward-1958"] == pytest.approx(data["total"])

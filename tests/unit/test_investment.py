@@ -37,8 +37,9 @@ def test_heavy_priority_tilts_the_centre_to_heavy_industry() -> None:
     heavy = s.world.layout.heavy
 
     def heavy_share(priority: float) -> float:
-        money, _ = investment.budgets(with_lever(state, "heavy_priority", priority), s.world,
-                                      s.params)
+        money, _ = investment.budgets(
+            with_lever(state, "heavy_priority", priority), s.world, s.params
+        )
         return float(money[:, :, heavy].sum() / money.sum())
 
     assert heavy_share(1.0) > heavy_share(0.0) + 0.1
@@ -57,12 +58,12 @@ def test_ccp_state_money_builds_soes_and_markets_build_private_firms() -> None:
     s, state = _producing()
     state = with_lever(state, "investment_rate", 0.4)
     state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]))
-    closed = investment.step(with_lever(state, "market_openness", 0.0), s.world, s.params,
-                             s.rng)
+    closed = investment.step(with_lever(state, "market_openness", 0.0), s.world, s.params, s.rng)
     new = closed.active & ~state.active
     assert new.any() and is_soe(closed.owner[new]).all()
-    opened = investment.step(with_lever(state, "market_openness", 1.0), s.world, s.params,
-                             small_setup(runs=2).rng)
+    opened = investment.step(
+        with_lever(state, "market_openness", 1.0), s.world, s.params, small_setup(runs=2).rng
+    )
     new = opened.active & ~state.active
     assert (opened.owner[new] == OWNER["private"]).any()
 
@@ -72,8 +73,9 @@ def test_campaign_builds_lower_quality_plant() -> None:
     s, state = _producing()
     state = with_lever(state, "investment_rate", 0.4)
     calm = investment.step(state, s.world, s.params, s.rng)
-    hot = investment.step(with_lever(state, "campaign_intensity", 1.0), s.world, s.params,
-                          small_setup(runs=2).rng)
+    hot = investment.step(
+        with_lever(state, "campaign_intensity", 1.0), s.world, s.params, small_setup(runs=2).rng
+    )
     new_calm = calm.active & ~state.active
     new_hot = hot.active & ~state.active
     assert hot.tech[new_hot].mean() < calm.tech[new_calm].mean()
@@ -92,8 +94,9 @@ def test_security_posture_moves_the_centre_inland() -> None:
     inland = [REGIONS.index("southwest"), REGIONS.index("northwest")]
 
     def inland_share(posture: float) -> float:
-        money, _ = investment.budgets(with_lever(state, "security_posture", posture), s.world,
-                                      s.params)
+        money, _ = investment.budgets(
+            with_lever(state, "security_posture", posture), s.world, s.params
+        )
         return float(money[:, inland].sum() / money.sum())
 
     assert inland_share(1.0) > inland_share(0.0) + 0.1

@@ -18,11 +18,13 @@ def _soes(hardness: float, overstaffed: float = 1.0, losing: bool = True):
     s = small_setup(runs=2)
     state = with_ruler(all_active(s.state), "ccp")
     state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]), year=1990)
-    need = labour_requirement(s.world.layout, state.capacity, 1990,
-                              s.params.labour_productivity_growth)
+    need = labour_requirement(
+        s.world.layout, state.capacity, 1990, s.params.labour_productivity_growth
+    )
     profit = np.full_like(state.profit, -1.0 if losing else 1.0)
-    state = replace(state, workforce=need * overstaffed, profit=profit,
-                    welfare=np.full_like(state.welfare, 0.6))
+    state = replace(
+        state, workforce=need * overstaffed, profit=profit, welfare=np.full_like(state.welfare, 0.6)
+    )
     return s, with_lever(state, "budget_hardness", hardness)
 
 
@@ -42,9 +44,12 @@ def test_campaign_raises_effort_then_leaves_disillusion() -> None:
 def test_opening_gives_voice_and_the_purge_removes_engineers() -> None:
     """Engineers with grievances speak in 1957; the Anti-Rightist purge removes some of them."""
     s = small_setup(runs=2)
-    state = replace(all_active(s.state), year=1957,
-                    grievance=np.full_like(s.state.grievance, 0.6),
-                    opening=np.full_like(s.state.opening, 0.7))
+    state = replace(
+        all_active(s.state),
+        year=1957,
+        grievance=np.full_like(s.state.grievance, 0.6),
+        opening=np.full_like(s.state.opening, 0.7),
+    )
     workforce = np.zeros_like(state.workforce)
     workforce[..., :DOMESTIC_COHORTS] = [800.0, 150.0, 50.0]
     out = labour.mobilize(replace(state, workforce=workforce), s.world, s.params, s.rng)
@@ -81,8 +86,9 @@ def test_closed_plants_lay_everyone_off() -> None:
     """An inactive slot keeps no staff and counts them as laid off."""
     s, state = _soes(hardness=0.0)
     before = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
-    closed = replace(state, active=np.zeros_like(state.active),
-                     capacity=np.zeros_like(state.capacity))
+    closed = replace(
+        state, active=np.zeros_like(state.active), capacity=np.zeros_like(state.capacity)
+    )
     out = labour.employ(closed, s.world, s.params, s.rng)
     assert (out.workforce == 0).all()
     assert np.allclose(out.laid_off, before)

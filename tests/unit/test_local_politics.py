@@ -18,11 +18,15 @@ from .helpers import all_active, with_lever
 def _soes(system: str, years: int = 12, campaign: float = 0.0, centralization: float = 0.8):
     s = small_setup(runs=2)
     state = all_active(s.state)
-    state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]),
-                    management=np.full_like(state.management, MANAGEMENT_SYSTEMS.index(system)),
-                    year=1990)
-    state = with_lever(with_lever(state, "campaign_intensity", campaign), "centralization",
-                       centralization)
+    state = replace(
+        state,
+        owner=np.full_like(state.owner, OWNER["central-soe"]),
+        management=np.full_like(state.management, MANAGEMENT_SYSTEMS.index(system)),
+        year=1990,
+    )
+    state = with_lever(
+        with_lever(state, "campaign_intensity", campaign), "centralization", centralization
+    )
     for _ in range(years):
         state = local_politics.step(state, s.world, s.params, s.rng)
     return s, state

@@ -18,8 +18,7 @@ def test_full_nationalization_turns_every_private_firm_into_an_soe() -> None:
     s = small_setup(runs=2)
     state = all_active(s.state)
     state = replace(state, owner=np.full_like(state.owner, OWNER["private"]))
-    out = ownership.step(with_lever(state, "nationalization_rate", 1.0), s.world, s.params,
-                         s.rng)
+    out = ownership.step(with_lever(state, "nationalization_rate", 1.0), s.world, s.params, s.rng)
     assert is_soe(out.owner).all()
     light = s.world.layout.sector == 6
     assert (out.owner[:, light] == OWNER["local-soe"]).all()
@@ -38,10 +37,12 @@ def test_privatization_lets_go_small_soes_but_keeps_named_works() -> None:
     s = small_setup(runs=2)
     state = all_active(s.state)
     rng = np.random.default_rng(0)
-    state = replace(state, owner=np.full_like(state.owner, OWNER["local-soe"]),
-                    capacity=rng.uniform(1, 100, state.capacity.shape))
-    out = ownership.step(with_lever(state, "privatization_rate", 1.0), s.world, s.params,
-                         s.rng)
+    state = replace(
+        state,
+        owner=np.full_like(state.owner, OWNER["local-soe"]),
+        capacity=rng.uniform(1, 100, state.capacity.shape),
+    )
+    out = ownership.step(with_lever(state, "privatization_rate", 1.0), s.world, s.params, s.rng)
     let_go = out.owner == OWNER["private"]
     assert let_go.any()
     assert not let_go[:, s.world.layout.is_work].any()

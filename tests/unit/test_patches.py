@@ -15,9 +15,13 @@ from ..conftest import write
 
 def test_remove_drops_only_the_named_events(tmp_path: Path, baseline: Scenario) -> None:
     """Removing two events leaves every other event in place."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
-              'remove = ["sino-soviet-split-1960", "soviet-experts-withdrawn-1960"]\n'
-              '[meta]\nname = "no-split"\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n'
+        'remove = ["sino-soviet-split-1960", "soviet-experts-withdrawn-1960"]\n'
+        '[meta]\nname = "no-split"\n',
+    )
     sc = load_scenario(p)
     ids = {e.id for e in sc.events}
     assert "sino-soviet-split-1960" not in ids and "soviet-experts-withdrawn-1960" not in ids
@@ -27,11 +31,15 @@ def test_remove_drops_only_the_named_events(tmp_path: Path, baseline: Scenario) 
 
 def test_move_and_change(tmp_path: Path) -> None:
     """Move changes an event's date; change sets its arguments and revalidates them."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
-              '[[move]]\nid = "sino-us-rapprochement-1972"\nyear = 1965\nmonth = 3\n'
-              'source = "hypothesis: test"\n'
-              '[[change]]\nid = "great-leap-forward-1958"\n'
-              'set = { levers = { campaign_intensity = 0.5 }, until = 1959 }\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n'
+        '[[move]]\nid = "sino-us-rapprochement-1972"\nyear = 1965\nmonth = 3\n'
+        'source = "hypothesis: test"\n'
+        '[[change]]\nid = "great-leap-forward-1958"\n'
+        "set = { levers = { campaign_intensity = 0.5 }, until = 1959 }\n",
+    )
     sc = load_scenario(p)
     moved = sc.event("sino-us-rapprochement-1972")
     assert (moved.year, moved.month) == (1965, 3)
@@ -44,9 +52,13 @@ def test_move_and_change(tmp_path: Path) -> None:
 
 def test_change_to_invalid_value_names_the_patch_field(tmp_path: Path) -> None:
     """A change that breaks the event's schema is reported at change[i].set.FIELD."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n'
-              '[[change]]\nid = "great-leap-forward-1958"\n'
-              'set = { levers = { campaign_intensity = 1.5 } }\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n'
+        '[[change]]\nid = "great-leap-forward-1958"\n'
+        "set = { levers = { campaign_intensity = 1.5 } }\n",
+    )
     with pytest.raises(ScenarioError) as info:
         load_scenario(p)
     assert "change[0].set.levers.campaign_intensity" in str(info.value)
@@ -55,9 +67,13 @@ def test_change_to_invalid_value_names_the_patch_field(tmp_path: Path) -> None:
 
 def test_added_events_and_parameters(tmp_path: Path) -> None:
     """A patch can add sourced events and override parameters."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[parameters]\nratchet = 0.2\n'
-              '[[events]]\nid = "early-opening-1965"\nyear = 1965\nkind = "alliance"\n'
-              'ruler = "ccp"\npower = "japan"\nstrength = 0.8\nsource = "hypothesis: test"\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n[parameters]\nratchet = 0.2\n'
+        '[[events]]\nid = "early-opening-1965"\nyear = 1965\nkind = "alliance"\n'
+        'ruler = "ccp"\npower = "japan"\nstrength = 0.8\nsource = "hypothesis: test"\n',
+    )
     sc = load_scenario(p)
     assert sc.parameters.ratchet == 0.2
     assert sc.event("early-opening-1965").year == 1965
@@ -86,8 +102,11 @@ def test_removing_an_event_removes_what_presupposes_it(tmp_path: Path) -> None:
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\nremove = ["reform-1978"]\n')
     loaded = load(p)
     ids = {e.id for e in loaded.scenario.events}
-    for dependent in ("director-responsibility-1984", "grasp-large-let-go-small-1995",
-                      "soe-layoffs-1997"):
+    for dependent in (
+        "director-responsibility-1984",
+        "grasp-large-let-go-small-1995",
+        "soe-layoffs-1997",
+    ):
         assert dependent not in ids
         assert loaded.removed_with[dependent] == "reform-1978"
     assert "baosteel-1978" in ids  # does not presuppose the reform
@@ -95,8 +114,12 @@ def test_removing_an_event_removes_what_presupposes_it(tmp_path: Path) -> None:
 
 def test_requiring_a_missing_event_is_an_error(tmp_path: Path) -> None:
     """A full scenario whose event requires an id it does not contain is refused."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[[events]]\nid = "x-1990"\n'
-              'year = 1990\nkind = "purge"\nshare = 0.1\nsource = "test: hypothetical"\n'
-              'requires = ["no-such-event"]\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n[[events]]\nid = "x-1990"\n'
+        'year = 1990\nkind = "purge"\nshare = 0.1\nsource = "test: hypothetical"\n'
+        'requires = ["no-such-event"]\n',
+    )
     with pytest.raises(ScenarioError, match="requires"):
         load_scenario(p)

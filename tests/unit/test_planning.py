@@ -18,9 +18,14 @@ def _planned(target: float, output: float, power: float = 0.5, campaign: float =
     state = with_ruler(all_active(s.state), "ccp")
     state = with_lever(with_lever(state, "planning", 1.0), "campaign_intensity", campaign)
     ones = np.ones_like(state.capacity)
-    state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]),
-                    target=target * ones, output=output * ones, director_power=power * ones,
-                    profit=ones)
+    state = replace(
+        state,
+        owner=np.full_like(state.owner, OWNER["central-soe"]),
+        target=target * ones,
+        output=output * ones,
+        director_power=power * ones,
+        profit=ones,
+    )
     return s, state
 
 

@@ -35,8 +35,9 @@ def test_campaign_raises_output_and_wear() -> None:
     """Over-driving raises this year's output and the wear carried into the next."""
     s, state = _setup()
     calm = production.step(state, s.world, s.params, small_setup(runs=2).rng)
-    hot = production.step(with_lever(state, "campaign_intensity", 1.0), s.world, s.params,
-                          small_setup(runs=2).rng)
+    hot = production.step(
+        with_lever(state, "campaign_intensity", 1.0), s.world, s.params, small_setup(runs=2).rng
+    )
     assert hot.output.sum() > calm.output.sum() * 1.1
     assert hot.wear.mean() > calm.wear.mean()
 
@@ -63,8 +64,7 @@ def test_shortage_does_not_cross_bloc_borders() -> None:
     capacity[:, (lay.sector == ORE) & (lay.region == ne)] = 0.0
     ruler = state.ruler.copy()
     ruler[:, ne] = 2  # manchukuo: its own bloc
-    out = production.step(replace(state, capacity=capacity, ruler=ruler), s.world, s.params,
-                          s.rng)
+    out = production.step(replace(state, capacity=capacity, ruler=ruler), s.world, s.params, s.rng)
     ne_steel = (lay.sector == STEEL) & (lay.region == ne)
     other_steel = (lay.sector == STEEL) & (lay.region != ne)
     assert out.output[:, ne_steel].sum() == 0.0
@@ -75,11 +75,22 @@ def test_director_holds_output_near_target_under_the_ratchet() -> None:
     """A powerful director of a planned SOE keeps output near a low target; a weak one doesn't."""
     s, state = _setup()
     state = with_lever(state, "planning", 1.0)
-    state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]),
-                    target=np.full_like(state.target, 10.0))
-    strong = production.potential(replace(state, director_power=np.ones_like(state.target)),
-                                  s.world, s.params, np.ones_like(state.target))
-    weak = production.potential(replace(state, director_power=np.zeros_like(state.target)),
-                                s.world, s.params, np.ones_like(state.target))
+    state = replace(
+        state,
+        owner=np.full_like(state.owner, OWNER["central-soe"]),
+        target=np.full_like(state.target, 10.0),
+    )
+    strong = production.potential(
+        replace(state, director_power=np.ones_like(state.target)),
+        s.world,
+        s.params,
+        np.ones_like(state.target),
+    )
+    weak = production.potential(
+        replace(state, director_power=np.zeros_like(state.target)),
+        s.world,
+        s.params,
+        np.ones_like(state.target),
+    )
     assert np.allclose(strong, 10.0 * (1 + s.params.target_margin))
     assert (weak > 30.0).all()

@@ -54,9 +54,12 @@ def test_soviet_removals_destroy_some_and_damage_more_of_northeast_heavy_plant()
     are untouched."""
     s, before = _advance_to(1944)
     lay = s.world.layout
-    before = replace(before, active=np.ones_like(before.active),
-                     capacity=np.full_like(before.capacity, 10.0),
-                     damaged=np.zeros_like(before.damaged))
+    before = replace(
+        before,
+        active=np.ones_like(before.active),
+        capacity=np.full_like(before.capacity, 10.0),
+        damaged=np.zeros_like(before.damaged),
+    )
     after = regimes.step(before, s.world, s.params, s.rng)
     ne_heavy = (lay.region == NE) & lay.heavy[lay.sector]
     ne_light = (lay.region == NE) & ~lay.heavy[lay.sector]
@@ -84,7 +87,12 @@ def test_founding_adds_to_a_reserved_slot_and_nothing_settles_there_before() -> 
     result = simulate(sc.scenario, np.arange(1), 3, world=sc.world)
     entities, capacity = result.records["steel_capacity"]
     years = list(result.years)
-    for work, founded in (("panzhihua", 1965), ("wuhan", 1955), ("baosteel", 1978),
-                          ("baotou", 1954), ("maanshan", 1953)):
+    for work, founded in (
+        ("panzhihua", 1965),
+        ("wuhan", 1955),
+        ("baosteel", 1978),
+        ("baotou", 1954),
+        ("maanshan", 1953),
+    ):
         series = capacity[0, :, entities.index(work)]
         assert (series[: years.index(founded)] == 0.0).all(), work

@@ -18,17 +18,35 @@ def series(values: dict[tuple[str, str], np.ndarray]) -> pd.DataFrame:
     frames = []
     for (variable, entity), arr in values.items():
         runs, years = arr.shape
-        frames.append(pd.DataFrame({
-            "run": np.repeat(np.arange(runs), years), "year": np.tile(YEARS, runs),
-            "variable": variable, "entity": entity, "value": arr.reshape(-1)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "run": np.repeat(np.arange(runs), years),
+                    "year": np.tile(YEARS, runs),
+                    "variable": variable,
+                    "entity": entity,
+                    "value": arr.reshape(-1),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
 def fact(**kw: object) -> pd.DataFrame:
     """A one-row history table."""
-    row = {"id": "x", "year": 1950, "year_end": pd.NA, "quantity": "soe_share",
-           "entity": "china", "value": 0.3, "unit": "share", "use": "calibration",
-           "source": "hirata2024", "page": "p", "note": "test"}
+    row = {
+        "id": "x",
+        "year": 1950,
+        "year_end": pd.NA,
+        "quantity": "soe_share",
+        "entity": "china",
+        "value": 0.3,
+        "unit": "share",
+        "use": "calibration",
+        "source": "hirata2024",
+        "page": "p",
+        "note": "test",
+    }
     row.update(kw)
     frame = pd.DataFrame([row])
     frame["year_end"] = frame["year_end"].astype("Int64")
@@ -42,30 +60,31 @@ def const(value: float, runs: int = 5) -> np.ndarray:
 def test_level_passes_within_tolerance_and_fails_outside() -> None:
     """A share of 0.32 against 0.30 ± 0.05 passes; 0.40 fails; median and band are exact."""
     runs = np.linspace(0.30, 0.34, 5)[:, None] * np.ones(YEARS.size)
-    check, = scorecard.score(series({("soe_share", "china"): runs}), fact())
+    (check,) = scorecard.score(series({("soe_share", "china"): runs}), fact())
     assert check.passed and check.median == pytest.approx(0.32)
     assert check.low == pytest.approx(np.quantile(np.linspace(0.30, 0.34, 5), 0.05))
-    check, = scorecard.score(series({("soe_share", "china"): const(0.40)}), fact())
+    (check,) = scorecard.score(series({("soe_share", "china"): const(0.40)}), fact())
     assert not check.passed
 
 
 def test_relative_tolerance_for_steel() -> None:
     """Steel within 30% of the target passes; 40% off fails."""
     row = fact(quantity="steel_output", value=1000.0)
-    ok, = scorecard.score(series({("steel_output", "china"): const(1250.0)}), row)
-    bad, = scorecard.score(series({("steel_output", "china"): const(1400.0)}), row)
+    (ok,) = scorecard.score(series({("steel_output", "china"): const(1250.0)}), row)
+    (bad,) = scorecard.score(series({("steel_output", "china"): const(1400.0)}), row)
     assert ok.passed and not bad.passed
 
 
 def test_most_years_counts_the_years_above_the_threshold() -> None:
     """10 of 17 years above one half is 'most years'; 8 of 17 is not."""
-    row = fact(id="heavy-share-1960-1976", quantity="heavy_share", year=1960, year_end=1976,
-               value=0.5)
+    row = fact(
+        id="heavy-share-1960-1976", quantity="heavy_share", year=1960, year_end=1976, value=0.5
+    )
     for above, expect in ((10, True), (8, False)):
         arr = const(0.4)
         cols = np.flatnonzero((YEARS >= 1960) & (YEARS <= 1976))[:above]
         arr[:, cols] = 0.6
-        check, = scorecard.score(series({("heavy_share", "china"): arr}), row)
+        (check,) = scorecard.score(series({("heavy_share", "china"): arr}), row)
         assert check.median == pytest.approx(above / 17) and check.passed is expect
 
 
@@ -73,34 +92,54 @@ def test_rank_of_a_region() -> None:
     """A region largest in every year of the period holds rank 1; second-largest does not."""
     values = {("soe_output_share", r): const(0.1 + 0.01 * i) for i, r in enumerate(REGIONS)}
     values[("soe_output_share", "northeast")] = const(0.5)
-    row = fact(quantity="soe_output_rank", entity="northeast", year=1950, year_end=1957,
-               value=1)
-    check, = scorecard.score(series(values), row)
+    row = fact(quantity="soe_output_rank", entity="northeast", year=1950, year_end=1957, value=1)
+    (check,) = scorecard.score(series(values), row)
     assert check.passed and check.median == 1.0
-    check, = scorecard.score(series(values), fact(quantity="soe_output_rank",
-                                                  entity="east", year=1950, value=1))
+    (check,) = scorecard.score(
+        series(values), fact(quantity="soe_output_rank", entity="east", year=1950, value=1)
+    )
     assert not check.passed and check.median == 0.0
 
 
 def test_falling_share_trend() -> None:
     """A regional share that declines passes the 'falling' fact; a rising one fails."""
-    row = fact(quantity="industrial_output_share_trend", entity="northeast", year=1978,
-               year_end=2000, value=-1)
+    row = fact(
+        quantity="industrial_output_share_trend",
+        entity="northeast",
+        year=1978,
+        year_end=2000,
+        value=-1,
+    )
     china = const(100.0)
     falling = np.linspace(30, 10, YEARS.size) * np.ones((5, 1))
-    check, = scorecard.score(series({("industrial_output", "northeast"): falling,
-                                     ("industrial_output", "china"): china}), row)
+    (check,) = scorecard.score(
+        series(
+            {("industrial_output", "northeast"): falling, ("industrial_output", "china"): china}
+        ),
+        row,
+    )
     assert check.passed and check.median < 0
-    check, = scorecard.score(series({("industrial_output", "northeast"): falling[:, ::-1],
-                                     ("industrial_output", "china"): china}), row)
+    (check,) = scorecard.score(
+        series(
+            {
+                ("industrial_output", "northeast"): falling[:, ::-1],
+                ("industrial_output", "china"): china,
+            }
+        ),
+        row,
+    )
     assert not check.passed
 
 
 def test_angang_share_is_a_ratio_of_steel() -> None:
     """Angang's share is its steel over national steel."""
     row = fact(quantity="steel_share", entity="angang", year=1954, value=0.5)
-    check, = scorecard.score(series({("steel_output", "angang"): const(480.0),
-                                     ("steel_output", "china"): const(1000.0)}), row)
+    (check,) = scorecard.score(
+        series(
+            {("steel_output", "angang"): const(480.0), ("steel_output", "china"): const(1000.0)}
+        ),
+        row,
+    )
     assert check.median == pytest.approx(0.48) and check.passed
 
 
@@ -108,9 +147,8 @@ def test_power_ranking_uses_the_powers() -> None:
     """Japan ranked first among powers in every year passes."""
     values = {("tech_transfer_share", p): const(0.1) for p in POWERS}
     values[("tech_transfer_share", "japan")] = const(0.7)
-    row = fact(quantity="tech_transfer_rank", entity="japan", year=1966, year_end=1971,
-               value=1)
-    check, = scorecard.score(series(values), row)
+    row = fact(quantity="tech_transfer_rank", entity="japan", year=1966, year_end=1971, value=1)
+    (check,) = scorecard.score(series(values), row)
     assert check.passed
 
 
@@ -123,16 +161,21 @@ def test_validation_of_a_perfect_model() -> None:
         arr[:, np.flatnonzero(r["year"] == YEARS)[0]] = r["value"]
     arr[:, YEARS < 1949] = 100.0
     shares = {"northeast": 0.7, "angang": 0.5, "southwest": 0.05, "northwest": 0.05}
-    values = {("steel_output", "china"): arr,
-              **{("steel_output", e): arr * k for e, k in shares.items()}}
+    values = {
+        ("steel_output", "china"): arr,
+        **{("steel_output", e): arr * k for e, k in shares.items()},
+    }
     result = validation.validate(series(values), record)
     assert result.correlation_levels == pytest.approx(1.0)
     assert result.correlation_changes == pytest.approx(1.0)
     assert result.median_abs_log_error == pytest.approx(0.0)
     assert all(c.passed for c in result.checks), [c for c in result.checks if not c.passed]
-    assert {c.name for c in result.checks} >= {"civil-war-collapse-1949", "leap-peak-over-1957",
-                                                "cultural-revolution-dip-1968",
-                                                "northeast-dominance-1949-1955"}
+    assert {c.name for c in result.checks} >= {
+        "civil-war-collapse-1949",
+        "leap-peak-over-1957",
+        "cultural-revolution-dip-1968",
+        "northeast-dominance-1949-1955",
+    }
     assert 1949 not in result.years and 1960 in result.years
 
 
@@ -140,13 +183,23 @@ def test_validation_checks_can_fail() -> None:
     """A flat history misses the turning points and a history made inland fails geography."""
     record = load_history()
     flat = const(1000.0, runs=3)
-    values = {("steel_output", "china"): flat, ("steel_output", "northeast"): flat * 0.2,
-              ("steel_output", "angang"): flat * 0.1, ("steel_output", "southwest"): flat * 0.4,
-              ("steel_output", "northwest"): flat * 0.3}
+    values = {
+        ("steel_output", "china"): flat,
+        ("steel_output", "northeast"): flat * 0.2,
+        ("steel_output", "angang"): flat * 0.1,
+        ("steel_output", "southwest"): flat * 0.4,
+        ("steel_output", "northwest"): flat * 0.3,
+    }
     checks = {c.name: c for c in validation.validate(series(values), record).checks}
-    for name in ("civil-war-collapse-1949", "leap-peak-over-1957", "leap-collapse-1962",
-                 "cultural-revolution-dip-1967", "northeast-dominance-1949-1955",
-                 "interior-never-dominant", "angang-dominance-1949-1956"):
+    for name in (
+        "civil-war-collapse-1949",
+        "leap-peak-over-1957",
+        "leap-collapse-1962",
+        "cultural-revolution-dip-1967",
+        "northeast-dominance-1949-1955",
+        "interior-never-dominant",
+        "angang-dominance-1949-1956",
+    ):
         assert not checks[name].passed, name
 
 
@@ -155,8 +208,7 @@ def test_a_fact_without_a_rule_is_refused() -> None:
     from angang.errors import AngangError
 
     with pytest.raises(AngangError, match="no rule"):
-        scorecard.score(series({("soe_share", "china"): const(0.3)}),
-                        fact(quantity="mystery"))
+        scorecard.score(series({("soe_share", "china"): const(0.3)}), fact(quantity="mystery"))
 
 
 def test_scoring_batch_by_batch_equals_scoring_the_whole() -> None:

@@ -26,9 +26,14 @@ def _plants(alliances: dict[str, float], experts: float = 0.0, years: int = 5):
     workforce = np.zeros_like(state.workforce)
     workforce[..., :DOMESTIC_COHORTS] = [800.0, 150.0, 50.0]
     workforce[..., DOMESTIC_COHORTS + POWERS.index("ussr")] = experts
-    state = replace(state, alliance=alliance, workforce=workforce, year=1955,
-                    tech=np.full_like(state.tech, 0.3),
-                    owner=np.full_like(state.owner, OWNER["private"]))
+    state = replace(
+        state,
+        alliance=alliance,
+        workforce=workforce,
+        year=1955,
+        tech=np.full_like(state.tech, 0.3),
+        owner=np.full_like(state.owner, OWNER["private"]),
+    )
     for _ in range(years):
         state = technology.step(state, s.world, s.params, s.rng)
         state = replace(state, year=state.year + 1)
@@ -74,8 +79,13 @@ def test_angang_knowhow_diffuses_to_planned_soes() -> None:
     slot = s.world.layout.work_slot[WORKS.index("angang")]
     tech = np.full_like(state.tech, 0.3)
     tech[:, slot] = 0.8
-    state = replace(state, tech=tech, year=1955, alliance=np.zeros_like(state.alliance),
-                    owner=np.full_like(state.owner, OWNER["central-soe"]))
+    state = replace(
+        state,
+        tech=tech,
+        year=1955,
+        alliance=np.zeros_like(state.alliance),
+        owner=np.full_like(state.owner, OWNER["central-soe"]),
+    )
     out = technology.step(state, s.world, s.params, s.rng)
     others = np.ones(s.world.layout.n, dtype=bool)
     others[slot] = False

@@ -76,9 +76,13 @@ def test_a_ruler_change_comes_before_the_same_months_decisions(baseline: Scenari
 
 def test_later_event_is_not_clobbered_by_a_revert(tmp_path: Path) -> None:
     """A lever taken over by a later event keeps that event's value after the first's until."""
-    p = write(tmp_path, "cf.toml", 'extends = "baseline"\n[[events]]\nid = "calm-1959"\n'
-              'year = 1959\nkind = "policy"\nlevers = { campaign_intensity = 0.3 }\n'
-              'source = "test: hypothetical"\n')
+    p = write(
+        tmp_path,
+        "cf.toml",
+        'extends = "baseline"\n[[events]]\nid = "calm-1959"\n'
+        'year = 1959\nkind = "policy"\nlevers = { campaign_intensity = 0.3 }\n'
+        'source = "test: hypothetical"\n',
+    )
     tl = compile_timeline(load_scenario(p))
     campaign = tl.levers[:, LEVER["campaign_intensity"], NE]
     assert campaign[tl.row(1961)] == 0.3

@@ -50,15 +50,17 @@ class Attribution:
             "outcome": self.outcome,
             "total": float(np.mean(self.total)),
             "contributions": {e: float(np.mean(v)) for e, v in self.per_run.items()},
-            "intervals": {e: [summarize(v)["low"], summarize(v)["high"]]
-                          for e, v in self.per_run.items()},
+            "intervals": {
+                e: [summarize(v)["low"], summarize(v)["high"]] for e, v in self.per_run.items()
+            },
             "exact": self.exact,
             "coalitions_run": self.coalitions,
         }
 
 
-def shapley(players: Sequence[str], value: Value, samples: int = 200,
-            seed: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray, bool, int]:
+def shapley(
+    players: Sequence[str], value: Value, samples: int = 200, seed: int = 0
+) -> tuple[dict[str, np.ndarray], np.ndarray, bool, int]:
     """Shapley values of ``players`` for a vector-valued game ``value`` (one entry per run).
 
     Returns (values per player, total, exact?, number of coalitions evaluated).
@@ -93,17 +95,26 @@ def shapley(players: Sequence[str], value: Value, samples: int = 200,
     return phi, v(full) - v(empty), False, len(cache)
 
 
-def attribute(scenario: str, outcome: str, events: Sequence[str], runs: int = 16,
-              seed: int = 1, scale: float | None = None, samples: int = 200,
-              progress: Callable[[int], None] | None = None) -> Attribution:
+def attribute(
+    scenario: str,
+    outcome: str,
+    events: Sequence[str],
+    runs: int = 16,
+    seed: int = 1,
+    scale: float | None = None,
+    samples: int = 200,
+    progress: Callable[[int], None] | None = None,
+) -> Attribution:
     """Shapley attribution of ``outcome`` to ``events`` of ``scenario`` (a name or a file)."""
     spec = parse(outcome)
     loaded = load(scenario)
     ids = {e.id for e in loaded.scenario.events}
     unknown = [e for e in events if e not in ids]
     if unknown:
-        raise AngangError(f"--events: {unknown} are not events of {loaded.origin}; see "
-                          f"`angang timeline {scenario}`.")
+        raise AngangError(
+            f"--events: {unknown} are not events of {loaded.origin}; see "
+            f"`angang timeline {scenario}`."
+        )
     if len(set(events)) != len(events) or not events:
         raise AngangError("--events: name one or more distinct event ids.")
     folder = Path(tempfile.mkdtemp(prefix="angang-attribute-"))
@@ -124,8 +135,15 @@ def attribute(scenario: str, outcome: str, events: Sequence[str], runs: int = 16
     return Attribution(spec.label, list(events), phi, total, exact, n)
 
 
-def _checkpoint(scenario: Scenario, parent: str, events: Sequence[str], folder: Path,
-                runs: int, seed: int, scale: float | None) -> Path | None:
+def _checkpoint(
+    scenario: Scenario,
+    parent: str,
+    events: Sequence[str],
+    folder: Path,
+    runs: int,
+    seed: int,
+    scale: float | None,
+) -> Path | None:
     """Run the full scenario once with a checkpoint at the latest year all coalitions share
     (where removing every attributed event first changes something), or None if none."""
     path = folder / "all-removed.toml"
@@ -146,12 +164,12 @@ def write(result: Attribution, out: Path) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "attribution.json").write_text(json.dumps(result.as_json(), indent=2) + "\n")
-    per_run = pd.DataFrame({**{e: v for e, v in result.per_run.items()},
-                            "total": result.total})
+    per_run = pd.DataFrame({**{e: v for e, v in result.per_run.items()}, "total": result.total})
     per_run.index.name = "run"
     per_run = per_run.reset_index()
     per_run.to_parquet(out / "attribution.parquet", index=False)
-    summary = pd.DataFrame([{"event": e, "outcome": result.outcome, **summarize(v)}
-                            for e, v in result.per_run.items()])
+    summary = pd.DataFrame(
+        [{"event": e, "outcome": result.outcome, **summarize(v)} for e, v in result.per_run.items()]
+    )
     write_tables(out / "attribution.duckdb", {"per_run": per_run, "summary": summary})
     return out

@@ -44,12 +44,33 @@ from angang.scenario.schema import Scenario
 #: direction, the sources of technology, and the strength of the mechanisms behind the
 #: turning points (campaigns, famine, disorder, rehabilitation) — what the facts speak to
 CALIBRATED = (
-    "capital_productivity", "heavy_bias", "security_bias", "allocation_elasticity",
-    "return_bias", "demand_elasticity", "priority_absorption", "import_share",
-    "private_reinvestment", "light_plant_materials", "transfer_rate", "entry_share",
-    "rehab_rate", "small_plant_rate", "small_usable", "campaign_overdrive", "overdrive_wear",
-    "project_rush", "partner_loss", "labour_pull", "food_loss", "sent_down", "hunger_effort",
-    "agri_input", "factional_rate", "disorder_loss", "disorder_persistence",
+    "capital_productivity",
+    "heavy_bias",
+    "security_bias",
+    "allocation_elasticity",
+    "return_bias",
+    "demand_elasticity",
+    "priority_absorption",
+    "import_share",
+    "private_reinvestment",
+    "light_plant_materials",
+    "transfer_rate",
+    "entry_share",
+    "rehab_rate",
+    "small_plant_rate",
+    "small_usable",
+    "campaign_overdrive",
+    "overdrive_wear",
+    "project_rush",
+    "partner_loss",
+    "labour_pull",
+    "food_loss",
+    "sent_down",
+    "hunger_effort",
+    "agri_input",
+    "factional_rate",
+    "disorder_loss",
+    "disorder_persistence",
     "local_replication",
 )
 PINNED = 0.5  #: a 90% posterior interval narrower than this share of the prior is 'pinned'
@@ -70,25 +91,31 @@ def prior_ranges(names: Sequence[str]) -> dict[str, tuple[float, float]]:
     rows = {r["name"]: (float(r["low"]), float(r["high"])) for r in parameter_table()}
     unknown = [n for n in names if n not in rows]
     if unknown:
-        raise AngangError(f"--parameters: unknown parameter(s) {unknown}; expected names from "
-                          "`angang variables --parameters`.")
+        raise AngangError(
+            f"--parameters: unknown parameter(s) {unknown}; expected names from "
+            "`angang variables --parameters`."
+        )
     return {n: rows[n] for n in names}
 
 
-def batch_discrepancy(scenario: Scenario, names: Sequence[str], scale: float | None,
-                      history: pd.DataFrame) -> Callable[..., np.ndarray]:
+def batch_discrepancy(
+    scenario: Scenario, names: Sequence[str], scale: float | None, history: pd.DataFrame
+) -> Callable[..., np.ndarray]:
     """A batched simulator: parameter arrays (B,) -> errors on each fact, (B, facts)."""
     world = make_world(scenario, scale)
 
-    def simulator(*values: np.ndarray, batch_size: int = 1,
-                  random_state: np.random.RandomState | None = None) -> np.ndarray:
-        points = np.stack([np.broadcast_to(np.atleast_1d(v), (batch_size,)) for v in values],
-                          axis=1)
+    def simulator(
+        *values: np.ndarray, batch_size: int = 1, random_state: np.random.RandomState | None = None
+    ) -> np.ndarray:
+        points = np.stack(
+            [np.broadcast_to(np.atleast_1d(v), (batch_size,)) for v in values], axis=1
+        )
         params = Params.from_points(scenario.parameters, tuple(names), points)
         rs = random_state or np.random.RandomState(0)
         seed = int(rs.randint(0, 2**31 - 1))
-        frame = simulate(scenario, np.arange(batch_size), seed, params=params,
-                         world=world).to_frame()
+        frame = simulate(
+            scenario, np.arange(batch_size), seed, params=params, world=world
+        ).to_frame()
         return distances(frame, history)
 
     return simulator
@@ -99,44 +126,59 @@ def batch_discrepancy(scenario: Scenario, names: Sequence[str], scale: float | N
 _WORKER: dict[str, Any] = {}
 
 
-def _point_cost(args: tuple[Scenario, tuple[str, ...], float | None, np.ndarray, int]
-                ) -> float:
+def _point_cost(args: tuple[Scenario, tuple[str, ...], float | None, np.ndarray, int]) -> float:
     """Mean squared discrepancy of one parameter point over SEARCH_RUNS runs (a worker)."""
     scenario, names, scale, point, seed = args
     key = (id(scenario), scale)
     if _WORKER.get("key") != key:
         _WORKER.update(key=key, world=make_world(scenario, scale), history=load_history())
-    params = Params.from_points(scenario.parameters, names,
-                                np.repeat(point[None, :], SEARCH_RUNS, axis=0))
-    frame = simulate(scenario, np.arange(SEARCH_RUNS), seed, params=params,
-                     world=_WORKER["world"]).to_frame()
+    params = Params.from_points(
+        scenario.parameters, names, np.repeat(point[None, :], SEARCH_RUNS, axis=0)
+    )
+    frame = simulate(
+        scenario, np.arange(SEARCH_RUNS), seed, params=params, world=_WORKER["world"]
+    ).to_frame()
     d = distances(frame, _WORKER["history"])
-    return float((d ** 2).sum(axis=1).mean())
+    return float((d**2).sum(axis=1).mean())
 
 
-def search(scenario: Scenario, names: Sequence[str], iterations: int, scale: float | None,
-           seed: int, workers: int = 1,
-           progress: Callable[[int, int], None] | None = None) -> dict[str, float]:
+def search(
+    scenario: Scenario,
+    names: Sequence[str],
+    iterations: int,
+    scale: float | None,
+    seed: int,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, float]:
     """CMA-ES over the parameters' ranges (scaled to [0, 1]); the best point found."""
     try:
         import cma
     except ImportError:
-        raise AngangError("the calibration search needs the optional dependency cma: "
-                          "pip install 'angang[calibrate]'.") from None
+        raise AngangError(
+            "the calibration search needs the optional dependency cma: "
+            "pip install 'angang[calibrate]'."
+        ) from None
     ranges = prior_ranges(names)
     lo = np.array([r[0] for r in ranges.values()])
     hi = np.array([r[1] for r in ranges.values()])
-    start = np.array([(float(getattr(scenario.parameters, n)) - ranges[n][0])
-                      / (ranges[n][1] - ranges[n][0]) for n in names])
-    es = cma.CMAEvolutionStrategy(np.clip(start, 0.02, 0.98), 0.15,
-                                  {"bounds": [0, 1], "seed": seed, "verbose": -9})
+    start = np.array(
+        [
+            (float(getattr(scenario.parameters, n)) - ranges[n][0]) / (ranges[n][1] - ranges[n][0])
+            for n in names
+        ]
+    )
+    es = cma.CMAEvolutionStrategy(
+        np.clip(start, 0.02, 0.98), 0.15, {"bounds": [0, 1], "seed": seed, "verbose": -9}
+    )
     best: tuple[float, np.ndarray] = (np.inf, lo + (hi - lo) * start)
     with ProcessPoolExecutor(max(1, workers)) as pool:
         for it in range(iterations):
             unit = es.ask()
             points = [lo + (hi - lo) * np.clip(u, 0.0, 1.0) for u in unit]
-            costs = list(pool.map(_point_cost, [(scenario, tuple(names), scale, p, seed)
-                                                for p in points]))
+            costs = list(
+                pool.map(_point_cost, [(scenario, tuple(names), scale, p, seed) for p in points])
+            )
             es.tell(unit, costs)
             i = int(np.argmin(costs))
             if costs[i] < best[0]:
@@ -159,13 +201,22 @@ def window(centre: dict[str, float], width: float) -> dict[str, tuple[float, flo
 # --- stage 2: ABC-SMC -------------------------------------------------------------------------
 
 
-def calibrate(scenario: Scenario, names: Sequence[str] = CALIBRATED, population: int = 300,
-              generations: int = 6, scale: float | None = None, batch_size: int = 50,
-              seed: int = 1, simulator: Callable[..., np.ndarray] | None = None,
-              ranges: dict[str, tuple[float, float]] | None = None,
-              facts: int | None = None, search_iterations: int = 0,
-              search_width: float = 0.2, workers: int = 1,
-              progress: Callable[[int, int], None] | None = None) -> Posterior:
+def calibrate(
+    scenario: Scenario,
+    names: Sequence[str] = CALIBRATED,
+    population: int = 300,
+    generations: int = 6,
+    scale: float | None = None,
+    batch_size: int = 50,
+    seed: int = 1,
+    simulator: Callable[..., np.ndarray] | None = None,
+    ranges: dict[str, tuple[float, float]] | None = None,
+    facts: int | None = None,
+    search_iterations: int = 0,
+    search_width: float = 0.2,
+    workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> Posterior:
     """Search (optionally), then run ABC-SMC (``generations`` rounds of ``population``
     particles) and return the weighted posterior with its provenance.
 
@@ -175,8 +226,9 @@ def calibrate(scenario: Scenario, names: Sequence[str] = CALIBRATED, population:
     try:
         import elfi
     except ImportError:
-        raise AngangError("calibration needs the optional dependency ELFI: "
-                          "pip install 'angang[calibrate]'.") from None
+        raise AngangError(
+            "calibration needs the optional dependency ELFI: pip install 'angang[calibrate]'."
+        ) from None
     optimum: dict[str, float] | None = None
     if search_iterations > 0 and simulator is None:
         optimum = search(scenario, names, search_iterations, scale, seed, workers, progress)
@@ -186,8 +238,9 @@ def calibrate(scenario: Scenario, names: Sequence[str] = CALIBRATED, population:
     sim = simulator or batch_discrepancy(scenario, list(ranges), scale, history)
     k = facts or int((history["use"] == "calibration").sum())
     model = elfi.ElfiModel()
-    priors = [elfi.Prior("uniform", lo, hi - lo, model=model, name=n)
-              for n, (lo, hi) in ranges.items()]
+    priors = [
+        elfi.Prior("uniform", lo, hi - lo, model=model, name=n) for n, (lo, hi) in ranges.items()
+    ]
     errors = elfi.Simulator(sim, *priors, observed=np.zeros((1, k)), name="errors")
     elfi.Distance("euclidean", errors, name="d")
     smc = elfi.SMC(model["d"], batch_size=batch_size, seed=seed)
@@ -196,28 +249,49 @@ def calibrate(scenario: Scenario, names: Sequence[str] = CALIBRATED, population:
     samples["weight"] = np.asarray(result.weights) / np.sum(result.weights)
     samples["discrepancy"] = np.asarray(result.discrepancies)
     search_runs = search_iterations * _population_of_cma(len(ranges)) * SEARCH_RUNS
-    return Posterior(samples, summarize(samples, ranges), {
-        "method": "CMA-ES search over the documented ranges, then ABC-SMC (ELFI SMC; "
-                  "Beaumont et al. 2009) with uniform priors on a window around the search's "
-                  "optimum" if optimum else "ABC-SMC (ELFI SMC; Beaumont et al. 2009) with "
-                  "uniform priors over the documented ranges",
-        "distance": "Euclidean norm of the errors on every calibration fact, each in units of "
-                    "its tolerance and capped at three",
-        "targets": "calibration rows of angang.data history.csv",
-        "data_version": DATA_VERSION,
-        "parameters": list(ranges), "priors": {n: list(r) for n, r in ranges.items()},
-        "search": ({"iterations": search_iterations, "runs_per_point": SEARCH_RUNS,
-                    "window": search_width, "simulations": search_runs,
-                    "optimum": {n: round(v, 6) for n, v in optimum.items()}}
-                   if optimum else None),
-        "simulations": int(result.n_sim) + (search_runs if optimum else 0),
-        "population": population, "generations": generations,
-        "scale": (scale if scale is not None
-                  else scenario.initial.scale if scenario is not None else None),
-        "batch_size": batch_size, "seed": seed,
-        "final_threshold": float(np.max(result.discrepancies)),
-        "date": dt.date.today().isoformat(),
-    })
+    return Posterior(
+        samples,
+        summarize(samples, ranges),
+        {
+            "method": "CMA-ES search over the documented ranges, then ABC-SMC (ELFI SMC; "
+            "Beaumont et al. 2009) with uniform priors on a window around the search's "
+            "optimum"
+            if optimum
+            else "ABC-SMC (ELFI SMC; Beaumont et al. 2009) with "
+            "uniform priors over the documented ranges",
+            "distance": "Euclidean norm of the errors on every calibration fact, each in units of "
+            "its tolerance and capped at three",
+            "targets": "calibration rows of angang.data history.csv",
+            "data_version": DATA_VERSION,
+            "parameters": list(ranges),
+            "priors": {n: list(r) for n, r in ranges.items()},
+            "search": (
+                {
+                    "iterations": search_iterations,
+                    "runs_per_point": SEARCH_RUNS,
+                    "window": search_width,
+                    "simulations": search_runs,
+                    "optimum": {n: round(v, 6) for n, v in optimum.items()},
+                }
+                if optimum
+                else None
+            ),
+            "simulations": int(result.n_sim) + (search_runs if optimum else 0),
+            "population": population,
+            "generations": generations,
+            "scale": (
+                scale
+                if scale is not None
+                else scenario.initial.scale
+                if scenario is not None
+                else None
+            ),
+            "batch_size": batch_size,
+            "seed": seed,
+            "final_threshold": float(np.max(result.discrepancies)),
+            "date": dt.date.today().isoformat(),
+        },
+    )
 
 
 def _population_of_cma(dimensions: int) -> int:
@@ -235,9 +309,18 @@ def summarize(samples: pd.DataFrame, ranges: dict[str, tuple[float, float]]) -> 
         cdf = np.cumsum(w[order])
         q = {p: float(x[order][np.searchsorted(cdf, p * cdf[-1])]) for p in (0.05, 0.5, 0.95)}
         width = (q[0.95] - q[0.05]) / (hi - lo)
-        rows.append({"parameter": name, "prior_low": lo, "prior_high": hi, "median": q[0.5],
-                     "low": q[0.05], "high": q[0.95], "interval_share_of_prior": width,
-                     "pinned_down": bool(width < PINNED)})
+        rows.append(
+            {
+                "parameter": name,
+                "prior_low": lo,
+                "prior_high": hi,
+                "median": q[0.5],
+                "low": q[0.05],
+                "high": q[0.95],
+                "interval_share_of_prior": width,
+                "pinned_down": bool(width < PINNED),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -253,8 +336,9 @@ def write(posterior: Posterior, out: Path) -> Path:
 
 def point_estimate(posterior: Posterior) -> dict[str, float]:
     """The posterior median of each parameter (weighted)."""
-    return {str(r["parameter"]): round(float(r["median"]), 6)
-            for _, r in posterior.summary.iterrows()}
+    return {
+        str(r["parameter"]): round(float(r["median"]), 6) for _, r in posterior.summary.iterrows()
+    }
 
 
 def parameter_file(posterior: Posterior) -> str:
@@ -262,11 +346,17 @@ def parameter_file(posterior: Posterior) -> str:
     import tomli_w
 
     params = point_estimate(posterior)
-    intervals = {str(r["parameter"]): [round(float(r["low"]), 6), round(float(r["high"]), 6)]
-                 for _, r in posterior.summary.iterrows()}
-    provenance = {**{k: v for k, v in posterior.provenance.items() if v is not None},
-                  "point_estimate": "the weighted posterior median of each parameter",
-                  "interval_5_95": intervals}
-    head = ("# Written by `angang calibrate`. The baseline reads [parameters] from here by\n"
-            "# default (its own [parameters] table, if any, takes precedence).\n")
+    intervals = {
+        str(r["parameter"]): [round(float(r["low"]), 6), round(float(r["high"]), 6)]
+        for _, r in posterior.summary.iterrows()
+    }
+    provenance = {
+        **{k: v for k, v in posterior.provenance.items() if v is not None},
+        "point_estimate": "the weighted posterior median of each parameter",
+        "interval_5_95": intervals,
+    }
+    head = (
+        "# Written by `angang calibrate`. The baseline reads [parameters] from here by\n"
+        "# default (its own [parameters] table, if any, takes precedence).\n"
+    )
     return head + tomli_w.dumps({"parameters": params, "provenance": provenance})

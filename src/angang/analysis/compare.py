@@ -24,9 +24,14 @@ from angang.runner import run, run_branched
 from angang.runner.store import write_tables
 from angang.scenario.loader import load
 
-DEFAULT_OUTCOMES = ("steel_output:china@1958-1960", "steel_output:northeast@1975",
-                    "tech_provenance:china:ussr@1961-1965", "director_power:angang@1957-1960",
-                    "investment_share:southwest@1965-1975", "protest:china@1990-1999")
+DEFAULT_OUTCOMES = (
+    "steel_output:china@1958-1960",
+    "steel_output:northeast@1975",
+    "tech_provenance:china:ussr@1961-1965",
+    "director_power:angang@1957-1960",
+    "investment_share:southwest@1965-1975",
+    "protest:china@1990-1999",
+)
 
 
 @dataclass(frozen=True)
@@ -42,47 +47,83 @@ class Comparison:
     trajectories: pd.DataFrame  #: scenario, variable, entity, year, median, low, high
 
 
-def compare(a: str, b: str, outcomes: list[str] | None = None, runs: int = 16, seed: int = 1,
-            scale: float | None = None, batch_size: int = 32) -> Comparison:
+def compare(
+    a: str,
+    b: str,
+    outcomes: list[str] | None = None,
+    runs: int = 16,
+    seed: int = 1,
+    scale: float | None = None,
+    batch_size: int = 32,
+) -> Comparison:
     """Run two ensembles with the same seeds and compare outcomes. B starts from a checkpoint
     of A at the latest year they share, when there is one (same numbers, less work)."""
     specs = [parse(o) for o in (outcomes or DEFAULT_OUTCOMES)]
-    options: dict[str, Any] = {"runs": runs, "seed": seed, "scale": scale,
-                               "batch_size": batch_size}
+    options: dict[str, Any] = {"runs": runs, "seed": seed, "scale": scale, "batch_size": batch_size}
     first = load(a).scenario
     year = latest_branch_year(first, load(b).scenario, scale)
     with tempfile.TemporaryDirectory(prefix="angang-compare-") as tmp:
         useful = year is not None and year > first.meta.start_year + 1
         checkpoint = Path(tmp) / "a" if useful else None
-        extra: dict[str, Any] = ({"checkpoint_at": year, "out": checkpoint}
-                                 if checkpoint is not None else {})
+        extra: dict[str, Any] = (
+            {"checkpoint_at": year, "out": checkpoint} if checkpoint is not None else {}
+        )
         series = {a: run(a, **options, **extra).table}
         series[b] = run_branched(b, checkpoint, **options).table
     rows, summary, traj = [], [], []
     for o in specs:
         va, vb = o.per_run(series[a]), o.per_run(series[b])
         diff = vb - va
-        rows.append(pd.DataFrame({"run": va.index, "outcome": o.label, "a": va.to_numpy(),
-                                  "b": vb.reindex(va.index).to_numpy(),
-                                  "difference": diff.reindex(va.index).to_numpy()}))
-        summary.append({"outcome": o.label,
-                        **{f"a_{k}": v for k, v in summarize(va.to_numpy()).items()},
-                        **{f"b_{k}": v for k, v in summarize(vb.to_numpy()).items()},
-                        **{f"difference_{k}": v for k, v in summarize(diff.to_numpy()).items()}})
+        rows.append(
+            pd.DataFrame(
+                {
+                    "run": va.index,
+                    "outcome": o.label,
+                    "a": va.to_numpy(),
+                    "b": vb.reindex(va.index).to_numpy(),
+                    "difference": diff.reindex(va.index).to_numpy(),
+                }
+            )
+        )
+        summary.append(
+            {
+                "outcome": o.label,
+                **{f"a_{k}": v for k, v in summarize(va.to_numpy()).items()},
+                **{f"b_{k}": v for k, v in summarize(vb.to_numpy()).items()},
+                **{f"difference_{k}": v for k, v in summarize(diff.to_numpy()).items()},
+            }
+        )
         traj.extend(_trajectories(o, series, (a, b)))
-    return Comparison(a, b, runs, seed, pd.concat(rows, ignore_index=True),
-                      pd.DataFrame(summary), pd.DataFrame(traj))
+    return Comparison(
+        a,
+        b,
+        runs,
+        seed,
+        pd.concat(rows, ignore_index=True),
+        pd.DataFrame(summary),
+        pd.DataFrame(traj),
+    )
 
 
-def _trajectories(o: Outcome, series: dict[str, pd.DataFrame],
-                  names: tuple[str, str]) -> list[dict[str, Any]]:
+def _trajectories(
+    o: Outcome, series: dict[str, pd.DataFrame], names: tuple[str, str]
+) -> list[dict[str, Any]]:
     out = []
     for name in names:
         table = quantiles(series[name], o.variable, o.entity)
-        for year, median, low, high in zip(table.index, table["median"], table["low"],
-                                           table["high"], strict=True):
-            out.append({"scenario": name, "outcome": o.label, "year": int(year),
-                        "median": float(median), "low": float(low), "high": float(high)})
+        for year, median, low, high in zip(
+            table.index, table["median"], table["low"], table["high"], strict=True
+        ):
+            out.append(
+                {
+                    "scenario": name,
+                    "outcome": o.label,
+                    "year": int(year),
+                    "median": float(median),
+                    "low": float(low),
+                    "high": float(high),
+                }
+            )
     return out
 
 
@@ -90,13 +131,20 @@ def write(result: Comparison, out: Path) -> Path:
     """Write comparison.json, comparison.parquet, comparison.duckdb and comparison.png."""
     out.mkdir(parents=True, exist_ok=True)
     result.per_run.to_parquet(out / "comparison.parquet", index=False)
-    meta = {"a": result.a, "b": result.b, "runs": result.runs, "seed": result.seed,
-            "common_random_numbers": "run i of both scenarios uses SeedSequence(seed, (i,))"}
-    (out / "comparison.json").write_text(json.dumps(
-        {**meta, "outcomes": result.summary.to_dict(orient="records")}, indent=2) + "\n")
-    write_tables(out / "comparison.duckdb", {"per_run": result.per_run,
-                                             "summary": result.summary,
-                                             "trajectories": result.trajectories})
+    meta = {
+        "a": result.a,
+        "b": result.b,
+        "runs": result.runs,
+        "seed": result.seed,
+        "common_random_numbers": "run i of both scenarios uses SeedSequence(seed, (i,))",
+    }
+    (out / "comparison.json").write_text(
+        json.dumps({**meta, "outcomes": result.summary.to_dict(orient="records")}, indent=2) + "\n"
+    )
+    write_tables(
+        out / "comparison.duckdb",
+        {"per_run": result.per_run, "summary": result.summary, "trajectories": result.trajectories},
+    )
     figure(result, out / "comparison.png")
     return out
 
@@ -127,7 +175,7 @@ def figure(result: Comparison, path: Path) -> None:
             ax.set_yscale("log")
         ax.set_title(label, fontsize=9)
         ax.set_xlabel("year")
-    for ax in list(axes.flat)[len(outcomes):]:
+    for ax in list(axes.flat)[len(outcomes) :]:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=8)
     fig.tight_layout()

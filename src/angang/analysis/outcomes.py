@@ -16,8 +16,10 @@ import pandas as pd
 from angang.engine.observe import VARIABLES
 from angang.errors import AngangError
 
-SPEC = re.compile(r"^(?P<var>[a-z_]+)(?::(?P<ent>[a-z0-9:_-]+))?"
-                  r"(?:@(?P<y0>\d{4})(?:-(?P<y1>\d{4}))?)?$")
+SPEC = re.compile(
+    r"^(?P<var>[a-z_]+)(?::(?P<ent>[a-z0-9:_-]+))?"
+    r"(?:@(?P<y0>\d{4})(?:-(?P<y1>\d{4}))?)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,10 @@ class Outcome:
         """The outcome's value in each run of a tidy series (indexed by run)."""
         sub = series[(series["variable"] == self.variable) & (series["entity"] == self.entity)]
         if sub.empty:
-            raise AngangError(f"outcome {self.label}: the results hold no {self.variable!r} "
-                              f"for entity {self.entity!r}; see `angang variables`.")
+            raise AngangError(
+                f"outcome {self.label}: the results hold no {self.variable!r} "
+                f"for entity {self.entity!r}; see `angang variables`."
+            )
         if self.first is not None:
             sub = sub[(sub["year"] >= self.first) & (sub["year"] <= (self.last or self.first))]
             if sub.empty:
@@ -54,12 +58,16 @@ def parse(spec: str) -> Outcome:
     """Parse ``VARIABLE[:ENTITY][@YEAR[-YEAR]]``; errors name what was expected."""
     match = SPEC.match(spec.strip())
     if not match:
-        raise AngangError(f"--outcome {spec!r}: expected VARIABLE[:ENTITY][@YEAR[-YEAR]], "
-                          "e.g. steel_output:northeast@1975.")
+        raise AngangError(
+            f"--outcome {spec!r}: expected VARIABLE[:ENTITY][@YEAR[-YEAR]], "
+            "e.g. steel_output:northeast@1975."
+        )
     variable = match["var"]
     if variable not in VARIABLES:
-        raise AngangError(f"--outcome {spec!r}: unknown variable {variable!r}; "
-                          f"expected one of {', '.join(VARIABLES)}.")
+        raise AngangError(
+            f"--outcome {spec!r}: unknown variable {variable!r}; "
+            f"expected one of {', '.join(VARIABLES)}."
+        )
     first = int(match["y0"]) if match["y0"] else None
     last = int(match["y1"]) if match["y1"] else first
     if first is not None and last is not None and last < first:
@@ -72,7 +80,15 @@ def summarize(values: np.ndarray) -> dict[str, float]:
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     if v.size == 0:
-        return {"mean": float("nan"), "median": float("nan"), "low": float("nan"),
-                "high": float("nan")}
-    return {"mean": float(v.mean()), "median": float(np.median(v)),
-            "low": float(np.quantile(v, 0.05)), "high": float(np.quantile(v, 0.95))}
+        return {
+            "mean": float("nan"),
+            "median": float("nan"),
+            "low": float("nan"),
+            "high": float("nan"),
+        }
+    return {
+        "mean": float(v.mean()),
+        "median": float(np.median(v)),
+        "low": float(np.quantile(v, 0.05)),
+        "high": float(np.quantile(v, 0.95)),
+    }

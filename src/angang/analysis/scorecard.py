@@ -48,8 +48,10 @@ def wide(series: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
     """A (run × year) table of one variable for one entity."""
     sub = series[(series["variable"] == variable) & (series["entity"] == entity)]
     if sub.empty:
-        raise AngangError(f"the results hold no variable {variable!r} for entity {entity!r}; "
-                          "were they made by an older angang? Rerun the ensemble.")
+        raise AngangError(
+            f"the results hold no variable {variable!r} for entity {entity!r}; "
+            "were they made by an older angang? Rerun the ensemble."
+        )
     return sub.pivot_table(index="run", columns="year", values="value", observed=True)
 
 
@@ -62,8 +64,11 @@ def _band(stat: np.ndarray) -> tuple[float, float, float]:
     clean = stat[np.isfinite(stat)]
     if clean.size == 0:
         return float("nan"), float("nan"), float("nan")
-    return (float(np.median(clean)), float(np.quantile(clean, LOW)),
-            float(np.quantile(clean, HIGH)))
+    return (
+        float(np.median(clean)),
+        float(np.quantile(clean, LOW)),
+        float(np.quantile(clean, HIGH)),
+    )
 
 
 # --- rules: each turns a fact into a per-run statistic and how to judge it ------------------
@@ -87,6 +92,7 @@ Rule = Callable[[pd.Series, pd.DataFrame], Verdict]
 
 def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
     """Mean over the fact's years within ± tolerance (absolute, or relative to the target)."""
+
     def rule(row, series):
         table = _table_for(row, series)
         stat = table.reindex(columns=_years(row)).mean(axis=1).to_numpy()
@@ -94,14 +100,19 @@ def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
         width = tolerance * target if relative else tolerance
         text = f"±{tolerance:.0%} of target" if relative else f"±{tolerance:g}"
         if relative:
+
             def distance(x: np.ndarray) -> np.ndarray:
                 ratio = np.maximum(x, 1e-9) / target
                 return np.abs(np.log(ratio)) / np.log(1.0 + tolerance)
         else:
+
             def distance(x: np.ndarray) -> np.ndarray:
                 return np.abs(x - target) / width
-        return Verdict(stat, f"{target:g}", text, reason, lambda m: abs(m - target) <= width,
-                       distance)
+
+        return Verdict(
+            stat, f"{target:g}", text, reason, lambda m: abs(m - target) <= width, distance
+        )
+
     return rule
 
 
@@ -109,8 +120,15 @@ def _at_least(reason: str) -> Rule:
     def rule(row, series):
         stat = _table_for(row, series).reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
-        return Verdict(stat, f">= {target:g}", "none (a bound)", reason,
-                       lambda m: m >= target, lambda x: np.maximum(0.0, target - x) / 0.05)
+        return Verdict(
+            stat,
+            f">= {target:g}",
+            "none (a bound)",
+            reason,
+            lambda m: m >= target,
+            lambda x: np.maximum(0.0, target - x) / 0.05,
+        )
+
     return rule
 
 
@@ -118,9 +136,15 @@ def _most_years(reason: str) -> Rule:
     def rule(row, series):
         table = _table_for(row, series).reindex(columns=_years(row))
         stat = (table > row["value"]).mean(axis=1).to_numpy()
-        return Verdict(stat, f"> {row['value']:g} in most years",
-                       f"share of years > {MOST_YEARS:g}", reason, lambda m: m > MOST_YEARS,
-                       lambda x: np.maximum(0.0, MOST_YEARS + 0.05 - x) / 0.2)
+        return Verdict(
+            stat,
+            f"> {row['value']:g} in most years",
+            f"share of years > {MOST_YEARS:g}",
+            reason,
+            lambda m: m > MOST_YEARS,
+            lambda x: np.maximum(0.0, MOST_YEARS + 0.05 - x) / 0.2,
+        )
+
     return rule
 
 
@@ -128,14 +152,21 @@ def _rank(variable: str, group: str, reason: str) -> Rule:
     def rule(row, series):
         sub = series[series["variable"] == variable]
         sub = sub[sub["entity"].astype(str).isin(_group(group))]
-        table = sub.pivot_table(index=["run", "year"], columns="entity", values="value",
-                                observed=True).reindex(columns=_group(group))
+        table = sub.pivot_table(
+            index=["run", "year"], columns="entity", values="value", observed=True
+        ).reindex(columns=_group(group))
         ranks = table.rank(axis=1, ascending=False)[row["entity"]].unstack("year")
         years = _years(row)
         stat = (ranks.reindex(columns=years) == row["value"]).mean(axis=1).to_numpy()
-        return Verdict(stat, f"rank {int(row['value'])} among {group}",
-                       f"share of years >= {RANK_YEARS:g}", reason, lambda m: m >= RANK_YEARS,
-                       lambda x: np.maximum(0.0, RANK_YEARS - x) / 0.2)
+        return Verdict(
+            stat,
+            f"rank {int(row['value'])} among {group}",
+            f"share of years >= {RANK_YEARS:g}",
+            reason,
+            lambda m: m >= RANK_YEARS,
+            lambda x: np.maximum(0.0, RANK_YEARS - x) / 0.2,
+        )
+
     return rule
 
 
@@ -148,14 +179,22 @@ def _falling(reason: str) -> Rule:
         x = np.asarray(years, dtype=float) - np.mean(years)
         # row by row (a matrix product may order its sums by the number of runs)
         slope = ((share - share.mean(axis=1, keepdims=True)) * x).sum(axis=1) / (x @ x)
-        return Verdict(slope, "falling (negative slope)", "sign only", reason,
-                       lambda m: m < 0, lambda x: np.maximum(0.0, x) / 0.002)
+        return Verdict(
+            slope,
+            "falling (negative slope)",
+            "sign only",
+            reason,
+            lambda m: m < 0,
+            lambda x: np.maximum(0.0, x) / 0.002,
+        )
+
     return rule
 
 
 def _growth(tolerance: float, reason: str, part: str | None = None) -> Rule:
     """Compound yearly growth from the fact's first to its last year, within ± tolerance (a
     rate). ``part`` "heavy" or "light" takes that part of industrial output."""
+
     def rule(row, series):
         table = _output_table(row, series, part)
         first, last = int(row["year"]), int(row["year_end"])
@@ -163,15 +202,22 @@ def _growth(tolerance: float, reason: str, part: str | None = None) -> Rule:
         with np.errstate(divide="ignore", invalid="ignore"):
             stat = ratio ** (1.0 / (last - first)) - 1.0
         target = row["value"]
-        return Verdict(stat, f"{target:.1%} a year", f"±{tolerance:.0%} a year", reason,
-                       lambda m: abs(m - target) <= tolerance,
-                       lambda x: np.abs(x - target) / tolerance)
+        return Verdict(
+            stat,
+            f"{target:.1%} a year",
+            f"±{tolerance:.0%} a year",
+            reason,
+            lambda m: abs(m - target) <= tolerance,
+            lambda x: np.abs(x - target) / tolerance,
+        )
+
     return rule
 
 
 def _at_most(reason: str, later_years: bool = False) -> Rule:
     """The ratio of output in the last year (or the highest of the later years) to the first
     year's is at most (strictly below, for a bound of 1) the target."""
+
     def rule(row, series):
         table = _output_table(row, series, None)
         first, last = int(row["year"]), int(row["year_end"])
@@ -179,9 +225,15 @@ def _at_most(reason: str, later_years: bool = False) -> Rule:
         stat = (table[list(later)].max(axis=1) / table[first]).to_numpy()
         target = row["value"]
         ok = (lambda m: m < target) if target == 1 else (lambda m: m <= target)
-        return Verdict(stat, f"ratio {'<' if target == 1 else '<='} {target:g}",
-                       "none (a bound)", reason, ok,
-                       lambda x: np.maximum(0.0, x - target + 0.02) / 0.02)
+        return Verdict(
+            stat,
+            f"ratio {'<' if target == 1 else '<='} {target:g}",
+            "none (a bound)",
+            reason,
+            ok,
+            lambda x: np.maximum(0.0, x - target + 0.02) / 0.02,
+        )
+
     return rule
 
 
@@ -196,40 +248,64 @@ def _output_table(row: pd.Series, series: pd.DataFrame, part: str | None) -> pd.
 
 def _ratio_of(numerator: str, reason: str, tolerance: float) -> Rule:
     """One variable over another for the same entity in the fact's year, within ± tolerance."""
+
     def rule(row, series):
         num = wide(series, numerator, row["entity"])
         den = wide(series, "steel_output", row["entity"])
         stat = (num / den).reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
-        return Verdict(stat, f"{target:g}", f"±{tolerance:g}", reason,
-                       lambda m: abs(m - target) <= tolerance,
-                       lambda x: np.abs(x - target) / tolerance)
+        return Verdict(
+            stat,
+            f"{target:g}",
+            f"±{tolerance:g}",
+            reason,
+            lambda m: abs(m - target) <= tolerance,
+            lambda x: np.abs(x - target) / tolerance,
+        )
+
     return rule
 
 
 def _share_of_output(tolerance: float, reason: str) -> Rule:
     """A region's share of national industrial output, mean over the fact's years."""
+
     def rule(row, series):
         share = wide(series, "industrial_output", row["entity"]) / wide(
-            series, "industrial_output", "china")
+            series, "industrial_output", "china"
+        )
         stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
-        return Verdict(stat, f"{target:g}", f"±{tolerance:g}", reason,
-                       lambda m: abs(m - target) <= tolerance,
-                       lambda x: np.abs(x - target) / tolerance)
+        return Verdict(
+            stat,
+            f"{target:g}",
+            f"±{tolerance:g}",
+            reason,
+            lambda m: abs(m - target) <= tolerance,
+            lambda x: np.abs(x - target) / tolerance,
+        )
+
     return rule
 
 
 def _interior_at_most(reason: str) -> Rule:
     """The Southwest's and Northwest's joint share of national steel at most the target."""
+
     def rule(row, series):
         interior = wide(series, "steel_output", "southwest") + wide(
-            series, "steel_output", "northwest")
+            series, "steel_output", "northwest"
+        )
         share = interior / wide(series, "steel_output", "china")
         stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
-        return Verdict(stat, f"<= {target:g}", "none (a bound)", reason,
-                       lambda m: m <= target, lambda x: np.maximum(0.0, x - target) / 0.05)
+        return Verdict(
+            stat,
+            f"<= {target:g}",
+            "none (a bound)",
+            reason,
+            lambda m: m <= target,
+            lambda x: np.maximum(0.0, x - target) / 0.05,
+        )
+
     return rule
 
 
@@ -241,64 +317,83 @@ def _group(name: str) -> list[str]:
 
 def _table_for(row: pd.Series, series: pd.DataFrame) -> pd.DataFrame:
     if row["quantity"] == "steel_share":
-        return wide(series, "steel_output", row["entity"]) / wide(series, "steel_output",
-                                                                   "china")
+        return wide(series, "steel_output", row["entity"]) / wide(series, "steel_output", "china")
     return wide(series, row["quantity"], row["entity"])
 
 
-SHARE_REASON = "the model has six regions and seven coarse sectors; a share within this " \
+SHARE_REASON = (
+    "the model has six regions and seven coarse sectors; a share within this "
     "band reads as the same historical picture"
+)
 RULES: dict[str, Rule] = {
-    "soe_share": _level(0.05, "five points: the statistics' own definitions (joint "
-                        "state-private firms) move the share by a few points"),
-    "heavy_share": _level(0.08, "the light/heavy split moves with prices and statistical "
-                          "coverage by several points; eight reads as the same structure"),
+    "soe_share": _level(
+        0.05,
+        "five points: the statistics' own definitions (joint "
+        "state-private firms) move the share by a few points",
+    ),
+    "heavy_share": _level(
+        0.08,
+        "the light/heavy split moves with prices and statistical "
+        "coverage by several points; eight reads as the same structure",
+    ),
     "steel_share": _level(0.10, "the source says 'about half'"),
     "sector_share": _level(0.08, SHARE_REASON),
     "soe_output_share": _level(0.07, "'about 30 percent', read from a figure"),
     "heavy_output_share": _level(0.05, "the source gives a range of 30-40 percent"),
     "soe_output_rank": _rank("soe_output_share", "regions", "the source states a ranking"),
-    "tech_transfer_share": _level(0.10, "'about a third', and measured on imports, not "
-                                  "technology"),
-    "tech_transfer_rank": _rank("tech_transfer_share", "powers", "the source states a "
-                                "ranking"),
+    "tech_transfer_share": _level(0.10, "'about a third', and measured on imports, not technology"),
+    "tech_transfer_rank": _rank("tech_transfer_share", "powers", "the source states a ranking"),
     "industrial_output_share": _share_of_output(0.08, SHARE_REASON),
-    "interior_steel_share": _interior_at_most("the source gives the coastal share; the "
-                                              "interior regions are part of the rest"),
-    "industrial_output_growth": _growth(0.10, "official growth rates of the period are "
-                                        "themselves uncertain by several points"),
+    "interior_steel_share": _interior_at_most(
+        "the source gives the coastal share; the interior regions are part of the rest"
+    ),
+    "industrial_output_growth": _growth(
+        0.10, "official growth rates of the period are themselves uncertain by several points"
+    ),
     "heavy_output_growth": _growth(0.08, "as for growth rates generally", "heavy"),
     "light_output_growth": _growth(0.06, "as for growth rates generally", "light"),
     "industrial_output_fall": _at_most("the source gives a direction and a size in words"),
     "industrial_output_dip": _at_most("the source says output fell and stayed below", True),
-    "reported_over_true": _ratio_of("steel_output_reported", "the claimed and the usable "
-                                    "figures are themselves rounded", 0.15),
-    "foreign_experts": _level(0.5, "head counts depend on who is counted (civilian, "
-                              "military, short stays)", relative=True),
+    "reported_over_true": _ratio_of(
+        "steel_output_reported", "the claimed and the usable figures are themselves rounded", 0.15
+    ),
+    "foreign_experts": _level(
+        0.5, "head counts depend on who is counted (civilian, military, short stays)", relative=True
+    ),
     "industrial_output_share_trend": _falling("the source states a direction"),
-    "steel_output": _level(0.30, "official output is precise, but one enterprise agent stands "
-                           "for a group of works and sectors are coarse; within 30% a series "
-                           "reads as right on a log scale", relative=True),
+    "steel_output": _level(
+        0.30,
+        "official output is precise, but one enterprise agent stands "
+        "for a group of works and sectors are coarse; within 30% a series "
+        "reads as right on a log scale",
+        relative=True,
+    ),
 }
 #: facts whose wording asks for another rule than their quantity's
-BY_ID = {"soe-share-1956": _at_least("the source says 'over 80 percent'"),
-         "east-steel-share-1976": _at_least("the source gives one city of the region"),
-         "northeast-investment-share-1953-1957": _at_least("the source gives one province "
-                                                           "of the region"),
-         "heavy-share-1960-1976": _most_years("the source says 'most of the time'")}
+BY_ID = {
+    "soe-share-1956": _at_least("the source says 'over 80 percent'"),
+    "east-steel-share-1976": _at_least("the source gives one city of the region"),
+    "northeast-investment-share-1953-1957": _at_least(
+        "the source gives one province of the region"
+    ),
+    "heavy-share-1960-1976": _most_years("the source says 'most of the time'"),
+}
 
 
-def verdicts(series: pd.DataFrame,
-             history: pd.DataFrame | None = None) -> list[tuple[pd.Series, Verdict]]:
+def verdicts(
+    series: pd.DataFrame, history: pd.DataFrame | None = None
+) -> list[tuple[pd.Series, Verdict]]:
     """Each calibration fact of the dataset with its verdict on ``series``."""
     history = load_history() if history is None else history
     out = []
     for _, row in history[history["use"] == "calibration"].iterrows():
         rule = BY_ID.get(row["id"]) or RULES.get(row["quantity"])
         if rule is None:
-            raise AngangError(f"history.csv: fact {row['id']!r} has quantity "
-                              f"{row['quantity']!r}, for which the scorecard has no rule; "
-                              f"expected one of {sorted(RULES)}.")
+            raise AngangError(
+                f"history.csv: fact {row['id']!r} has quantity "
+                f"{row['quantity']!r}, for which the scorecard has no rule; "
+                f"expected one of {sorted(RULES)}."
+            )
         out.append((row, rule(row, series)))
     return out
 
@@ -318,18 +413,31 @@ def score(series: pd.DataFrame, history: pd.DataFrame | None = None) -> list[Che
     return _checks(verdicts(series, history))
 
 
-def score_batches(batches: Iterable[pd.DataFrame],
-                  history: pd.DataFrame | None = None) -> list[Check]:
+def score_batches(
+    batches: Iterable[pd.DataFrame], history: pd.DataFrame | None = None
+) -> list[Check]:
     """The same checks from an ensemble read one batch of runs at a time: every rule gives
     a per-run statistic, so the batches' statistics are joined before they are judged."""
     history = load_history() if history is None else history
     joined: list[tuple[pd.Series, Verdict]] | None = None
     for frame in batches:
         found = verdicts(frame, history)
-        joined = found if joined is None else [
-            (row, replace(v, stat=np.concatenate([np.asarray(v.stat, dtype=float),
-                                                  np.asarray(w.stat, dtype=float)])))
-            for (row, v), (_, w) in zip(joined, found, strict=True)]
+        joined = (
+            found
+            if joined is None
+            else [
+                (
+                    row,
+                    replace(
+                        v,
+                        stat=np.concatenate(
+                            [np.asarray(v.stat, dtype=float), np.asarray(w.stat, dtype=float)]
+                        ),
+                    ),
+                )
+                for (row, v), (_, w) in zip(joined, found, strict=True)
+            ]
+        )
     if joined is None:
         raise AngangError("the ensemble has no batches to score.")
     return _checks(joined)
@@ -341,11 +449,20 @@ def _checks(found: list[tuple[pd.Series, Verdict]]) -> list[Check]:
         stat, target, tolerance, reason, ok = v.stat, v.target, v.tolerance, v.reason, v.passes
         median, low, high = _band(np.asarray(stat, dtype=float))
         page = f", {row['page']}" if row["page"] else ""
-        checks.append(Check(
-            id=row["id"], description=row["note"] or row["quantity"],
-            source=f"{row['source']}{page}", target=target, tolerance=tolerance,
-            tolerance_reason=reason, median=median, low=low, high=high,
-            passed=bool(np.isfinite(median) and ok(median))))
+        checks.append(
+            Check(
+                id=row["id"],
+                description=row["note"] or row["quantity"],
+                source=f"{row['source']}{page}",
+                target=target,
+                tolerance=tolerance,
+                tolerance_reason=reason,
+                median=median,
+                low=low,
+                high=high,
+                passed=bool(np.isfinite(median) and ok(median)),
+            )
+        )
     return checks
 
 

@@ -39,8 +39,14 @@ class Sensitivity:
     evaluations: int
 
 
-def analyse(names: Sequence[str], bounds: Sequence[tuple[float, float]], model: Model,
-            method: str = "morris", trajectories: int = 10, seed: int = 1) -> pd.DataFrame:
+def analyse(
+    names: Sequence[str],
+    bounds: Sequence[tuple[float, float]],
+    model: Model,
+    method: str = "morris",
+    trajectories: int = 10,
+    seed: int = 1,
+) -> pd.DataFrame:
     """Sample, evaluate ``model`` on all points at once, and analyse with SALib."""
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -52,22 +58,42 @@ def analyse(names: Sequence[str], bounds: Sequence[tuple[float, float]], model: 
         x = morris_sample.sample(problem, trajectories, seed=seed)
         y = np.asarray(model(x), dtype=float)
         res = morris_analyze.analyze(problem, x, y, seed=seed)
-        frame = pd.DataFrame({"parameter": names, "mu_star": res["mu_star"],
-                              "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"]})
+        frame = pd.DataFrame(
+            {
+                "parameter": names,
+                "mu_star": res["mu_star"],
+                "mu_star_conf": res["mu_star_conf"],
+                "sigma": res["sigma"],
+            }
+        )
         return frame.sort_values("mu_star", ascending=False, ignore_index=True)
     if method == "sobol":
         x = sobol_sample.sample(problem, trajectories, seed=seed)
         y = np.asarray(model(x), dtype=float)
         res = sobol_analyze.analyze(problem, y, seed=seed)
-        frame = pd.DataFrame({"parameter": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
-                              "ST": res["ST"], "ST_conf": res["ST_conf"]})
+        frame = pd.DataFrame(
+            {
+                "parameter": names,
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        )
         return frame.sort_values("ST", ascending=False, ignore_index=True)
     raise AngangError(f"--method {method!r}: expected 'morris' or 'sobol'.")
 
 
-def sensitivity(scenario: str, outcome: str, parameters: Sequence[str] | None = None,
-                method: str = "morris", trajectories: int = 10, scale: float = 0.15,
-                seed: int = 1, batch_size: int = 64) -> Sensitivity:
+def sensitivity(
+    scenario: str,
+    outcome: str,
+    parameters: Sequence[str] | None = None,
+    method: str = "morris",
+    trajectories: int = 10,
+    scale: float = 0.15,
+    seed: int = 1,
+    batch_size: int = 64,
+) -> Sensitivity:
     """Sensitivity of ``outcome`` to ``parameters`` (default: all) of ``scenario``."""
     spec = parse(outcome)
     sc = load_scenario(scenario)
@@ -80,7 +106,7 @@ def sensitivity(scenario: str, outcome: str, parameters: Sequence[str] | None = 
         nonlocal count
         out = []
         for first in range(0, len(x), batch_size):
-            points = x[first:first + batch_size]
+            points = x[first : first + batch_size]
             ids = np.arange(first, first + len(points))
             params = Params.from_points(sc.parameters, tuple(names), points)
             frame = simulate(sc, ids, seed, params=params, world=world).to_frame()
@@ -99,10 +125,18 @@ def write(result: Sensitivity, out: Path) -> Path:
 
     result.indices.to_csv(out / "sensitivity.csv", index=False)
     write_tables(out / "sensitivity.duckdb", {"indices": result.indices})
-    (out / "sensitivity.json").write_text(json.dumps({
-        "outcome": result.outcome, "method": result.method,
-        "evaluations": result.evaluations,
-        "indices": result.indices.to_dict(orient="records")}, indent=2) + "\n")
+    (out / "sensitivity.json").write_text(
+        json.dumps(
+            {
+                "outcome": result.outcome,
+                "method": result.method,
+                "evaluations": result.evaluations,
+                "indices": result.indices.to_dict(orient="records"),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     import matplotlib
 
     matplotlib.use("Agg")

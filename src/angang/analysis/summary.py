@@ -18,14 +18,14 @@ def quantiles(series: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
     """Median and 5-95% band by year of one variable and entity across runs."""
     sub = series[(series["variable"] == variable) & (series["entity"] == entity)]
     grouped = sub.groupby("year", observed=True)["value"]
-    return pd.DataFrame({"median": grouped.median(), "low": grouped.quantile(0.05),
-                         "high": grouped.quantile(0.95)})
+    return pd.DataFrame(
+        {"median": grouped.median(), "low": grouped.quantile(0.05), "high": grouped.quantile(0.95)}
+    )
 
 
 def _northeast_share(series: pd.DataFrame) -> pd.DataFrame:
     steel = series[series["variable"] == "steel_output"]
-    wide = steel.pivot_table(index=["run", "year"], columns="entity", values="value",
-                             observed=True)
+    wide = steel.pivot_table(index=["run", "year"], columns="entity", values="value", observed=True)
     share = (wide["northeast"] / wide["china"]).rename("value").reset_index()
     share["variable"], share["entity"] = "steel_share_northeast", ""
     return share
@@ -43,7 +43,9 @@ def benchmark_table(series: pd.DataFrame) -> pd.DataFrame:
         q = quantiles(both, variable, entity)
         table[label] = [
             f"{fmt.format(q.at[y, 'median'])} ({fmt.format(q.at[y, 'low'])}-"
-            f"{fmt.format(q.at[y, 'high'])})" if y in q.index else ""
+            f"{fmt.format(q.at[y, 'high'])})"
+            if y in q.index
+            else ""
             for y in table["year"]
         ]
     return table

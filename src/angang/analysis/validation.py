@@ -64,22 +64,56 @@ def _turning_points(model: pd.Series, record: pd.Series) -> list[Check]:
     growth, growth_record = _cagr(m, 1978, 2000), _cagr(r, 1978, 2000)
     gap = 100.0 * (growth - growth_record)
     return [
-        Check("civil-war-collapse-1949", "national steel in 1949 between 100 and 250 kt",
-              float(m[1949]), float(r[1949]), bool(100.0 <= m[1949] <= 250.0)),
-        Check("leap-peak-year", "the 1957-61 peak falls in 1959 or 1960", float(peak_year),
-              float(record_peak), peak_year in (1959, 1960)),
-        Check("leap-peak-over-1957", "the peak is at least 2.5 times 1957",
-              peak / float(m[1957]), float(r[record_peak] / r[1957]),
-              bool(peak >= 2.5 * m[1957])),
-        Check("leap-collapse-1962", "1962 is at most 0.6 of the peak", float(m[1962]) / peak,
-              float(r[1962] / r[record_peak]), bool(m[1962] <= 0.6 * peak)),
-        Check("cultural-revolution-dip-1967", "1967 below 1966", float(m[1967] / m[1966]),
-              float(r[1967] / r[1966]), bool(m[1967] < m[1966])),
-        Check("cultural-revolution-dip-1968", "1968 below 1966", float(m[1968] / m[1966]),
-              float(r[1968] / r[1966]), bool(m[1968] < m[1966])),
-        Check("reform-growth-1978-2000",
-              "compound growth 1978-2000 within 1.5 points of the record's (value: model minus "
-              "record, points)", gap, 100.0 * growth_record, bool(abs(gap) <= 1.5)),
+        Check(
+            "civil-war-collapse-1949",
+            "national steel in 1949 between 100 and 250 kt",
+            float(m[1949]),
+            float(r[1949]),
+            bool(100.0 <= m[1949] <= 250.0),
+        ),
+        Check(
+            "leap-peak-year",
+            "the 1957-61 peak falls in 1959 or 1960",
+            float(peak_year),
+            float(record_peak),
+            peak_year in (1959, 1960),
+        ),
+        Check(
+            "leap-peak-over-1957",
+            "the peak is at least 2.5 times 1957",
+            peak / float(m[1957]),
+            float(r[record_peak] / r[1957]),
+            bool(peak >= 2.5 * m[1957]),
+        ),
+        Check(
+            "leap-collapse-1962",
+            "1962 is at most 0.6 of the peak",
+            float(m[1962]) / peak,
+            float(r[1962] / r[record_peak]),
+            bool(m[1962] <= 0.6 * peak),
+        ),
+        Check(
+            "cultural-revolution-dip-1967",
+            "1967 below 1966",
+            float(m[1967] / m[1966]),
+            float(r[1967] / r[1966]),
+            bool(m[1967] < m[1966]),
+        ),
+        Check(
+            "cultural-revolution-dip-1968",
+            "1968 below 1966",
+            float(m[1968] / m[1966]),
+            float(r[1968] / r[1966]),
+            bool(m[1968] < m[1966]),
+        ),
+        Check(
+            "reform-growth-1978-2000",
+            "compound growth 1978-2000 within 1.5 points of the record's (value: model minus "
+            "record, points)",
+            gap,
+            100.0 * growth_record,
+            bool(abs(gap) <= 1.5),
+        ),
     ]
 
 
@@ -95,15 +129,30 @@ def _geography(series: pd.DataFrame) -> list[Check]:
     ne, interior, angang = share("northeast"), share("southwest", "northwest"), share("angang")
     first = int(china.columns.min())
     return [
-        Check("northeast-dominance-1949-1955", "the Northeast makes at least 0.6 of national "
-              "steel in every year 1949-1955 (value: the lowest year)",
-              float(ne.loc[1949:1955].min()), None, bool(ne.loc[1949:1955].min() >= 0.6)),
-        Check("interior-never-dominant", f"the Southwest and Northwest together never make "
-              f"more than 0.25 of it, {first}-{int(china.columns.max())} (value: the highest "
-              "year)", float(interior.max()), None, bool(interior.max() <= 0.25)),
-        Check("angang-dominance-1949-1956", "Angang makes at least 0.45 of it in every year "
-              "1949-1956 (value: the lowest year)", float(angang.loc[1949:1956].min()), None,
-              bool(angang.loc[1949:1956].min() >= 0.45)),
+        Check(
+            "northeast-dominance-1949-1955",
+            "the Northeast makes at least 0.6 of national "
+            "steel in every year 1949-1955 (value: the lowest year)",
+            float(ne.loc[1949:1955].min()),
+            None,
+            bool(ne.loc[1949:1955].min() >= 0.6),
+        ),
+        Check(
+            "interior-never-dominant",
+            f"the Southwest and Northwest together never make "
+            f"more than 0.25 of it, {first}-{int(china.columns.max())} (value: the highest "
+            "year)",
+            float(interior.max()),
+            None,
+            bool(interior.max() <= 0.25),
+        ),
+        Check(
+            "angang-dominance-1949-1956",
+            "Angang makes at least 0.45 of it in every year 1949-1956 (value: the lowest year)",
+            float(angang.loc[1949:1956].min()),
+            None,
+            bool(angang.loc[1949:1956].min() >= 0.45),
+        ),
     ]
 
 
@@ -120,23 +169,36 @@ def validate(series: pd.DataFrame, history: pd.DataFrame | None = None) -> Valid
         level_corr = float(np.corrcoef(m, r)[0, 1])
         changes = [y for y in years if y - 1 in model.index and y - 1 in record_series.index]
         dm = np.log(model[changes].to_numpy() / model[[y - 1 for y in changes]].to_numpy())
-        dr = np.log(record_series[changes].to_numpy()
-                    / record_series[[y - 1 for y in changes]].to_numpy())
+        dr = np.log(
+            record_series[changes].to_numpy() / record_series[[y - 1 for y in changes]].to_numpy()
+        )
         change_corr = float(np.corrcoef(dm, dr)[0, 1])
         error = float(np.median(np.abs(m - r)))
     checks = [
-        Check("log-level-correlation", "correlation of log levels on the held-out years "
-              "at least 0.98", level_corr, None, bool(level_corr >= 0.98)),
-        Check("growth-correlation", "correlation of year-on-year log changes at least 0.7",
-              change_corr, None, bool(change_corr >= 0.7)),
+        Check(
+            "log-level-correlation",
+            "correlation of log levels on the held-out years at least 0.98",
+            level_corr,
+            None,
+            bool(level_corr >= 0.98),
+        ),
+        Check(
+            "growth-correlation",
+            "correlation of year-on-year log changes at least 0.7",
+            change_corr,
+            None,
+            bool(change_corr >= 0.7),
+        ),
         *_turning_points(model, record_series),
         *_geography(series),
     ]
     passed = sum(c.passed for c in checks)
-    verdict = (f"On {len(years)} held-out years the median follows the record's levels with "
-               f"correlation {level_corr:.2f} (log scale) and its year-on-year changes with "
-               f"{change_corr:.2f}; the typical gap is a factor of {np.exp(error):.2f}. "
-               f"{passed} of {len(checks)} named checks hold.")
+    verdict = (
+        f"On {len(years)} held-out years the median follows the record's levels with "
+        f"correlation {level_corr:.2f} (log scale) and its year-on-year changes with "
+        f"{change_corr:.2f}; the typical gap is a factor of {np.exp(error):.2f}. "
+        f"{passed} of {len(checks)} named checks hold."
+    )
     return Validation(years, level_corr, change_corr, error, checks, verdict)
 
 

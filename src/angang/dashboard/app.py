@@ -95,9 +95,12 @@ def _load_text(text: str, label: str) -> None:
 @solara.component
 def ScenarioPanel() -> None:
     e = edits.value
-    solara.Select(label="Built-in scenario", values=builtin_names(),
-                  value=e.base if e.text is None else None,
-                  on_value=lambda name: _apply(Edits(base=name)) if name else None)
+    solara.Select(
+        label="Built-in scenario",
+        values=builtin_names(),
+        value=e.base if e.text is None else None,
+        on_value=lambda name: _apply(Edits(base=name)) if name else None,
+    )
     if e.text is not None:
         solara.Info(f"Loaded scenario: {e.base}", dense=True)
 
@@ -107,8 +110,12 @@ def ScenarioPanel() -> None:
     _prose("<b>Load a scenario file (TOML)</b>")
     solara.FileDrop(label="Drop a .toml file here", on_file=on_file, lazy=False)
     solara.InputTextArea("…or paste TOML", value=pasted, rows=4, continuous_update=True)
-    solara.Button("Load pasted TOML", on_click=lambda: _load_text(pasted.value, "pasted text"),
-                  outlined=True, classes=["angang-load"])
+    solara.Button(
+        "Load pasted TOML",
+        on_click=lambda: _load_text(pasted.value, "pasted text"),
+        outlined=True,
+        classes=["angang-load"],
+    )
 
 
 @solara.component
@@ -116,16 +123,29 @@ def RunPanel() -> None:
     solara.InputInt("Runs", value=runs, continuous_update=True)
     solara.InputInt("Seed", value=seed, continuous_update=True)
     solara.SliderFloat("Scale (agents per cell)", value=scale, min=0.1, max=1.0, step=0.05)
-    solara.Button("Run ensemble", on_click=ensemble, color="primary",
-                  disabled=ensemble.pending, classes=["angang-run"])
+    solara.Button(
+        "Run ensemble",
+        on_click=ensemble,
+        color="primary",
+        disabled=ensemble.pending,
+        classes=["angang-run"],
+    )
     solara.ProgressLinear(ensemble.progress or True if ensemble.pending else False)
     solara.Text(f"Up to {MAX_RUNS} runs; the unedited scenario runs with the same seeds.")
-    solara.FileDownload(lambda: edits.value.to_toml(), filename=f"{_name()}.toml",
-                        label="Export scenario (TOML)", mime_type="application/toml")
+    solara.FileDownload(
+        lambda: edits.value.to_toml(),
+        filename=f"{_name()}.toml",
+        label="Export scenario (TOML)",
+        mime_type="application/toml",
+    )
     result = ensemble.value if ensemble.finished else None
     if result is not None:
-        solara.FileDownload(result.csv, filename=f"{result.name}-results.csv",
-                            label="Export results (CSV)", mime_type="text/csv")
+        solara.FileDownload(
+            result.csv,
+            filename=f"{result.name}-results.csv",
+            label="Export results (CSV)",
+            mime_type="text/csv",
+        )
 
 
 def _name() -> str:
@@ -142,21 +162,35 @@ def EventStrip() -> None:
         return
     kept = {ev.id for ev in loaded.scenario.events}
     base_events = Edits(base=e.base, text=e.text).load().scenario.sorted_events()
-    _prose(f"<b>{len(kept)} of {len(base_events)} events on.</b> Switch an event off to "
-           "remove it (events that presuppose it go too); move one to another year.")
+    _prose(
+        f"<b>{len(kept)} of {len(base_events)} events on.</b> Switch an event off to "
+        "remove it (events that presuppose it go too); move one to another year."
+    )
     solara.HTML(tag="div", unsafe_innerHTML=strip(e), classes=["angang-strip"])
     if loaded.removed_with:
-        solara.Warning("Also removed because they presuppose a removed event: " + ", ".join(
-            f"{k} (requires {v})" for k, v in sorted(loaded.removed_with.items())), dense=True)
+        solara.Warning(
+            "Also removed because they presuppose a removed event: "
+            + ", ".join(f"{k} (requires {v})" for k, v in sorted(loaded.removed_with.items())),
+            dense=True,
+        )
     with solara.Row():
         solara.Select(label="Move event", values=[ev.id for ev in base_events], value=move_id)
         solara.InputInt("to year", value=move_year, continuous_update=True)
-        solara.Button("Move", outlined=True, classes=["angang-move"],
-                      on_click=lambda: _apply(e.moved(move_id.value, move_year.value))
-                      if move_id.value else None)
-        solara.Button("Undo moves", text=True,
-                      on_click=lambda: _apply(Edits(base=e.base, text=e.text, off=e.off,
-                                                    parameters=e.parameters)))
+        solara.Button(
+            "Move",
+            outlined=True,
+            classes=["angang-move"],
+            on_click=lambda: (
+                _apply(e.moved(move_id.value, move_year.value)) if move_id.value else None
+            ),
+        )
+        solara.Button(
+            "Undo moves",
+            text=True,
+            on_click=lambda: _apply(
+                Edits(base=e.base, text=e.text, off=e.off, parameters=e.parameters)
+            ),
+        )
     solara.InputText("Filter events", value=filter_text, continuous_update=True)
     needle = filter_text.value.lower()
     with solara.Column(classes=["angang-events"]):
@@ -167,28 +201,41 @@ def EventStrip() -> None:
             year = e.moves.get(ev.id, (ev.year, ""))[0]
             moved = f" (moved from {ev.year})" if ev.id in e.moves else ""
             with solara.Row(style={"align-items": "center"}):
-                solara.Checkbox(label=f"{year} · {ev.id}{moved}", value=ev.id in kept,
-                                on_value=functools.partial(_toggle, ev.id),
-                                disabled=ev.id not in kept and ev.id not in e.off)
+                solara.Checkbox(
+                    label=f"{year} · {ev.id}{moved}",
+                    value=ev.id in kept,
+                    on_value=functools.partial(_toggle, ev.id),
+                    disabled=ev.id not in kept and ev.id not in e.off,
+                )
                 solara.Text(describe_event(ev), style={"font-size": "0.8rem", "color": "#555"})
 
 
 @solara.component
 def ParameterPanel() -> None:
     e = edits.value
-    _prose("Global parameters, each within its documented range (see <code>docs/ODD.md</code> "
-           "for units and sources). The scenario's own values are the starting points; "
-           "calibrated ones come from its parameter file.")
-    solara.Button("Reset all", text=True, on_click=lambda: _apply(
-        Edits(base=e.base, text=e.text, off=e.off, moves=e.moves)))
+    _prose(
+        "Global parameters, each within its documented range (see <code>docs/ODD.md</code> "
+        "for units and sources). The scenario's own values are the starting points; "
+        "calibrated ones come from its parameter file."
+    )
+    solara.Button(
+        "Reset all",
+        text=True,
+        on_click=lambda: _apply(Edits(base=e.base, text=e.text, off=e.off, moves=e.moves)),
+    )
     base_params = Edits(base=e.base, text=e.text).load().scenario.parameters
     for row in parameter_table():
         name = row["name"]
         value = e.parameters.get(name, getattr(base_params, name))
         step = (row["high"] - row["low"]) / 100
-        solara.SliderFloat(f"{name} ({row['unit']})", value=float(value), min=row["low"],
-                           max=row["high"], step=step,
-                           on_value=functools.partial(_set_parameter, name))
+        solara.SliderFloat(
+            f"{name} ({row['unit']})",
+            value=float(value),
+            min=row["low"],
+            max=row["high"],
+            step=step,
+            on_value=functools.partial(_set_parameter, name),
+        )
 
 
 @solara.component
@@ -197,16 +244,27 @@ def Results() -> None:
         solara.Text("Running…")
     result = ensemble.value if ensemble.finished else None
     if result is None:
-        _prose("Press <b>Run ensemble</b> to simulate the scenario and its unedited base with "
-               "the same seeds.")
+        _prose(
+            "Press <b>Run ensemble</b> to simulate the scenario and its unedited base with "
+            "the same seeds."
+        )
         return
-    _prose(f"<b>{escape(result.name)}</b> (solid) against <b>{escape(result.base_name)}</b> "
-           "unedited (dashed): medians and 5–95% bands.")
-    rows = "".join(f"<tr><td>{r['quantity']}</td><td class='edited'>{r['edited']:,.4g}</td>"
-                   f"<td class='base'>{r['base']:,.4g}</td><td>{r['change %']:+.1f}</td></tr>"
-                   for r in result.headlines.to_dict("records"))
-    solara.HTML(tag="table", classes=["angang-headlines"], unsafe_innerHTML=(
-        "<tr><th>median</th><th>edited</th><th>base</th><th>change %</th></tr>" + rows))
+    _prose(
+        f"<b>{escape(result.name)}</b> (solid) against <b>{escape(result.base_name)}</b> "
+        "unedited (dashed): medians and 5–95% bands."
+    )
+    rows = "".join(
+        f"<tr><td>{r['quantity']}</td><td class='edited'>{r['edited']:,.4g}</td>"
+        f"<td class='base'>{r['base']:,.4g}</td><td>{r['change %']:+.1f}</td></tr>"
+        for r in result.headlines.to_dict("records")
+    )
+    solara.HTML(
+        tag="table",
+        classes=["angang-headlines"],
+        unsafe_innerHTML=(
+            "<tr><th>median</th><th>edited</th><th>base</th><th>change %</th></tr>" + rows
+        ),
+    )
     for title, svg in result.figures:
         _prose(f"<b>{escape(title)}</b>")
         solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["angang-figure"])

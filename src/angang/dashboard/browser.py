@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import Any
 
 CHROMIUM = os.environ.get("ANGANG_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def free_port() -> int:
@@ -32,14 +40,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard_server(port: int | None = None, timeout: float = 90.0,
-                     env: dict[str, str] | None = None) -> Iterator[str]:
+def dashboard_server(
+    port: int | None = None, timeout: float = 90.0, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Start ``angang dashboard`` on loopback; yield its URL; stop it afterwards. ``env``
     replaces the server's environment (the tests use it to forbid outbound connections)."""
     port = port or free_port()
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen([sys.executable, "-m", "angang.cli", "dashboard", "--port",
-                                 str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "angang.cli", "dashboard", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         try:
             yield _wait_for(proc, log, f"http://127.0.0.1:{port}/", timeout)
         finally:
@@ -74,12 +87,19 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).is_file():
-        raise RuntimeError(f"no Chromium at {CHROMIUM}; `make test` installs Debian's "
-                           "chromium, or set ANGANG_CHROMIUM")
+        raise RuntimeError(
+            f"no Chromium at {CHROMIUM}; `make test` installs Debian's "
+            "chromium, or set ANGANG_CHROMIUM"
+        )
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
         browser = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+            accept_downloads=True,
+        )
         try:
             yield browser
         finally:

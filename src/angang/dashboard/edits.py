@@ -56,8 +56,9 @@ class Edits:
         if self.off:
             out["remove"] = sorted(self.off)
         if self.moves:
-            out["move"] = [{"id": k, "year": y, "source": s}
-                           for k, (y, s) in sorted(self.moves.items())]
+            out["move"] = [
+                {"id": k, "year": y, "source": s} for k, (y, s) in sorted(self.moves.items())
+            ]
         if self.parameters:
             out["parameters"] = dict(sorted(self.parameters.items()))
         if out:
@@ -65,23 +66,32 @@ class Edits:
         return out
 
     def _meta(self) -> dict[str, str]:
-        parts = [f"switched off: {', '.join(sorted(self.off))}" if self.off else "",
-                 "moved: " + ", ".join(f"{k} to {y}" for k, (y, _) in sorted(self.moves.items()))
-                 if self.moves else "",
-                 "parameters: " + ", ".join(f"{k} = {v:g}" for k, v in
-                                            sorted(self.parameters.items()))
-                 if self.parameters else ""]
+        parts = [
+            f"switched off: {', '.join(sorted(self.off))}" if self.off else "",
+            "moved: " + ", ".join(f"{k} to {y}" for k, (y, _) in sorted(self.moves.items()))
+            if self.moves
+            else "",
+            "parameters: " + ", ".join(f"{k} = {v:g}" for k, v in sorted(self.parameters.items()))
+            if self.parameters
+            else "",
+        ]
         name = self.base if self.base.endswith("-edited") else f"{self.base}-edited"
-        return {"name": name[:80], "title": f"{self.base}, edited in the dashboard",
-                "description": "; ".join(p for p in parts if p) or "no changes"}
+        return {
+            "name": name[:80],
+            "title": f"{self.base}, edited in the dashboard",
+            "description": "; ".join(p for p in parts if p) or "no changes",
+        }
 
     def load(self) -> Loaded:
         """The validated scenario; a ScenarioError names what is wrong, as on the command line."""
         if self.text is not None:
             return load_text(self.text, ORIGIN, patch=self.patch() or None)
         if self.base not in builtin_names():  # a browser names built-ins, never files
-            raise ScenarioError(ORIGIN, "base", f"expected a built-in scenario "
-                                f"({', '.join(builtin_names())}), got {self.base!r}.")
+            raise ScenarioError(
+                ORIGIN,
+                "base",
+                f"expected a built-in scenario ({', '.join(builtin_names())}), got {self.base!r}.",
+            )
         if not self.edited:
             return load(self.base)
         return load_text(self.to_toml(), ORIGIN)
@@ -95,8 +105,10 @@ class Edits:
         if not self.edited:
             return self.text
         dump = self.load().scenario.model_dump(mode="json", exclude_none=True)
-        return ("# Made in the angang dashboard from a loaded scenario, with its edits applied.\n"
-                + tomli_w.dumps(dump))
+        return (
+            "# Made in the angang dashboard from a loaded scenario, with its edits applied.\n"
+            + tomli_w.dumps(dump)
+        )
 
     @classmethod
     def from_toml(cls, text: str) -> Edits:
@@ -108,13 +120,21 @@ class Edits:
         except tomllib.TOMLDecodeError:
             load_text(text, ORIGIN)  # raises the loader's error with the line
             raise
-        if (set(raw) <= _SIMPLE_PATCH and raw.get("extends") in builtin_names()
-                and isinstance(raw.get("remove", []), list)):
-            edits = cls(base=str(raw["extends"]), off=frozenset(raw.get("remove", [])),
-                        moves={str(m.get("id")): (int(m.get("year", 0)),
-                                                  str(m.get("source", MOVE_SOURCE)))
-                               for m in raw.get("move", []) if isinstance(m, dict)},
-                        parameters=dict(raw.get("parameters", {})))
+        if (
+            set(raw) <= _SIMPLE_PATCH
+            and raw.get("extends") in builtin_names()
+            and isinstance(raw.get("remove", []), list)
+        ):
+            edits = cls(
+                base=str(raw["extends"]),
+                off=frozenset(raw.get("remove", [])),
+                moves={
+                    str(m.get("id")): (int(m.get("year", 0)), str(m.get("source", MOVE_SOURCE)))
+                    for m in raw.get("move", [])
+                    if isinstance(m, dict)
+                },
+                parameters=dict(raw.get("parameters", {})),
+            )
             try:
                 edits.load()
                 return edits

@@ -46,27 +46,45 @@ def check_port(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as err:
-            raise AngangError(f"--port {port}: cannot listen on {host}:{port} "
-                              f"({err.strerror or err}); another program (perhaps another "
-                              "dashboard) uses it. Choose another --port.") from None
+            raise AngangError(
+                f"--port {port}: cannot listen on {host}:{port} "
+                f"({err.strerror or err}); another program (perhaps another "
+                "dashboard) uses it. Choose another --port."
+            ) from None
 
 
 def command(host: str, port: int) -> list[str]:
     """The Solara command line the dashboard process becomes."""
-    return [sys.executable, "-m", "solara", "run", "angang.dashboard.app", "--host", host,
-            "--port", str(port), "--production", "--no-open", "--no-check-version",
-            "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "angang.dashboard.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
+    ]
 
 
-def serve(host: str, port: int, say: Callable[[str], None],
-          warn: Callable[[str], None]) -> None:
+def serve(host: str, port: int, say: Callable[[str], None], warn: Callable[[str], None]) -> None:
     """Replace this process with ``solara run angang.dashboard.app`` on ``host:port``."""
     if importlib.util.find_spec("solara") is None:
-        raise AngangError("the dashboard needs Solara, which is not installed. Install it with "
-                          "`pip install 'angang[dashboard]'` (make run and make test do).")
+        raise AngangError(
+            "the dashboard needs Solara, which is not installed. Install it with "
+            "`pip install 'angang[dashboard]'` (make run and make test do)."
+        )
     if not is_loopback(host):
-        warn(f"listening on {host}, not loopback: anyone who can reach this machine on that "
-             "address can use the dashboard and run simulations on it.")
+        warn(
+            f"listening on {host}, not loopback: anyone who can reach this machine on that "
+            "address can use the dashboard and run simulations on it."
+        )
     check_port(host, port)
     shown = "localhost" if host in ("127.0.0.1", "::1", "localhost") else host
     say(f"angang dashboard on http://{shown}:{port} (Ctrl-C stops it)")

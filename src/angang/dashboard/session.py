@@ -39,14 +39,18 @@ class Settings:
 
     def check(self) -> None:
         if not 1 <= self.runs <= MAX_RUNS:
-            raise AngangError(f"Runs: expected a whole number from 1 to {MAX_RUNS} (the "
-                              f"dashboard runs small ensembles; use `angang run` for more), got "
-                              f"{self.runs}.")
+            raise AngangError(
+                f"Runs: expected a whole number from 1 to {MAX_RUNS} (the "
+                f"dashboard runs small ensembles; use `angang run` for more), got "
+                f"{self.runs}."
+            )
         if self.seed < 0:
             raise AngangError(f"Seed: expected a non-negative whole number, got {self.seed}.")
         if not 0.05 <= self.scale <= 2:
-            raise AngangError(f"Scale: expected 0.05 to 2 enterprise agents per cell "
-                              f"(multiplier), got {self.scale}.")
+            raise AngangError(
+                f"Scale: expected 0.05 to 2 enterprise agents per cell "
+                f"(multiplier), got {self.scale}."
+            )
 
 
 @dataclass(frozen=True)
@@ -60,24 +64,28 @@ class Outcome:
 
     def csv(self) -> str:
         """Both ensembles, tidy, with a ``scenario`` column: what spreadsheets and pandas read."""
-        both = pd.concat([self.series.assign(scenario=self.name),
-                          self.base.assign(scenario=f"{self.base_name} (unedited)")])
-        return both[["scenario", "run", "year", "variable", "entity", "value"]].to_csv(
-            index=False)
+        both = pd.concat(
+            [
+                self.series.assign(scenario=self.name),
+                self.base.assign(scenario=f"{self.base_name} (unedited)"),
+            ]
+        )
+        return both[["scenario", "run", "year", "variable", "entity", "value"]].to_csv(index=False)
 
 
 @lru_cache(maxsize=8)
-def _base_series(base: str, text: str | None, content_hash: str,
-                 settings: Settings) -> pd.DataFrame:
+def _base_series(
+    base: str, text: str | None, content_hash: str, settings: Settings
+) -> pd.DataFrame:
     """The unedited base, cached: moving a slider does not rerun it."""
     del content_hash  # part of the cache key only (a built-in may change between versions)
     return _ensemble(Edits(base=base, text=text).load(), settings, None)
 
 
-def _ensemble(loaded: Loaded, s: Settings,
-              progress: Callable[[int, int], None] | None) -> pd.DataFrame:
-    return run_ensemble(loaded, runs=s.runs, seed=s.seed, scale=s.scale,
-                        progress=progress).table
+def _ensemble(
+    loaded: Loaded, s: Settings, progress: Callable[[int, int], None] | None
+) -> pd.DataFrame:
+    return run_ensemble(loaded, runs=s.runs, seed=s.seed, scale=s.scale, progress=progress).table
 
 
 def headlines(series: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
@@ -85,13 +93,20 @@ def headlines(series: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     for variable, entity, year, label in HEADLINES:
         a = quantiles(series, variable, entity)["median"].get(year, float("nan"))
         b = quantiles(base, variable, entity)["median"].get(year, float("nan"))
-        rows.append({"quantity": label, "edited": a, "base": b,
-                     "change %": 100 * (a - b) / b if b else float("nan")})
+        rows.append(
+            {
+                "quantity": label,
+                "edited": a,
+                "base": b,
+                "change %": 100 * (a - b) / b if b else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def simulate(edits: Edits, settings: Settings,
-             progress: Callable[[float], None] | None = None) -> Outcome:
+def simulate(
+    edits: Edits, settings: Settings, progress: Callable[[float], None] | None = None
+) -> Outcome:
     """Run the user's scenario and its unedited base; ``progress`` gets 0-100."""
     from angang.report.html import panels
 
@@ -100,6 +115,7 @@ def simulate(edits: Edits, settings: Settings,
     unedited = Edits(base=edits.base, text=edits.text).load()
     report: Callable[[int, int], None] | None = None
     if progress is not None:
+
         def report(done: int, total: int) -> None:
             progress(95.0 * done / total)
 
@@ -108,8 +124,9 @@ def simulate(edits: Edits, settings: Settings,
     figs = panels(series, loaded.scenario, base, (loaded.scenario.meta.name, edits.base))
     if progress is not None:
         progress(100.0)
-    return Outcome(loaded.scenario.meta.name, edits.base, series, base,
-                   headlines(series, base), figs)
+    return Outcome(
+        loaded.scenario.meta.name, edits.base, series, base, headlines(series, base), figs
+    )
 
 
 def strip(edits: Edits) -> str:
@@ -128,8 +145,9 @@ def strip(edits: Edits) -> str:
         year = edits.moves.get(e.id, (e.year, ""))[0]
         row = kinds.index(str(getattr(e, "kind", "")))
         if e.id in kept:
-            ax.scatter([year], [row], s=40, marker="|", linewidths=2,
-                       color=PALETTE[row % len(PALETTE)])
+            ax.scatter(
+                [year], [row], s=40, marker="|", linewidths=2, color=PALETTE[row % len(PALETTE)]
+            )
         else:
             ax.scatter([year], [row], s=24, marker="o", facecolors="none", edgecolors="0.5")
     ax.set_yticks(range(len(kinds)), kinds)

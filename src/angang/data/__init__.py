@@ -21,8 +21,19 @@ import pandas as pd
 from angang.errors import AngangError
 
 DATA_VERSION = "2026.11.1"
-COLUMNS = ("id", "year", "year_end", "quantity", "entity", "value", "unit", "use", "source",
-           "page", "note")
+COLUMNS = (
+    "id",
+    "year",
+    "year_end",
+    "quantity",
+    "entity",
+    "value",
+    "unit",
+    "use",
+    "source",
+    "page",
+    "note",
+)
 USES = ("calibration", "validation")
 
 
@@ -71,8 +82,10 @@ def load_history(path: Path | None = None, sources: Path | None = None) -> pd.Da
 
 def _check_row(path: Path, line: int, row: pd.Series, keys: set[str]) -> None:
     def fail(field: str, expected: str) -> None:
-        raise AngangError(f"{path}, line {line} (id {row['id']!r}): field `{field}`: expected "
-                          f"{expected}, got {row[field]!r}.")
+        raise AngangError(
+            f"{path}, line {line} (id {row['id']!r}): field `{field}`: expected "
+            f"{expected}, got {row[field]!r}."
+        )
 
     if not row["id"]:
         fail("id", "a non-empty id")
@@ -101,8 +114,10 @@ def format_citation(item: dict[str, Any]) -> str:
     """A one-line author-date citation of a CSL item."""
     names = []
     for person in item.get("author", []):
-        names.append(person.get("literal") or f"{person.get('family', '')}, "
-                     f"{person.get('given', '')}".strip(", "))
+        names.append(
+            person.get("literal")
+            or f"{person.get('family', '')}, {person.get('given', '')}".strip(", ")
+        )
     year = item.get("issued", {}).get("date-parts", [[""]])[0][0]
     parts = [" and ".join(names) or "Anon.", f"({year})", f"{item.get('title', '')}."]
     if item.get("container-title"):
@@ -124,21 +139,36 @@ def cited_keys(text: str) -> list[str]:
     return [k for group in CITATION.findall(text) for k in group.split("; ")]
 
 
-_BIBTEX_TYPES = {"book": "book", "chapter": "incollection", "article-journal": "article",
-                 "article-newspaper": "article", "article-magazine": "article",
-                 "report": "techreport", "thesis": "phdthesis"}
+_BIBTEX_TYPES = {
+    "book": "book",
+    "chapter": "incollection",
+    "article-journal": "article",
+    "article-newspaper": "article",
+    "article-magazine": "article",
+    "report": "techreport",
+    "thesis": "phdthesis",
+}
 
 
 def to_bibtex(items: list[dict[str, Any]]) -> str:
     """The bibliography as BibTeX entries (unknown CSL types become @misc)."""
+
     def names(people: list[dict[str, str]]) -> str:
-        return " and ".join((p.get("literal") and "{" + p["literal"] + "}")
-                            or f"{p.get('family', '')}, {p.get('given', '')}".strip(", ")
-                            for p in people)
+        return " and ".join(
+            (p.get("literal") and "{" + p["literal"] + "}")
+            or f"{p.get('family', '')}, {p.get('given', '')}".strip(", ")
+            for p in people
+        )
 
     def esc(value: str) -> str:
-        return value.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace(
-            "}", "\\}").replace("&", "\\&").replace("%", "\\%").replace("#", "\\#")
+        return (
+            value.replace("\\", "\\textbackslash{}")
+            .replace("{", "\\{")
+            .replace("}", "\\}")
+            .replace("&", "\\&")
+            .replace("%", "\\%")
+            .replace("#", "\\#")
+        )
 
     entries = []
     for item in items:
@@ -146,13 +176,22 @@ def to_bibtex(items: list[dict[str, Any]]) -> str:
         year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
         if year:
             fields["year"] = str(year)
-        for csl, bib in (("container-title", "journal" if item.get("type", "").startswith(
-                "article") else "booktitle"), ("publisher", "publisher"),
-                         ("publisher-place", "address"), ("volume", "volume"),
-                         ("issue", "number"), ("URL", "url"), ("note", "note")):
+        for csl, bib in (
+            (
+                "container-title",
+                "journal" if item.get("type", "").startswith("article") else "booktitle",
+            ),
+            ("publisher", "publisher"),
+            ("publisher-place", "address"),
+            ("volume", "volume"),
+            ("issue", "number"),
+            ("URL", "url"),
+            ("note", "note"),
+        ):
             if item.get(csl):
                 fields[bib] = item[csl] if csl == "URL" else esc(str(item[csl]))
         body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
-        entries.append(f"@{_BIBTEX_TYPES.get(item.get('type', ''), 'misc')}{{{item['id']},\n"
-                       f"{body}\n}}")
+        entries.append(
+            f"@{_BIBTEX_TYPES.get(item.get('type', ''), 'misc')}{{{item['id']},\n{body}\n}}"
+        )
     return "\n\n".join(entries) + "\n"

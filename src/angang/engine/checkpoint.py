@@ -51,44 +51,50 @@ class Snapshot:
 def _event_inputs(world: World, year: int) -> list[tuple[int, list[dict[str, object]]]]:
     out = []
     for y in sorted(k for k in world.timeline.discrete if k < year):
-        events = [{k: v for k, v in e.model_dump(mode="json").items() if k not in _IGNORED}
-                  for e in world.timeline.discrete[y]]
+        events = [
+            {k: v for k, v in e.model_dump(mode="json").items() if k not in _IGNORED}
+            for e in world.timeline.discrete[y]
+        ]
         out.append((y, sorted(events, key=lambda d: str(d["id"]))))
     return out
 
 
-def branch_differences(parent: tuple[Scenario, World], child: tuple[Scenario, World],
-                       year: int) -> list[str]:
+def branch_differences(
+    parent: tuple[Scenario, World], child: tuple[Scenario, World], year: int
+) -> list[str]:
     """What the child changes before ``year``; empty when it may start from the parent's
     snapshot at ``year``."""
     (ps, pw), (cs, cw) = parent, child
     diffs = []
     if ps.parameters != cs.parameters:
-        changed = [k for k, v in ps.parameters.model_dump().items()
-                   if getattr(cs.parameters, k) != v]
+        changed = [
+            k for k, v in ps.parameters.model_dump().items() if getattr(cs.parameters, k) != v
+        ]
         diffs.append(f"parameters differ ({', '.join(changed)})")
     if ps.initial != cs.initial:
         diffs.append("initial conditions differ")
     for f in fields(pw.layout):
         if not np.array_equal(getattr(pw.layout, f.name), getattr(cw.layout, f.name)):
-            diffs.append(f"the enterprise layout differs ({f.name}: a works is founded in "
-                         "another place, or the scale differs)")
+            diffs.append(
+                f"the enterprise layout differs ({f.name}: a works is founded in "
+                "another place, or the scale differs)"
+            )
             break
     pt, ct = pw.timeline, cw.timeline
     if pt.start != ct.start:
         diffs.append("the start year differs")
         return diffs
     rows = year - pt.start
-    for name in ("levers", "alliance", "disruption", "opening", "ruler", "management",
-                 "frontier"):
+    for name in ("levers", "alliance", "disruption", "opening", "ruler", "management", "frontier"):
         a, b = getattr(pt, name)[:rows], getattr(ct, name)[:rows]
         if a.shape != b.shape or not np.array_equal(a, b):
             first = int(np.argmax([not np.array_equal(x, y) for x, y in zip(a, b, strict=False)]))
             diffs.append(f"yearly input '{name}' differs from {pt.start + first}")
     pe, ce = _event_inputs(pw, year), _event_inputs(cw, year)
     if pe != ce:
-        years = sorted({y for y, ev in pe if (y, ev) not in ce}
-                       | {y for y, ev in ce if (y, ev) not in pe})
+        years = sorted(
+            {y for y, ev in pe if (y, ev) not in ce} | {y for y, ev in ce if (y, ev) not in pe}
+        )
         diffs.append(f"events before {year} differ (in {', '.join(map(str, years))})")
     return diffs
 

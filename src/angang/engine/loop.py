@@ -74,20 +74,31 @@ class BatchResult:
         frames = []
         for name, (entities, arr) in self.records.items():
             b, t, e = arr.shape
-            frames.append(pd.DataFrame({
-                "run": np.repeat(self.run_ids, t * e).astype(np.int64),
-                "year": np.tile(np.repeat(self.years, e), b).astype(np.int64),
-                "variable": name,
-                "entity": np.tile(np.asarray(entities, dtype=object), b * t),
-                "value": arr.reshape(-1),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "run": np.repeat(self.run_ids, t * e).astype(np.int64),
+                        "year": np.tile(np.repeat(self.years, e), b).astype(np.int64),
+                        "variable": name,
+                        "entity": np.tile(np.asarray(entities, dtype=object), b * t),
+                        "value": arr.reshape(-1),
+                    }
+                )
+            )
         return pd.concat(frames, ignore_index=True)
 
 
-def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params | None = None,
-             scale: float | None = None, world: World | None = None,
-             on_year: Callable[[int], None] | None = None, checkpoint_at: int | None = None,
-             start_from: Snapshot | None = None) -> BatchResult:
+def simulate(
+    scenario: Scenario,
+    run_ids: np.ndarray,
+    seed: int,
+    params: Params | None = None,
+    scale: float | None = None,
+    world: World | None = None,
+    on_year: Callable[[int], None] | None = None,
+    checkpoint_at: int | None = None,
+    start_from: Snapshot | None = None,
+) -> BatchResult:
     """Run a batch of runs (ids ``run_ids`` of the ensemble with root ``seed``) to the end.
 
     ``checkpoint_at`` keeps a snapshot of the batch at the start of that year;
@@ -116,9 +127,17 @@ def simulate(scenario: Scenario, run_ids: np.ndarray, seed: int, params: Params 
     snapshot = None
     for year in years:
         if year == checkpoint_at:
-            snapshot = Snapshot(int(year), seed, run_ids, copy.deepcopy(state), rng.positions(),
-                                {k: list(v) for k, v in rows.items()}, dict(entities),
-                                enterprise_years.copy(), world.projects.ids)
+            snapshot = Snapshot(
+                int(year),
+                seed,
+                run_ids,
+                copy.deepcopy(state),
+                rng.positions(),
+                {k: list(v) for k, v in rows.items()},
+                dict(entities),
+                enterprise_years.copy(),
+                world.projects.ids,
+            )
         for step in SCHEDULE:
             state = step(state, world, params, rng)
         for name, (ents, values) in observe(state, world).items():

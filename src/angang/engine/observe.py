@@ -30,64 +30,106 @@ class Variable:
 REGION_LIST = "china, " + ", ".join(REGIONS)
 VARIABLES: dict[str, Variable] = {
     "steel_output": Variable(
-        "kt", f"{REGION_LIST}, " + ", ".join(WORKS),
-        "true crude steel output (thousand tonnes)"),
+        "kt", f"{REGION_LIST}, " + ", ".join(WORKS), "true crude steel output (thousand tonnes)"
+    ),
     "steel_output_reported": Variable(
-        "kt", f"{REGION_LIST}, " + ", ".join(WORKS),
-        "crude steel output as reported upward (over-reporting included)"),
+        "kt",
+        f"{REGION_LIST}, " + ", ".join(WORKS),
+        "crude steel output as reported upward (over-reporting included)",
+    ),
     "steel_capacity": Variable(
-        "kt/yr", f"{REGION_LIST}, " + ", ".join(WORKS), "rated crude steel capacity"),
+        "kt/yr", f"{REGION_LIST}, " + ", ".join(WORKS), "rated crude steel capacity"
+    ),
     "industrial_output": Variable(
-        "million 1952 yuan", REGION_LIST, "gross value of true industrial output"),
+        "million 1952 yuan", REGION_LIST, "gross value of true industrial output"
+    ),
     "sector_output": Variable(
         "the sector's unit in the scenario (baseline: kt; power GWh; machinery and light "
-        "million 1952 yuan)", "SCOPE:SECTOR, SCOPE = china or a region",
-        "true output of a sector"),
+        "million 1952 yuan)",
+        "SCOPE:SECTOR, SCOPE = china or a region",
+        "true output of a sector",
+    ),
     "soe_share": Variable("share", "china", "share of industrial output value produced by SOEs"),
     "heavy_share": Variable("share", "china", "share of industrial output value in heavy industry"),
-    "plan_target": Variable("kt", "china, angang",
-                            "the ministry's steel target for the year (planned SOEs only)"),
-    "plan_fulfillment": Variable("ratio", "china, angang",
-                                 "reported steel output over target (NaN where unplanned)"),
-    "employment": Variable("persons", f"{REGION_LIST}, angang",
-                           "industrial workforce: workers, skilled workers and engineers"),
-    "foreign_experts": Variable("persons", "china:POWER",
-                                "foreign experts present, by power: on the staff of plants, "
-                                "and on site with key-point projects"),
+    "plan_target": Variable(
+        "kt", "china, angang", "the ministry's steel target for the year (planned SOEs only)"
+    ),
+    "plan_fulfillment": Variable(
+        "ratio", "china, angang", "reported steel output over target (NaN where unplanned)"
+    ),
+    "employment": Variable(
+        "persons",
+        f"{REGION_LIST}, angang",
+        "industrial workforce: workers, skilled workers and engineers",
+    ),
+    "foreign_experts": Variable(
+        "persons",
+        "china:POWER",
+        "foreign experts present, by power: on the staff of plants, "
+        "and on site with key-point projects",
+    ),
     "investment": Variable("million 1952 yuan", REGION_LIST, "investment in new capacity"),
     "enterprises": Variable("count", "china", "active enterprise agents"),
-    "soe_output_share": Variable("share", ", ".join(REGIONS),
-                                 "the region's share of national SOE output value"),
-    "heavy_output_share": Variable("share", ", ".join(REGIONS),
-                                   "the region's share of national heavy-industry output value"),
-    "sector_share": Variable("share", "REGION:SECTOR",
-                             "the region's share of national output of the sector"),
-    "investment_share": Variable("share", ", ".join(REGIONS),
-                                 "the region's share of national investment"),
-    "threat": Variable("0-1", ", ".join(REGIONS),
-                       "military threat: security posture times exposure to hostile powers"),
-    "tech_level": Variable("0-1 (1 = world best practice of 2000)", f"{REGION_LIST}, angang",
-                           "technology level, capacity-value-weighted over plants"),
-    "tech_provenance": Variable("share", "angang:SOURCE, china:SOURCE (SOURCE = domestic or "
-                                "a power)", "share of the technology in place by its source"),
-    "tech_transfer_share": Variable("share", ", ".join(POWERS),
-                                    "the power's share of the year's transferred technology "
-                                    "(NaN in a year with no transfer)"),
-    "director_power": Variable("0-1", "angang, china (SOE output-weighted)",
-                               "the director's share of power against the party secretary"),
-    "ministry_control": Variable("0-1", "angang, china (SOE output-weighted)",
-                                 "the ministry's (vertical line's) share of control"),
-    "tiao_kuai_tension": Variable("0-1", "angang, china (SOE output-weighted)",
-                                  "tension where control is contested between the ministry "
-                                  "and the local committee"),
-    "committee_power": Variable("0-1", ", ".join(COMMITTEES),
-                                "a party committee's strength in bargaining over SOEs"),
-    "grievance": Variable("0-1", f"{REGION_LIST}, angang (workforce-weighted)",
-                          "workers' grievance"),
+    "soe_output_share": Variable(
+        "share", ", ".join(REGIONS), "the region's share of national SOE output value"
+    ),
+    "heavy_output_share": Variable(
+        "share", ", ".join(REGIONS), "the region's share of national heavy-industry output value"
+    ),
+    "sector_share": Variable(
+        "share", "REGION:SECTOR", "the region's share of national output of the sector"
+    ),
+    "investment_share": Variable(
+        "share", ", ".join(REGIONS), "the region's share of national investment"
+    ),
+    "threat": Variable(
+        "0-1",
+        ", ".join(REGIONS),
+        "military threat: security posture times exposure to hostile powers",
+    ),
+    "tech_level": Variable(
+        "0-1 (1 = world best practice of 2000)",
+        f"{REGION_LIST}, angang",
+        "technology level, capacity-value-weighted over plants",
+    ),
+    "tech_provenance": Variable(
+        "share",
+        "angang:SOURCE, china:SOURCE (SOURCE = domestic or a power)",
+        "share of the technology in place by its source",
+    ),
+    "tech_transfer_share": Variable(
+        "share",
+        ", ".join(POWERS),
+        "the power's share of the year's transferred technology (NaN in a year with no transfer)",
+    ),
+    "director_power": Variable(
+        "0-1",
+        "angang, china (SOE output-weighted)",
+        "the director's share of power against the party secretary",
+    ),
+    "ministry_control": Variable(
+        "0-1",
+        "angang, china (SOE output-weighted)",
+        "the ministry's (vertical line's) share of control",
+    ),
+    "tiao_kuai_tension": Variable(
+        "0-1",
+        "angang, china (SOE output-weighted)",
+        "tension where control is contested between the ministry and the local committee",
+    ),
+    "committee_power": Variable(
+        "0-1", ", ".join(COMMITTEES), "a party committee's strength in bargaining over SOEs"
+    ),
+    "grievance": Variable(
+        "0-1", f"{REGION_LIST}, angang (workforce-weighted)", "workers' grievance"
+    ),
     "layoffs": Variable("persons", f"{REGION_LIST}, angang", "workers laid off in the year"),
     "protest": Variable("incidents", f"{REGION_LIST}, angang", "protest incidents in the year"),
-    "lever": Variable("0-1", "china:LEVER (output-weighted mean over regions)",
-                      "the centre's policy levers, for reading results against the timeline"),
+    "lever": Variable(
+        "0-1",
+        "china:LEVER (output-weighted mean over regions)",
+        "the centre's policy levers, for reading results against the timeline",
+    ),
 }
 
 
@@ -129,29 +171,37 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
     employment = by_region_sector(domestic, lay).sum(axis=2)
     experts = state.workforce[..., 3:].sum(axis=1) + state.on_site.sum(axis=1)
     sector_entities = [f"{NATION}:{s}" for s in SECTORS] + [
-        f"{r}:{s}" for r in REGIONS for s in SECTORS]
+        f"{r}:{s}" for r in REGIONS for s in SECTORS
+    ]
     weights = regional_value / np.where(total_value > 0, total_value, 1.0)
     lever_mean = np.einsum("blr,br->bl", state.levers, weights)
     scope_entities = [NATION, *REGIONS]
     record = {
-        "steel_output": ([*scope_entities, *WORKS],
-                         scopes(out[:, :, steel], named(state.output))),
-        "steel_output_reported": ([*scope_entities, *WORKS],
-                                  scopes(rep[:, :, steel], named(state.reported))),
-        "steel_capacity": ([*scope_entities, *WORKS],
-                           scopes(cap[:, :, steel], named(state.capacity * state.active))),
+        "steel_output": ([*scope_entities, *WORKS], scopes(out[:, :, steel], named(state.output))),
+        "steel_output_reported": (
+            [*scope_entities, *WORKS],
+            scopes(rep[:, :, steel], named(state.reported)),
+        ),
+        "steel_capacity": (
+            [*scope_entities, *WORKS],
+            scopes(cap[:, :, steel], named(state.capacity * state.active)),
+        ),
         "industrial_output": (scope_entities, scopes(regional_value)),
-        "sector_output": (sector_entities,
-                          np.concatenate([out.sum(axis=1), out.reshape(state.runs, -1)], 1)),
+        "sector_output": (
+            sector_entities,
+            np.concatenate([out.sum(axis=1), out.reshape(state.runs, -1)], 1),
+        ),
         "soe_share": ([NATION], soe_value / safe_total),
         "heavy_share": ([NATION], heavy_value / safe_total),
         "plan_target": ([NATION, "angang"], np.concatenate([china_target, ang_target], 1)),
-        "plan_fulfillment": ([NATION, "angang"], np.concatenate([
-            _ratio(planned_reported, china_target), _ratio(ang_reported, ang_target)], 1)),
-        "employment": ([*scope_entities, "angang"],
-                       scopes(employment, named(domestic)[:, :1])),
-        "foreign_experts": ([f"{NATION}:{p}" for p in POWERS],
-                            experts),
+        "plan_fulfillment": (
+            [NATION, "angang"],
+            np.concatenate(
+                [_ratio(planned_reported, china_target), _ratio(ang_reported, ang_target)], 1
+            ),
+        ),
+        "employment": ([*scope_entities, "angang"], scopes(employment, named(domestic)[:, :1])),
+        "foreign_experts": ([f"{NATION}:{p}" for p in POWERS], experts),
         "investment": (scope_entities, scopes(state.investment.sum(axis=2))),
         "enterprises": ([NATION], state.active.sum(axis=1, keepdims=True).astype(float)),
         "lever": ([f"{NATION}:{name}" for name in LEVERS], lever_mean),
@@ -170,8 +220,9 @@ def _weighted(x: np.ndarray, w: np.ndarray, lay: Layout) -> tuple[np.ndarray, np
     return national, _ratio(num, den)
 
 
-def _structure(state: State, world: World, out: np.ndarray,
-               soe: np.ndarray) -> dict[str, tuple[list[str], np.ndarray]]:
+def _structure(
+    state: State, world: World, out: np.ndarray, soe: np.ndarray
+) -> dict[str, tuple[list[str], np.ndarray]]:
     lay = world.layout
     soe_value = by_region_sector(state.output * lay.price[lay.sector] * soe, lay).sum(axis=2)
     national_sector = out.sum(axis=1, keepdims=True)  # (B, 1, S)
@@ -179,12 +230,18 @@ def _structure(state: State, world: World, out: np.ndarray,
     invest = state.investment.sum(axis=2)
     heavy_value = (out * lay.price)[:, :, lay.heavy].sum(axis=2)  # (B, R)
     return {
-        "heavy_output_share": (list(REGIONS),
-                               _ratio(heavy_value, heavy_value.sum(axis=1, keepdims=True))),
-        "soe_output_share": (list(REGIONS), _ratio(soe_value, soe_value.sum(axis=1,
-                                                                            keepdims=True))),
-        "sector_share": ([f"{r}:{s}" for r in REGIONS for s in SECTORS],
-                         sector_share.reshape(state.runs, -1)),
+        "heavy_output_share": (
+            list(REGIONS),
+            _ratio(heavy_value, heavy_value.sum(axis=1, keepdims=True)),
+        ),
+        "soe_output_share": (
+            list(REGIONS),
+            _ratio(soe_value, soe_value.sum(axis=1, keepdims=True)),
+        ),
+        "sector_share": (
+            [f"{r}:{s}" for r in REGIONS for s in SECTORS],
+            sector_share.reshape(state.runs, -1),
+        ),
         "investment_share": (list(REGIONS), _ratio(invest, invest.sum(axis=1, keepdims=True))),
         "threat": (list(REGIONS), state.threat.copy()),
     }
@@ -207,17 +264,24 @@ def _technology(state: State, world: World) -> dict[str, tuple[list[str], np.nda
         ang_prov = np.full((state.runs, len(sources)), np.nan)
     transfer = state.transfer
     return {
-        "tech_level": ([NATION, *REGIONS, "angang"],
-                       np.concatenate([national, regional, ang_tech], axis=1)),
-        "tech_provenance": ([f"angang:{x}" for x in sources] + [f"{NATION}:{x}" for x in sources],
-                            np.concatenate([ang_prov, china], axis=1)),
-        "tech_transfer_share": (list(POWERS),
-                                _ratio(transfer, transfer.sum(axis=1, keepdims=True))),
+        "tech_level": (
+            [NATION, *REGIONS, "angang"],
+            np.concatenate([national, regional, ang_tech], axis=1),
+        ),
+        "tech_provenance": (
+            [f"angang:{x}" for x in sources] + [f"{NATION}:{x}" for x in sources],
+            np.concatenate([ang_prov, china], axis=1),
+        ),
+        "tech_transfer_share": (
+            list(POWERS),
+            _ratio(transfer, transfer.sum(axis=1, keepdims=True)),
+        ),
     }
 
 
-def _politics_and_labour(state: State, world: World,
-                         soe: np.ndarray) -> dict[str, tuple[list[str], np.ndarray]]:
+def _politics_and_labour(
+    state: State, world: World, soe: np.ndarray
+) -> dict[str, tuple[list[str], np.ndarray]]:
     lay = world.layout
     angang = lay.work_slot[WORKS.index("angang")]
     weight = state.output * lay.price[lay.sector] * soe
@@ -236,8 +300,9 @@ def _politics_and_labour(state: State, world: World,
         ang = x[:, angang : angang + 1] if angang >= 0 else np.zeros((state.runs, 1))
         return np.concatenate([regional.sum(axis=1, keepdims=True), regional, ang], axis=1)
 
-    ang_g = (state.grievance[:, angang : angang + 1] if angang >= 0
-             else np.full((state.runs, 1), np.nan))
+    ang_g = (
+        state.grievance[:, angang : angang + 1] if angang >= 0 else np.full((state.runs, 1), np.nan)
+    )
     scopes = [NATION, *REGIONS, "angang"]
     return {
         "director_power": (["angang", NATION], angang_and_china(state.director_power)),

@@ -45,13 +45,16 @@ class Params:
         return cls({k: np.array([[float(getattr(p, k))] for p in rows]) for k in names})
 
     @classmethod
-    def from_points(cls, base: Parameters, names: list[str] | tuple[str, ...],
-                    points: np.ndarray) -> Params:
+    def from_points(
+        cls, base: Parameters, names: list[str] | tuple[str, ...], points: np.ndarray
+    ) -> Params:
         """Run i gets ``base`` with ``names`` set to row i of ``points`` (B, len(names)),
         each row validated against the parameters' ranges."""
         defaults = base.model_dump()
-        rows = [Parameters(**{**defaults, **dict(zip(names, map(float, row), strict=True))})
-                for row in np.atleast_2d(points)]
+        rows = [
+            Parameters(**{**defaults, **dict(zip(names, map(float, row), strict=True))})
+            for row in np.atleast_2d(points)
+        ]
         return cls.per_run(rows)
 
     def __getattr__(self, name: str) -> Any:
@@ -112,6 +115,8 @@ class State:
     #: good in its bloc (1 for final goods), [0, 3]
     input_demand: np.ndarray  #: float (B, R, S): each region's plants' needs of each input
     #: at the output they wanted this year, sector units
+    building_met: np.ndarray  #: float (B, R): share of this year's planned building its bloc
+    #: has the materials for (steel, cement), [0, 1]
     investment: np.ndarray  #: float (B, R, S): investment this year, million 1952 yuan
     threat: np.ndarray  #: float (B, R): military threat to each region, [0, 1]
     relocating: np.ndarray  #: float (B, R, S): plant in transit to the interior, sector units
@@ -175,8 +180,7 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
     def rep(a: np.ndarray) -> np.ndarray:
         return np.repeat(a[None], B, axis=0)
 
-    labour = labour_requirement(layout, capacity, timeline.start,
-                                params.labour_productivity_growth)
+    labour = labour_requirement(layout, capacity, timeline.start, params.labour_productivity_growth)
     return State(
         year=timeline.start - 1,
         active=rep(active),
@@ -216,6 +220,7 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
         shortage=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
         balance=np.ones((B, len(layout.coast), len(layout.price))),
         input_demand=np.zeros((B, len(layout.coast), len(layout.price))),
+        building_met=np.ones((B, len(layout.coast))),
         investment=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
         threat=np.zeros((B, len(layout.coast))),
         relocating=np.zeros((B, len(layout.coast), len(layout.price))),
@@ -244,9 +249,14 @@ def _owners_in_order(shares: dict[str, float], count: int) -> np.ndarray:
     return out
 
 
-def labour_requirement(layout: Layout, capacity: np.ndarray, year: int,
-                       growth: np.ndarray, small: np.ndarray | None = None,
-                       small_labour: np.ndarray | None = None) -> np.ndarray:
+def labour_requirement(
+    layout: Layout,
+    capacity: np.ndarray,
+    year: int,
+    growth: np.ndarray,
+    small: np.ndarray | None = None,
+    small_labour: np.ndarray | None = None,
+) -> np.ndarray:
     """Domestic workforce (B, N, K) needed to run ``capacity`` with the technique of ``year``;
     small campaign plants (``small``, bool (B, N)) need ``small_labour`` times as many hands."""
     persons = capacity * layout.labour[layout.sector]  # (N,) or (B, N)
@@ -257,5 +267,6 @@ def labour_requirement(layout: Layout, capacity: np.ndarray, year: int,
     out = np.zeros((*total.shape, K))
     out[..., :DOMESTIC_COHORTS] = total[..., None] * COHORT_SPLIT
     return out
+
 
 __all__ = ["MANAGEMENT_SYSTEMS", "OWNERS", "RULERS", "Params", "State", "initial_state"]

@@ -109,8 +109,9 @@ def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
                     region.append(r)
                     sector.append(s)
                     committee.append(COMMITTEES.index("anshan") if wname == "angang" else r)
-            synthetic = max(1, round(ini.sector(sname).slots * scale),
-                            ini.region(rname).enterprises_of(sname))
+            synthetic = max(
+                1, round(ini.sector(sname).slots * scale), ini.region(rname).enterprises_of(sname)
+            )
             small = int(sname in SMALL_PLANT_SECTORS)
             region += [r] * (synthetic + small)
             sector += [s] * (synthetic + small)
@@ -175,8 +176,15 @@ class Timeline:
         return year - self.start
 
 
-DISCRETE = (FoundingEvent, ExpansionEvent, ShockEvent, ExpertsEvent, MergerEvent, PurgeEvent,
-            ProjectEvent)
+DISCRETE = (
+    FoundingEvent,
+    ExpansionEvent,
+    ShockEvent,
+    ExpertsEvent,
+    MergerEvent,
+    PurgeEvent,
+    ProjectEvent,
+)
 
 
 def compile_timeline(scenario: Scenario) -> Timeline:
@@ -219,7 +227,8 @@ def compile_timeline(scenario: Scenario) -> Timeline:
                     for r in regions:
                         if e.until is not None:
                             reverts.setdefault(e.until + 1, []).append(
-                                (lever, r, float(levers[i, r]), e.id))
+                                (lever, r, float(levers[i, r]), e.id)
+                            )
                         owner_of[(lever, r)] = e.id
                         levers[i, r] = value
                         setter[i, r] = ruler[r]
@@ -255,10 +264,13 @@ def compile_timeline(scenario: Scenario) -> Timeline:
         out_dis[t] = _disruption(events, year, start)
     years = np.arange(start, end + 1)
     paths = [scenario.initial.frontier[p].path for p in POWERS]  # type: ignore[index]
-    frontier = np.stack([np.interp(years, [float(y) for y, _ in path], [v for _, v in path])
-                         for path in paths], axis=1)
-    return Timeline(start, end, out_lev, out_all, out_dis, out_open, out_rul, out_man, frontier,
-                    discrete)
+    frontier = np.stack(
+        [np.interp(years, [float(y) for y, _ in path], [v for _, v in path]) for path in paths],
+        axis=1,
+    )
+    return Timeline(
+        start, end, out_lev, out_all, out_dis, out_open, out_rul, out_man, frontier, discrete
+    )
 
 
 def _close_openings(events: list[EventBase], year: int, opening: np.ndarray) -> np.ndarray:
@@ -329,8 +341,7 @@ def compile_projects(scenario: Scenario, layout: Layout, start: int) -> Projects
         start=col([max(e.year, start) for e in events], int),
         region=col([REGIONS.index(e.region) for e in events], int),
         sector=col([SECTORS.index(e.sector) for e in events], int),
-        slot=col([layout.work_slot[WORKS.index(e.work)] if e.work else -1 for e in events],
-                 int),
+        slot=col([layout.work_slot[WORKS.index(e.work)] if e.work else -1 for e in events], int),
         capacity=col([e.capacity for e in events]),
         build_years=col([e.build_years for e in events]),
         count=col([e.count for e in events], int),
@@ -353,5 +364,8 @@ class World:
 def make_world(scenario: Scenario, scale: float | None = None) -> World:
     """The static inputs of a scenario at a given agent scale."""
     layout = build_layout(scenario, scale)
-    return World(layout, compile_timeline(scenario),
-                 compile_projects(scenario, layout, scenario.meta.start_year))
+    return World(
+        layout,
+        compile_timeline(scenario),
+        compile_projects(scenario, layout, scenario.meta.start_year),
+    )

@@ -46,15 +46,24 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
     closing = state.small & state.active & (draw < chance)
     keep = ~closing
-    state = replace(state, active=state.active & keep, capacity=state.capacity * keep,
-                    small=state.small & keep, wear=state.wear * keep,
-                    damaged=state.damaged * keep, next_target=state.next_target * keep)
+    state = replace(
+        state,
+        active=state.active & keep,
+        capacity=state.capacity * keep,
+        small=state.small & keep,
+        wear=state.wear * keep,
+        damaged=state.damaged * keep,
+        next_target=state.next_target * keep,
+    )
     if not (campaign > 0).any():
         return state
     # targets raised in the course of the campaign (Beidaihe, August 1958) against the plant
     # that stands: committees answer the gap at once
-    able = in_service(state) * utilization(state, world, params) * state.tech ** (
-        params.tech_elasticity)
+    able = (
+        in_service(state)
+        * utilization(state, world, params)
+        * state.tech ** (params.tech_elasticity)
+    )
     # the campaign's target is political ('double steel'): a multiple of what the plant can
     # make, or of the plan, whichever is higher
     planned = np.maximum(state.target, able) * (state.target > 0)
@@ -79,10 +88,32 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
     for c in np.flatnonzero((added.reshape(state.runs, -1) > 0).any(axis=0)):
         r, s = divmod(int(c), lay.price.size)
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
-        cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
-                                 tech[:, span], provenance[:, span], small[:, span],
-                                 lay.is_work[span], lay.campaign[span])
-        construction.place(cell, added[:, r, s], np.ones(state.runs, dtype=np.int64), builder,
-                           params.entry_share[:, 0], new_tech, home, small=True)
-    return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
-                   provenance=provenance, small=small)
+        cell = construction.Cell(
+            capacity[:, span],
+            active[:, span],
+            owner[:, span],
+            tech[:, span],
+            provenance[:, span],
+            small[:, span],
+            lay.is_work[span],
+            lay.campaign[span],
+        )
+        construction.place(
+            cell,
+            added[:, r, s],
+            np.ones(state.runs, dtype=np.int64),
+            builder,
+            params.entry_share[:, 0],
+            new_tech,
+            home,
+            small=True,
+        )
+    return replace(
+        state,
+        capacity=capacity,
+        active=active,
+        owner=owner,
+        tech=tech,
+        provenance=provenance,
+        small=small,
+    )

@@ -40,12 +40,14 @@ class Offer:
 def offer(state: State, world: World) -> Offer:
     """What allied powers can supply to each region this year."""
     frontier = world.timeline.frontier[world.timeline.row(state.year)]  # (P,)
-    relation = np.take_along_axis(state.alliance, state.ruler[:, :, None].repeat(
-        frontier.size, axis=2), axis=1)  # (B, R, P)
+    relation = np.take_along_axis(
+        state.alliance, state.ruler[:, :, None].repeat(frontier.size, axis=2), axis=1
+    )  # (B, R, P)
     allied = np.maximum(0.0, relation)
     weight = allied.sum(axis=2)
-    level = np.divide((allied * frontier).sum(axis=2), weight, out=np.zeros_like(weight),
-                      where=weight > 0)
+    level = np.divide(
+        (allied * frontier).sum(axis=2), weight, out=np.zeros_like(weight), where=weight > 0
+    )
     mass = allied * frontier
     total = mass.sum(axis=2, keepdims=True)
     sources = np.divide(mass, total, out=np.zeros_like(mass), where=total > 0)
@@ -68,9 +70,17 @@ class Cell:
     campaign: np.ndarray
 
 
-def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
-          entry_share: np.ndarray, quality: np.ndarray, tech_offer: np.ndarray,
-          strength: np.ndarray, sources: np.ndarray) -> np.ndarray:
+def build(
+    cell: Cell,
+    added: np.ndarray,
+    count: np.ndarray,
+    builder: np.ndarray,
+    entry_share: np.ndarray,
+    quality: np.ndarray,
+    tech_offer: np.ndarray,
+    strength: np.ndarray,
+    sources: np.ndarray,
+) -> np.ndarray:
     """Add ``added`` (B,) capacity to a cell; return the technology gained by source (B, P).
 
     ``count`` (B,) new enterprises are opened where slots are free; ``builder`` (B,) is the
@@ -93,16 +103,26 @@ def build(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
     return (strength * imported * quality * built)[:, None] * sources
 
 
-def place(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
-          entry_share: np.ndarray, new_tech: np.ndarray, new_prov: np.ndarray,
-          small: bool) -> np.ndarray:
+def place(
+    cell: Cell,
+    added: np.ndarray,
+    count: np.ndarray,
+    builder: np.ndarray,
+    entry_share: np.ndarray,
+    new_tech: np.ndarray,
+    new_prov: np.ndarray,
+    small: bool,
+) -> np.ndarray:
     """Put ``added`` (B,) capacity of technology ``new_tech`` (B,) and provenance ``new_prov``
     (B, 1+P) into a cell: up to ``count`` new enterprises in free slots take ``entry_share``
     of it, plants of the same kind (owner type, small or modern) the rest in proportion to
     their size. Returns the capacity placed (B,)."""
     private_builder = builder == OWNER["private"]
-    same_kind = (cell.active & ((cell.owner == OWNER["private"]) == private_builder[:, None])
-                 & (cell.small == small))
+    same_kind = (
+        cell.active
+        & ((cell.owner == OWNER["private"]) == private_builder[:, None])
+        & (cell.small == small)
+    )
     has_kin = same_kind.any(axis=1)
     count = np.where(~has_kin & (added > 0), np.maximum(count, 1), count)
     free = ~cell.active & ~cell.reserved[None, :] & (cell.campaign == small)[None, :]
@@ -124,13 +144,18 @@ def place(cell: Cell, added: np.ndarray, count: np.ndarray, builder: np.ndarray,
     kin = np.where((has_kin | (opened > 0))[:, None], same_kind, fallback)
     base = cell.capacity * kin
     kin_total = base.sum(axis=1)
-    extra = np.divide(base * rest[:, None], kin_total[:, None], out=np.zeros_like(base),
-                      where=kin_total[:, None] > 0)
+    extra = np.divide(
+        base * rest[:, None],
+        kin_total[:, None],
+        out=np.zeros_like(base),
+        where=kin_total[:, None] > 0,
+    )
     grown = cell.capacity + extra
     w_new = np.divide(extra, grown, out=np.zeros_like(extra), where=grown > 0)
     cell.tech[...] = (1.0 - w_new) * cell.tech + w_new * new_tech[:, None]
-    cell.provenance[...] = ((1.0 - w_new)[..., None] * cell.provenance
-                            + w_new[..., None] * new_prov[:, None, :])
+    cell.provenance[...] = (1.0 - w_new)[..., None] * cell.provenance + w_new[..., None] * new_prov[
+        :, None, :
+    ]
     cell.capacity += extra
     return entry + np.where(kin_total > 0, rest, 0.0)
 
@@ -139,8 +164,12 @@ def _mean(cell: Cell) -> tuple[np.ndarray, np.ndarray]:
     """Capacity-weighted technology (B,) and provenance (B, 1+P) of a cell's active plants."""
     weight = cell.capacity * cell.active
     total = weight.sum(axis=1)
-    tech = np.divide((weight * cell.tech).sum(axis=1), total,
-                     out=np.full(total.shape, FIRST_PLANT_TECH), where=total > 0)
+    tech = np.divide(
+        (weight * cell.tech).sum(axis=1),
+        total,
+        out=np.full(total.shape, FIRST_PLANT_TECH),
+        where=total > 0,
+    )
     mass = ((weight * cell.tech)[..., None] * cell.provenance).sum(axis=1)
     norm = mass.sum(axis=1, keepdims=True)
     domestic = np.zeros_like(mass)

@@ -33,9 +33,13 @@ MIN_FOOD = 0.3  #: the supply never falls below this share of need (the famine's
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """This year's harvest from last year's pull on farm labour; this year's pull."""
-    damage = np.clip(params.agri_persistence[:, 0] * state.agri_damage
-                     + params.food_loss[:, 0] * state.pulled, 0.0, 1.0)
+    damage = np.clip(
+        params.agri_persistence[:, 0] * state.agri_damage + params.food_loss[:, 0] * state.pulled,
+        0.0,
+        1.0,
+    )
     campaign = state.lever("campaign_intensity").max(axis=1)  # the campaign is national
     pulled = np.clip(params.labour_pull[:, 0] * campaign, 0.0, 1.0)
-    return replace(state, agri_damage=damage, food=np.maximum(MIN_FOOD, 1.0 - damage),
-                   pulled=pulled)
+    return replace(
+        state, agri_damage=damage, food=np.maximum(MIN_FOOD, 1.0 - damage), pulled=pulled
+    )

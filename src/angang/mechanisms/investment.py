@@ -10,11 +10,16 @@ high, away from regions exposed to a hostile power — coasts to the United Stat
 the Soviet Union — toward the interior; it also moves heavy plant and staff inland (the
 Third Front, from 1964, relocating factories from Manchuria and Shanghai). The rest is built
 locally (by local governments under the CCP, by private owners otherwise); private firms
-also reinvest out of their own output when markets are open. Local and private money follow
-output value and shortages and, as markets open, profit: reform shifts investment to where
-it earns most, the coastal South and East. Part of each cell's new capacity founds new
-enterprises, the rest extends existing ones in proportion to their size; the new plant
-embodies the technology the region's allies supply (:mod:`.construction`).
+also reinvest out of their own output when markets are open. All money follows the capital
+that stands (plans start from the level achieved), the balance of demand and supply among
+producer goods (to the one in shortest supply) and, as markets open, profit: reform shifts
+investment to where it earns most, the coastal South and East. Local money partly extends
+its region's own industry and partly builds, in its region, the mix the nation is short of
+(the 'cellular' local systems of 1958 and the 1970s, which gave every province its steel and
+cement). Part of each cell's new capacity founds new enterprises — rarely in sectors whose
+plant grows on its own site, like integrated steelworks — the rest extends existing ones in
+proportion to their size; the new plant embodies the technology the region's allies supply
+(:mod:`.construction`).
 
 References
 ----------
@@ -23,6 +28,9 @@ Hirata, *Making Mao's Steelworks* (2024), Introduction (heavy-industry priority;
 Front; the reform-era rise of the coastal South and East).
 Naughton, 'The Third Front: Defence Industrialization in the Chinese Interior', *China
 Quarterly* 115 (1988); Meyskens, *Mao's Third Front* (2020).
+Donnithorne, 'China's Cellular Economy', *China Quarterly* 52 (1972).
+Weitzman, 'The "Ratchet Principle" and Performance Incentives', *Bell Journal of Economics*
+11 (1980).
 """
 
 from __future__ import annotations
@@ -39,8 +47,14 @@ from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction
 
 #: the owner a ruler's centre builds new plant under (None: no state builder)
-STATE_BUILDER = {"beiyang": None, "nationalist": "nationalist-soe", "manchukuo": "colonial",
-                 "japan-occupied": "colonial", "ussr-occupation": None, "ccp": "central-soe"}
+STATE_BUILDER = {
+    "beiyang": None,
+    "nationalist": "nationalist-soe",
+    "manchukuo": "colonial",
+    "japan-occupied": "colonial",
+    "ussr-occupation": None,
+    "ccp": "central-soe",
+}
 HAS_STATE_BUILDER = np.array([STATE_BUILDER[r] is not None for r in RULERS])
 JAPANESE_RULE = [RULERS.index("manchukuo"), RULERS.index("japan-occupied")]
 RELOCATABLE = SECTORS.index("machinery")  #: the sector whose plant the Third Front moved
@@ -80,12 +94,20 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     projects = state.committed.sum(axis=2)  # (B, R)
     bloc_pool = np.maximum(0.0, np.einsum("brq,bq->br", bloc, pooled - projects))
     bloc_weight = np.einsum("brq,bq->br", bloc, central_weights.sum(axis=2))
-    state_money = np.divide(bloc_pool[:, :, None] * central_weights, bloc_weight[:, :, None],
-                            out=np.zeros_like(central_weights), where=bloc_weight[:, :, None] > 0)
+    state_money = np.divide(
+        bloc_pool[:, :, None] * central_weights,
+        bloc_weight[:, :, None],
+        out=np.zeros_like(central_weights),
+        where=bloc_weight[:, :, None] > 0,
+    )
     local_money = local[:, :, None] * _local_weights(state, params, base)
     private_value = value * (state.owner == OWNER["private"]) * state.active
-    reinvest = (params.private_reinvestment * state.lever("market_openness")[:, lay.region]
-                * private_value * ~occupied[:, lay.region])
+    reinvest = (
+        params.private_reinvestment
+        * state.lever("market_openness")[:, lay.region]
+        * private_value
+        * ~occupied[:, lay.region]
+    )
     # under the CCP local money builds local SOEs, or private and collective firms as far as
     # markets are open; under other rulers it is the owners' own money
     private_part = np.where(is_ccp, state.lever("market_openness"), 1.0)[:, :, None]
@@ -112,26 +134,31 @@ def threat(state: State, world: World) -> np.ndarray:
     Coasts are exposed to a hostile United States, borders to a hostile Soviet Union.
     """
     lay = world.layout
-    relation = np.take_along_axis(state.alliance, state.ruler[:, :, None].repeat(
-        state.alliance.shape[2], axis=2), axis=1)  # (B, R, P)
+    relation = np.take_along_axis(
+        state.alliance, state.ruler[:, :, None].repeat(state.alliance.shape[2], axis=2), axis=1
+    )  # (B, R, P)
     hostile = np.maximum(0.0, -relation)
-    exposure = (lay.coast * hostile[:, :, POWERS.index("usa")]
-                + lay.border * hostile[:, :, POWERS.index("ussr")])
+    exposure = (
+        lay.coast * hostile[:, :, POWERS.index("usa")]
+        + lay.border * hostile[:, :, POWERS.index("ussr")]
+    )
     return np.clip(state.lever("security_posture") * exposure, 0.0, 1.0)
 
 
 def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
     """(B, R, S): the centre's priorities: heavy industry, and safety from attack."""
     lay = world.layout
-    heavy = params.heavy_bias[:, :, None] * state.lever("heavy_priority")[:, :, None] * (
-        lay.heavy[None, None, :])
+    heavy = (
+        params.heavy_bias[:, :, None]
+        * state.lever("heavy_priority")[:, :, None]
+        * (lay.heavy[None, None, :])
+    )
     inland = 1.0 - np.maximum(lay.coast, lay.border)
     safety = state.lever("security_posture") * inland - threat(state, world)
     return np.exp(heavy + params.security_bias[:, :, None] * safety[:, :, None])
 
 
-def _base_weights(state: State, world: World, params: Params,
-                  regional: np.ndarray) -> np.ndarray:
+def _base_weights(state: State, world: World, params: Params, regional: np.ndarray) -> np.ndarray:
     """(B, R, S): capacity value (with diminishing pull), tilted toward goods in short supply
     and away from those in surplus (``State.balance``: demand in the trading bloc over what
     its capacity could make) and, where markets are open, to the cells that earn most."""
@@ -149,14 +176,20 @@ def _base_weights(state: State, world: World, params: Params,
     # each run's total on its own row (a sum over two axes at once is ordered by the batch)
     total_profit = profit.reshape(state.runs, -1).sum(axis=1)
     total_capital = capital.reshape(state.runs, -1).sum(axis=1)
-    mean = np.divide(total_profit, total_capital, out=np.zeros(state.runs),
-                     where=total_capital > 0)
+    mean = np.divide(total_profit, total_capital, out=np.zeros(state.runs), where=total_capital > 0)
     # relative excess return: 1 means twice the economy's average profit rate
-    excess = np.clip(np.divide(rate, mean[:, None, None], out=np.zeros_like(rate),
-                               where=mean[:, None, None] > 0) - 1.0, -1.0, 2.0)
+    excess = np.clip(
+        np.divide(rate, mean[:, None, None], out=np.zeros_like(rate), where=mean[:, None, None] > 0)
+        - 1.0,
+        -1.0,
+        2.0,
+    )
     openness = state.lever("market_openness")[:, :, None]
-    return (pull * _relative_balance(state, world) ** params.demand_elasticity[:, :, None]
-            * np.exp(params.return_bias[:, :, None] * openness * excess))
+    return (
+        pull
+        * _relative_balance(state, world) ** params.demand_elasticity[:, :, None]
+        * np.exp(params.return_bias[:, :, None] * openness * excess)
+    )
 
 
 def _relative_balance(state: State, world: World) -> np.ndarray:
@@ -176,8 +209,10 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     state_money, private_money = budgets(state, world, params)
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
-    new_state = state_money / unit_cost[:, None, :]
-    new_private = private_money / unit_cost[:, None, :]
+    # money without the steel and cement to build with is spent on unfinished construction
+    built = state.building_met[:, :, None]
+    new_state = state_money * built / unit_cost[:, None, :]
+    new_private = private_money * built / unit_cost[:, None, :]
     new_state = new_state + state.relocating
     capacity, active = state.capacity.copy(), state.active.copy()
     owner, tech, provenance = state.owner.copy(), state.tech.copy(), state.provenance.copy()
@@ -195,20 +230,44 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     for c in range(n_cells):
         r, s = divmod(c, lay.price.size)
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
-        cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
-                                 tech[:, span], provenance[:, span], small[:, span],
-                                 lay.is_work[span], lay.campaign[span])
-        for added, count, private in ((new_state[:, r, s], entrants[:, c], False),
-                                      (new_private[:, r, s], entrants[:, n_cells + c], True)):
+        cell = construction.Cell(
+            capacity[:, span],
+            active[:, span],
+            owner[:, span],
+            tech[:, span],
+            provenance[:, span],
+            small[:, span],
+            lay.is_work[span],
+            lay.campaign[span],
+        )
+        for added, count, private in (
+            (new_state[:, r, s], entrants[:, c], False),
+            (new_private[:, r, s], entrants[:, n_cells + c], True),
+        ):
             gained = construction.build(
-                cell, added, count, _builder(state, r, s, lay.heavy[s], private),
-                params.entry_share[:, 0] * lay.entry[s], quality[:, r], supply.level[:, r],
-                supply.strength[:, r], supply.sources[:, r])
+                cell,
+                added,
+                count,
+                _builder(state, r, s, lay.heavy[s], private),
+                params.entry_share[:, 0] * lay.entry[s],
+                quality[:, r],
+                supply.level[:, r],
+                supply.strength[:, r],
+                supply.sources[:, r],
+            )
             transfer += gained * lay.price[s]
-    return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
-                   provenance=provenance, small=small, transfer=transfer,
-                   investment=state_money + private_money + state.committed,
-                   relocating=np.zeros_like(state.relocating))
+    return replace(
+        state,
+        capacity=capacity,
+        active=active,
+        owner=owner,
+        tech=tech,
+        provenance=provenance,
+        small=small,
+        transfer=transfer,
+        investment=state_money + private_money + state.committed,
+        relocating=np.zeros_like(state.relocating),
+    )
 
 
 def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -224,8 +283,12 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     # machine shops can be dismantled and moved (the defence and machine-building plants
     # that made up most of the Third Front); furnaces, mines and power stations cannot, and
     # named works sent staff, not themselves
-    movable = ((state.owner == OWNER["central-soe"]) & state.active
-               & (lay.sector == RELOCATABLE) & ~lay.is_work)
+    movable = (
+        (state.owner == OWNER["central-soe"])
+        & state.active
+        & (lay.sector == RELOCATABLE)
+        & ~lay.is_work
+    )
     frac = share[:, lay.region] * movable  # (B, N)
     moved = state.capacity * frac
     workforce = state.workforce * (1.0 - frac)[..., None]
@@ -234,8 +297,13 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     weights = _central_tilt(state, world, params) * inland[None, :, None]
     total = weights.sum(axis=1, keepdims=True)
     spread = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-    return replace(state, capacity=state.capacity - moved, workforce=workforce, threat=danger,
-                   relocating=spread * per_sector[:, None, :])
+    return replace(
+        state,
+        capacity=state.capacity - moved,
+        workforce=workforce,
+        threat=danger,
+        relocating=spread * per_sector[:, None, :],
+    )
 
 
 def _builder(state: State, r: int, s: int, heavy: bool, private: bool) -> np.ndarray:

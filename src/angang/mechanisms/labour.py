@@ -49,13 +49,16 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     campaign = state.lever("campaign_intensity")[:, lay.region]
     committee = state.committee_power[:, lay.committee]
-    fatigue = (state.fatigue * (1.0 - FATIGUE_DECAY)
-               + params.fatigue_rate * campaign * FATIGUE_SCALE)
-    commitment = np.clip(BASE_COMMITMENT + params.campaign_commitment * campaign
-                         * (0.5 + 0.5 * committee) - fatigue, 0.0, 1.0)
+    fatigue = state.fatigue * (1.0 - FATIGUE_DECAY) + params.fatigue_rate * campaign * FATIGUE_SCALE
+    commitment = np.clip(
+        BASE_COMMITMENT + params.campaign_commitment * campaign * (0.5 + 0.5 * committee) - fatigue,
+        0.0,
+        1.0,
+    )
     hunger = state.food[:, None] ** params.hunger_effort
-    effort = np.clip(1.0 + params.effort_commitment * (commitment - BASE_COMMITMENT), 0.5,
-                     1.5) * hunger
+    effort = (
+        np.clip(1.0 + params.effort_commitment * (commitment - BASE_COMMITMENT), 0.5, 1.5) * hunger
+    )
     opening = state.opening[:, lay.region]
     voice = np.clip(state.voice * VOICE_MEMORY + opening * state.grievance, 0.0, 1.0)
     workforce, director = state.workforce, state.director_power
@@ -69,8 +72,15 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
             else:  # managers and engineers as a class (the Cultural Revolution)
                 workforce[..., ENGINEERS] *= 1.0 - e.share * hit
                 director = director * (1.0 - e.share * hit)
-    return replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice,
-                   workforce=workforce, director_power=director)
+    return replace(
+        state,
+        fatigue=fatigue,
+        commitment=commitment,
+        effort=effort,
+        voice=voice,
+        workforce=workforce,
+        director_power=director,
+    )
 
 
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -79,9 +89,14 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     region = lay.region
     hardness = state.lever("budget_hardness")[:, region]
     soe = is_soe(state.owner) & state.active
-    need = labour_requirement(lay, state.capacity * state.active, state.year,
-                              params.labour_productivity_growth, state.small,
-                              params.small_labour)[..., :DOMESTIC_COHORTS]
+    need = labour_requirement(
+        lay,
+        state.capacity * state.active,
+        state.year,
+        params.labour_productivity_growth,
+        state.small,
+        params.small_labour,
+    )[..., :DOMESTIC_COHORTS]
     current = state.workforce[..., :DOMESTIC_COHORTS]
     slack = (1.0 - hardness) * STAFFING_SLACK + state.claim
     # when food is short the state keeps only the urban staff it can feed (1961-63)
@@ -101,20 +116,32 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     workforce[..., :DOMESTIC_COHORTS] = domestic
     workforce[~state.active] = 0.0
     cut = hardness * (0.3 + 0.7 * distress)
-    welfare_target = np.where(soe, np.clip((1.0 - cut) * params.welfare_level + state.claim,
-                                           0.0, 1.0), PRIVATE_WELFARE)
+    welfare_target = np.where(
+        soe, np.clip((1.0 - cut) * params.welfare_level + state.claim, 0.0, 1.0), PRIVATE_WELFARE
+    )
     welfare = state.welfare + WELFARE_ADJUSTMENT * (welfare_target - state.welfare)
     before = current.sum(axis=2)
     layoff_share = np.divide(laid_off, before, out=np.zeros_like(before), where=before > 0)
     colonial = state.owner == OWNER["colonial"]
-    grievance = np.clip(state.grievance * (1.0 - params.grievance_decay)
-                        + params.grievance_layoff * layoff_share
-                        + params.grievance_welfare * np.maximum(0.0, state.welfare - welfare)
-                        + params.colonial_grievance * colonial
-                        + FATIGUE_GRIEVANCE * state.fatigue, 0.0, 1.0)
+    grievance = np.clip(
+        state.grievance * (1.0 - params.grievance_decay)
+        + params.grievance_layoff * layoff_share
+        + params.grievance_welfare * np.maximum(0.0, state.welfare - welfare)
+        + params.colonial_grievance * colonial
+        + FATIGUE_GRIEVANCE * state.fatigue,
+        0.0,
+        1.0,
+    )
     people = domestic.sum(axis=2) + laid_off
-    rate = params.protest_rate * people / 1e4 * np.maximum(0.0, grievance
-                                                           - params.protest_threshold)
+    rate = (
+        params.protest_rate * people / 1e4 * np.maximum(0.0, grievance - params.protest_threshold)
+    )
     protest = rng.poisson(np.minimum(rate, 1e6)).astype(float)
-    return replace(state, workforce=workforce, welfare=welfare, grievance=grievance,
-                   laid_off=laid_off, protest=protest)
+    return replace(
+        state,
+        workforce=workforce,
+        welfare=welfare,
+        grievance=grievance,
+        laid_off=laid_off,
+        protest=protest,
+    )

@@ -62,11 +62,13 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     # committees run production campaigns and lead political mobilization alike
     campaign = np.maximum(state.lever("campaign_intensity"), state.lever("mobilization"))
     # committee power follows decentralization and campaigns (committees run them)
-    target_c = np.clip(FROM_DECENTRALIZATION * (1.0 - centralization)
-                       + FROM_CAMPAIGNS * campaign, 0.0, 1.0)  # (B, R)
+    target_c = np.clip(
+        FROM_DECENTRALIZATION * (1.0 - centralization) + FROM_CAMPAIGNS * campaign, 0.0, 1.0
+    )  # (B, R)
     target_committee = target_c[:, COMMITTEE_REGION]
     committee_power = state.committee_power + params.control_adjustment * (
-        target_committee - state.committee_power)
+        target_committee - state.committee_power
+    )
     system = state.management[:, lay.region]  # (B, N)
     tilt = 0.75 + 0.25 * centralization[:, lay.region]
     m_target = MINISTRY_SHARE[system] * tilt * (1.0 - hold)
@@ -80,8 +82,14 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     ministry = np.where(subject, np.clip(ministry, 0.0, 1.0), state.ministry_control)
     director = np.where(subject, np.clip(director, 0.0, 1.0), state.director_power)
     claim = np.where(subject, params.claim_rate * (1.0 - ministry) * c, 0.0)
-    return replace(state, committee_power=committee_power, ministry_control=ministry,
-                   director_power=director, committee_hold=hold, claim=claim)
+    return replace(
+        state,
+        committee_power=committee_power,
+        ministry_control=ministry,
+        director_power=director,
+        committee_hold=hold,
+        claim=claim,
+    )
 
 
 def _merge_holds(state: State, world: World, params: Params) -> np.ndarray:

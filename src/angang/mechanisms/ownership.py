@@ -32,8 +32,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     region = lay.region
     heavy = lay.heavy[lay.sector][None, :]
-    draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n),
-                                      rng.uniform(lay.n))
+    draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n), rng.uniform(lay.n))
     owner = state.owner.copy()
     private = (owner == OWNER["private"]) & state.active
     nationalized = private & (draw_nat < state.lever("nationalization_rate")[:, region])

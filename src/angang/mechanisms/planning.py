@@ -44,35 +44,51 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     # shortfalls are covered by over-reporting under political pressure
     pressure = np.clip(campaign * (1.0 - power) + ROUTINE_PRESSURE * planning, 0.0, 1.0)
     # small plants report all they make, the worthless part included (native steel, 1958)
-    made = np.where(state.small, np.divide(state.output, np.maximum(params.small_usable, 1e-9)),
-                    state.output)
+    made = np.where(
+        state.small, np.divide(state.output, np.maximum(params.small_usable, 1e-9)), state.output
+    )
     gap = np.maximum(0.0, state.target - made) * (planning > 0)
     reported = made + params.overreport * pressure * gap
     # the ratchet: next target from this year's report, capped by what the ministry sees
     growth = 1.0 + params.plan_growth + params.campaign_target_boost * campaign
-    ratcheted = np.where(state.target > 0,
-                         reported + params.ratchet * (reported - state.target), reported)
+    ratcheted = np.where(
+        state.target > 0, reported + params.ratchet * (reported - state.target), reported
+    )
     ceiling = reported_capacity * (1.0 + params.campaign_target_boost * campaign)
     next_target = np.clip(ratcheted * growth, 0.0, ceiling) * (planning > 0)
-    return _budget(replace(state, reported=reported, hidden=hidden, next_target=next_target),
-                   world, params, rng)
+    return _budget(
+        replace(state, reported=reported, hidden=hidden, next_target=next_target),
+        world,
+        params,
+        rng,
+    )
 
 
 def _budget(state: State, world: World, params: Params, rng: Streams) -> State:
     """Loss-makers exit with a probability that grows with the hardness of their budget."""
     lay = world.layout
-    hardness = np.where(is_soe(state.owner) | (state.owner == OWNER["colonial"]),
-                        state.lever("budget_hardness")[:, lay.region], 1.0)
+    hardness = np.where(
+        is_soe(state.owner) | (state.owner == OWNER["colonial"]),
+        state.lever("budget_hardness")[:, lay.region],
+        1.0,
+    )
     losing = (state.profit < 0) & state.active & ~lay.is_work[None, :]
     exits = losing & (rng.uniform(lay.n) < params.soft_budget_exit * hardness)
     if not exits.any():
         return state
     keep = ~exits
     # the closed plant's staff are laid off by the labour mechanism
-    return replace(state, active=state.active & keep, capacity=state.capacity * keep,
-                   output=state.output * keep, reported=state.reported * keep,
-                   next_target=state.next_target * keep, wear=state.wear * keep,
-                   damaged=state.damaged * keep, small=state.small & keep)
+    return replace(
+        state,
+        active=state.active & keep,
+        capacity=state.capacity * keep,
+        output=state.output * keep,
+        reported=state.reported * keep,
+        next_target=state.next_target * keep,
+        wear=state.wear * keep,
+        damaged=state.damaged * keep,
+        small=state.small & keep,
+    )
 
 
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:

@@ -7,8 +7,13 @@ Utilization falls with war and disorder and rises in mobilization campaigns; a d
 fears the ratchet holds output near the target. Output then meets a coarse input-output
 coupling: steel needs ore, coal and power, machinery needs steel, and so on. Upstream
 sectors are produced first; where inputs fall short across the regions under one ruler
-(a trading bloc: Manchukuo was cut off from China proper), downstream plants are cut back
-in proportion, so shortages propagate as in Kornai's shortage economy. Running plant above
+(a trading bloc: Manchukuo was cut off from China proper), imports fill part of the gap —
+as far as markets are open or an industrial ally supplies — and downstream plants are cut
+back in proportion to the rest, so shortages propagate as in Kornai's shortage economy. A
+good others use (steel, coal, cement) is made only as far as they take it — as inputs, for
+building what is invested, and outside industry — so that plant built in a boom stands idle
+in a slump; and where steel or cement is short, the year's building is cut with the rest of
+their uses (:mod:`.investment`, :mod:`.projects`: investment tension). Running plant above
 its normal utilization wears it out, which lowers capacity in service in later years.
 Where markets are open, private rivals cut the price state and colonial plants can get;
 surplus staff and danwei welfare add to an SOE's costs.
@@ -33,8 +38,9 @@ from angang.engine.world import OWNER, World, is_soe
 from angang.ids import SECTORS
 
 #: upstream before downstream; an input produced later counts at its planned level
-ORDER = tuple(SECTORS.index(s) for s in ("coal", "ore", "power", "steel", "cement",
-                                          "machinery", "light"))
+ORDER = tuple(
+    SECTORS.index(s) for s in ("coal", "ore", "power", "steel", "cement", "machinery", "light")
+)
 MAX_WEAR = 0.9
 MAX_BALANCE = 3.0  #: demand over capacity is read as at most threefold (a good nobody makes)
 
@@ -46,8 +52,10 @@ def utilization(state: State, world: World, params: Params) -> np.ndarray:
     campaign = state.lever("campaign_intensity")[:, lay.region]
     disrupted = state.disruption[:, lay.region, lay.sector]
     unrest = params.disorder_loss * state.disorder[:, lay.region]
-    return (params.utilization_normal * (1.0 - disrupted) * (1.0 - unrest)
-            + params.campaign_overdrive * campaign)
+    return (
+        params.utilization_normal * (1.0 - disrupted) * (1.0 - unrest)
+        + params.campaign_overdrive * campaign
+    )
 
 
 def in_service(state: State) -> np.ndarray:
@@ -58,9 +66,14 @@ def in_service(state: State) -> np.ndarray:
 def staffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N) in [0, 1]: the share of its output a plant can staff — 1 unless it has fewer
     hands than its technique needs (as when workers were sent back to the villages)."""
-    need = labour_requirement(world.layout, in_service(state), state.year,
-                              params.labour_productivity_growth, state.small,
-                              params.small_labour)[..., :DOMESTIC_COHORTS].sum(axis=2)
+    need = labour_requirement(
+        world.layout,
+        in_service(state),
+        state.year,
+        params.labour_productivity_growth,
+        state.small,
+        params.small_labour,
+    )[..., :DOMESTIC_COHORTS].sum(axis=2)
     have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
     ratio = np.divide(have, need, out=np.ones_like(need), where=need > 0)
     return np.minimum(1.0, ratio) ** params.labour_shortfall
@@ -70,12 +83,17 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
     """Output each plant would produce without input shortages, (B, N), sector units."""
     lay = world.layout
     region = lay.region
-    yield_ = state.tech ** params.tech_elasticity * state.effort * shock
+    yield_ = state.tech**params.tech_elasticity * state.effort * shock
     # light industry processes cotton, grain and oilseed: a poor harvest starves it
-    farm = np.where(lay.heavy[lay.sector], 1.0,
-                    1.0 - params.agri_input * (1.0 - state.food[:, None]))
-    wanted = (in_service(state) * np.minimum(1.0, utilization(state, world, params) * yield_)
-              * staffing(state, world, params) * farm)
+    farm = np.where(
+        lay.heavy[lay.sector], 1.0, 1.0 - params.agri_input * (1.0 - state.food[:, None])
+    )
+    wanted = (
+        in_service(state)
+        * np.minimum(1.0, utilization(state, world, params) * yield_)
+        * staffing(state, world, params)
+        * farm
+    )
     # a director who fears the ratchet keeps output near the target (Weitzman 1980)
     planned = state.lever("planning")[:, region] * (state.target > 0)
     restraint = planned * state.director_power
@@ -99,17 +117,19 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     supply = wanted_cells.copy()
     met_cells = np.ones_like(wanted_cells)  # (B, R, S): share of wanted output produced
     shortage = np.zeros_like(state.shortage)
-    # imports cover part of a missing input where markets are open (China imported most of
-    # its steel before 1949; the Soviet bloc supplied some in the 1950s)
-    imports = params.import_share * state.lever("market_openness")  # (B, R)
+    imports = import_reach(state, params)  # (B, R): share of a shortfall imports fill
     for s in ORDER:
         needs = lay.inputs[s]
         for k in np.flatnonzero(needs):
             bloc_demand = np.einsum("brq,bq->br", blocs, wanted_cells[:, :, s] * needs[k])
             bloc_supply = np.einsum("brq,bq->br", blocs, supply[:, :, k])
-            available = bloc_supply * (1.0 + params.input_buffer) + imports * bloc_demand
-            met = np.where(bloc_demand > 0, np.minimum(1.0, available / np.where(
-                bloc_demand > 0, bloc_demand, 1.0)), 1.0)  # (B, R)
+            own = bloc_supply * (1.0 + params.input_buffer)
+            available = own + imports * np.maximum(0.0, bloc_demand - own)
+            met = np.where(
+                bloc_demand > 0,
+                np.minimum(1.0, available / np.where(bloc_demand > 0, bloc_demand, 1.0)),
+                1.0,
+            )  # (B, R)
             shortage[:, :, k] = np.maximum(shortage[:, :, k], 1.0 - met)
             met_cells[:, :, s] = np.minimum(met_cells[:, :, s], met)
         supply[:, :, s] = wanted_cells[:, :, s] * met_cells[:, :, s]
@@ -120,21 +140,56 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     used = lay.used
     bloc_demand = np.einsum("brq,bqk->brk", blocs, demand(state, world, params, wanted_cells))
     bloc_supply = np.einsum("brq,bqk->brk", blocs, supply)
-    taken = np.divide(bloc_demand * (1.0 + params.stock_margin[:, :, None]), bloc_supply,
-                      out=np.ones_like(bloc_supply), where=bloc_supply > 0)
+    taken = np.divide(
+        bloc_demand * (1.0 + params.stock_margin[:, :, None]),
+        bloc_supply,
+        out=np.ones_like(bloc_supply),
+        where=bloc_supply > 0,
+    )
     met_cells = met_cells * np.where(used, np.minimum(1.0, taken), 1.0)
     bloc_wanted = np.einsum("brq,bqk->brk", blocs, wanted_cells)
-    ratio = np.divide(bloc_demand, bloc_wanted, out=np.full_like(bloc_demand, MAX_BALANCE),
-                      where=bloc_wanted > 0)
+    ratio = np.divide(
+        bloc_demand, bloc_wanted, out=np.full_like(bloc_demand, MAX_BALANCE), where=bloc_wanted > 0
+    )
     balance = np.where(used, np.clip(ratio, 0.0, MAX_BALANCE), 1.0)
+    # building needs its materials: where steel or cement falls short of all that is asked of
+    # it (imports filling part of the gap), every use — building too — gets its share, and
+    # the rest of the year's planned building cannot be done (Kornai's investment tension)
+    gap = np.maximum(0.0, bloc_demand - bloc_supply)
+    served = np.divide(
+        bloc_supply + imports[:, :, None] * gap,
+        bloc_demand,
+        out=np.ones_like(bloc_demand),
+        where=bloc_demand > 0,
+    )
+    materials = lay.construction > 0
+    building_met = (
+        np.clip(served[:, :, materials], 0.0, 1.0).min(axis=2)
+        if materials.any()
+        else np.ones(bloc_demand.shape[:2])
+    )
     cell = lay.region * len(SECTORS) + lay.sector
     made = wanted * met_cells.reshape(state.runs, -1)[:, cell]
     # much of what small campaign plants make is worthless (native steel): it used up inputs
     # and is reported upward (:mod:`.planning`), but it is not output
     output = made * np.where(state.small, params.small_usable, 1.0)
     local = np.einsum("brs,sk->brk", wanted_cells, lay.inputs)
-    return replace(_after_production(state, world, params, output, shortage, balance),
-                   input_demand=local)
+    return replace(
+        _after_production(state, world, params, output, shortage, balance),
+        input_demand=local,
+        building_met=building_met,
+    )
+
+
+def import_reach(state: State, params: Params) -> np.ndarray:
+    """(B, R): the share of a shortfall that imports fill — as far as markets are open, or as
+    far as an industrial ally supplies what the region's ruler lacks (Japan for Manchukuo,
+    the Soviet bloc for the First Five-Year Plan; after the split, self-reliance)."""
+    relation = np.take_along_axis(
+        state.alliance, state.ruler[:, :, None].repeat(state.alliance.shape[2], axis=2), axis=1
+    )  # (B, R, P)
+    ally = np.clip(relation, 0.0, 1.0).max(axis=2)
+    return params.import_share * np.maximum(state.lever("market_openness"), ally)
 
 
 def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np.ndarray:
@@ -149,45 +204,71 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
     # plan by last year's mix of investment
     mix = state.investment.sum(axis=1)  # (B, S)
     total = mix.sum(axis=1)
-    light_share = np.divide(mix[:, ~lay.heavy].sum(axis=1), total,
-                            out=np.zeros_like(total), where=total > 0)
-    building = planned * (1.0 - (1.0 - params.light_plant_materials[:, 0])
-                          * light_share)[:, None]
+    light_share = np.divide(
+        mix[:, ~lay.heavy].sum(axis=1), total, out=np.zeros_like(total), where=total > 0
+    )
+    building = planned * (1.0 - (1.0 - params.light_plant_materials[:, 0]) * light_share)[:, None]
     value = (supply * lay.price).sum(axis=2)
-    used = (np.einsum("brs,sk->brk", supply, lay.inputs)
-            + building[:, :, None] * lay.construction + value[:, :, None] * lay.final_use)
+    used = (
+        np.einsum("brs,sk->brk", supply, lay.inputs)
+        + building[:, :, None] * lay.construction
+        + value[:, :, None] * lay.final_use
+    )
     # a state driving heavy industry takes more of its goods besides (defence, stockpiles,
     # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel
     drive = 1.0 + params.priority_absorption * state.lever("heavy_priority")  # (B, R)
     return used * np.where(lay.heavy, drive[:, :, None], 1.0)
 
 
-def _after_production(state: State, world: World, params: Params, output: np.ndarray,
-                      shortage: np.ndarray, balance: np.ndarray) -> State:
+def _after_production(
+    state: State,
+    world: World,
+    params: Params,
+    output: np.ndarray,
+    shortage: np.ndarray,
+    balance: np.ndarray,
+) -> State:
     """Wear from over-driving, and profit (squeezed by private competition in open markets)."""
     lay = world.layout
     overdrive = np.maximum(0.0, utilization(state, world, params) - params.utilization_normal)
-    wear = state.wear * (1.0 - params.repair_rate) + params.wear_rate + (
-        params.overdrive_wear * overdrive)
+    wear = (
+        state.wear * (1.0 - params.repair_rate)
+        + params.wear_rate
+        + (params.overdrive_wear * overdrive)
+    )
     wear = np.where(state.active, np.clip(wear, 0.0, MAX_WEAR), 0.0)
     price = lay.price[lay.sector] * (1.0 - _competition(state, world, params, output))
-    unit_cost = (params.variable_cost_share * (1.0 + 0.5 * (1.0 - state.tech))
-                 + params.social_cost * (_overstaffing(state, world, params) + state.welfare))
+    unit_cost = params.variable_cost_share * (
+        1.0 + 0.5 * (1.0 - state.tech)
+    ) + params.social_cost * (_overstaffing(state, world, params) + state.welfare)
     profit = price * output - lay.price[lay.sector] * (
-        unit_cost * output + params.fixed_cost_share * state.capacity)
-    return replace(state, output=output, wear=wear, profit=profit * state.active,
-                   shortage=shortage, balance=balance)
+        unit_cost * output + params.fixed_cost_share * state.capacity
+    )
+    return replace(
+        state,
+        output=output,
+        wear=wear,
+        profit=profit * state.active,
+        shortage=shortage,
+        balance=balance,
+    )
 
 
 def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): staff beyond what the plant's capacity needs, as a share of that need."""
-    need = labour_requirement(world.layout, state.capacity * state.active, state.year,
-                              params.labour_productivity_growth, state.small,
-                              params.small_labour)[..., :DOMESTIC_COHORTS]
+    need = labour_requirement(
+        world.layout,
+        state.capacity * state.active,
+        state.year,
+        params.labour_productivity_growth,
+        state.small,
+        params.small_labour,
+    )[..., :DOMESTIC_COHORTS]
     have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
     total = need.sum(axis=2)
-    return np.divide(np.maximum(0.0, have - total), total, out=np.zeros_like(total),
-                     where=total > 0)
+    return np.divide(
+        np.maximum(0.0, have - total), total, out=np.zeros_like(total), where=total > 0
+    )
 
 
 def _competition(state: State, world: World, params: Params, output: np.ndarray) -> np.ndarray:
@@ -201,7 +282,8 @@ def _competition(state: State, world: World, params: Params, output: np.ndarray)
     private = (state.owner == OWNER["private"]) & state.active
     by_sector = by_region_sector(output, lay).sum(axis=1)  # (B, S)
     private_by_sector = by_region_sector(output * private, lay).sum(axis=1)
-    share = np.divide(private_by_sector, by_sector, out=np.zeros_like(by_sector),
-                      where=by_sector > 0)
+    share = np.divide(
+        private_by_sector, by_sector, out=np.zeros_like(by_sector), where=by_sector > 0
+    )
     openness = state.lever("market_openness")[:, lay.region]
     return params.competition * share[:, lay.sector] * openness * is_soe(state.owner)

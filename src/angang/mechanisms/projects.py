@@ -47,17 +47,19 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     campaign = state.lever("campaign_intensity")[:, pj.region]
     partner_relation = _partner_relation(state, world)  # (B, J); NaN where built at home
     withdrawn = partner_relation <= 0.0
-    pace = ((1.0 + params.project_rush * campaign)
-            * np.where(withdrawn, 1.0 - params.partner_loss, 1.0)
-            * (1.0 - state.disorder[:, pj.region]))
+    pace = (
+        (1.0 + params.project_rush * campaign)
+        * state.building_met[:, pj.region]
+        * np.where(withdrawn, 1.0 - params.partner_loss, 1.0)
+        * (1.0 - state.disorder[:, pj.region])
+    )
     demand = building * cost * pace / pj.build_years  # (B, J): this year's planned spending
     pooled, _ = central_budget(state, world)
     regional_demand = _by_cell(demand, world, state.committed.shape).sum(axis=2)
     blocs = state.blocs()
     bloc_demand = np.einsum("brq,bq->br", blocs, regional_demand)
     bloc_pool = np.einsum("brq,bq->br", blocs, pooled)
-    funded = np.divide(bloc_pool, bloc_demand, out=np.ones_like(bloc_pool),
-                       where=bloc_demand > 0)
+    funded = np.divide(bloc_pool, bloc_demand, out=np.ones_like(bloc_pool), where=bloc_demand > 0)
     funded = np.minimum(1.0, funded)[:, pj.region]  # (B, J)
     progress = np.minimum(1.0, state.progress + building * funded * pace / pj.build_years)
     spent = cost * (progress - state.progress)
@@ -88,8 +90,9 @@ def _partner_relation(state: State, world: World) -> np.ndarray:
     return np.where(pj.partner >= 0, relation, np.nan)
 
 
-def _complete(state: State, world: World, params: Params, done: np.ndarray,
-              campaign: np.ndarray) -> State:
+def _complete(
+    state: State, world: World, params: Params, done: np.ndarray, campaign: np.ndarray
+) -> State:
     """Open the capacity of the projects finished this year (done: bool (B, J))."""
     pj, lay = world.projects, world.layout
     capacity, active = state.capacity.copy(), state.active.copy()
@@ -109,20 +112,41 @@ def _complete(state: State, world: World, params: Params, done: np.ndarray,
             grown = old + added
             w = np.divide(added, grown, out=np.zeros_like(grown), where=grown > 0)
             tech[:, slot] = (1.0 - w) * tech[:, slot] + w * new_tech
-            provenance[:, slot] = ((1.0 - w)[:, None] * provenance[:, slot]
-                                   + w[:, None] * new_prov)
+            provenance[:, slot] = (1.0 - w)[:, None] * provenance[:, slot] + w[:, None] * new_prov
             capacity[:, slot] = grown
             continue
         c = pj.region[j] * lay.price.size + pj.sector[j]
         span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
-        cell = construction.Cell(capacity[:, span], active[:, span], owner[:, span],
-                                 tech[:, span], provenance[:, span], small[:, span],
-                                 lay.is_work[span], lay.campaign[span])
+        cell = construction.Cell(
+            capacity[:, span],
+            active[:, span],
+            owner[:, span],
+            tech[:, span],
+            provenance[:, span],
+            small[:, span],
+            lay.is_work[span],
+            lay.campaign[span],
+        )
         builder = np.full(state.runs, OWNER["central-soe"], dtype=np.int8)
-        construction.place(cell, added, np.where(runs, pj.count[j], 0), builder,
-                           np.ones(state.runs), new_tech, new_prov, small=False)
-    return replace(state, capacity=capacity, active=active, owner=owner, tech=tech,
-                   provenance=provenance, small=small)
+        construction.place(
+            cell,
+            added,
+            np.where(runs, pj.count[j], 0),
+            builder,
+            np.ones(state.runs),
+            new_tech,
+            new_prov,
+            small=False,
+        )
+    return replace(
+        state,
+        capacity=capacity,
+        active=active,
+        owner=owner,
+        tech=tech,
+        provenance=provenance,
+        small=small,
+    )
 
 
 def _experts(state: State, world: World, present: np.ndarray, runs: int) -> np.ndarray:

@@ -114,8 +114,12 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
     """The works' reserved slot opens with the founding capacity (adding to, never replacing,
     anything there: a reserved slot holds nothing before its founding)."""
     slot = world.layout.work_slot[WORKS.index(e.work)]
-    active, capacity, tech, owner = (state.active.copy(), state.capacity.copy(),
-                                     state.tech.copy(), state.owner.copy())
+    active, capacity, tech, owner = (
+        state.active.copy(),
+        state.capacity.copy(),
+        state.tech.copy(),
+        state.owner.copy(),
+    )
     provenance, workforce = state.provenance.copy(), state.workforce.copy()
     old = capacity[:, slot] * active[:, slot]
     new = old + e.capacity
@@ -124,13 +128,25 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
     capacity[:, slot] = new
     tech[:, slot] = (1 - weight) * tech[:, slot] + weight * e.technology
     owner[:, slot] = OWNER[e.owner]
-    provenance[:, slot] = ((1 - weight)[:, None] * provenance[:, slot]
-                           + weight[:, None] * _source_vector(e.technology_from))
-    need = labour_requirement(world.layout, np.full((state.runs, 1), e.capacity), state.year,
-                              params.labour_productivity_growth)
+    provenance[:, slot] = (1 - weight)[:, None] * provenance[:, slot] + weight[
+        :, None
+    ] * _source_vector(e.technology_from)
+    need = labour_requirement(
+        world.layout,
+        np.full((state.runs, 1), e.capacity),
+        state.year,
+        params.labour_productivity_growth,
+    )
     workforce[:, slot, :DOMESTIC_COHORTS] += need[:, 0, :DOMESTIC_COHORTS]
-    return replace(state, active=active, capacity=capacity, tech=tech, owner=owner,
-                   provenance=provenance, workforce=workforce)
+    return replace(
+        state,
+        active=active,
+        capacity=capacity,
+        tech=tech,
+        owner=owner,
+        provenance=provenance,
+        workforce=workforce,
+    )
 
 
 def _expand(state: State, world: World, e: ExpansionEvent) -> State:
@@ -141,8 +157,9 @@ def _expand(state: State, world: World, e: ExpansionEvent) -> State:
     capacity, tech, provenance = state.capacity.copy(), state.tech.copy(), state.provenance.copy()
     capacity[:, slot] = new
     tech[:, slot] = (1 - weight_new) * tech[:, slot] + weight_new * e.technology
-    provenance[:, slot] = ((1 - weight_new)[:, None] * provenance[:, slot]
-                           + weight_new[:, None] * _source_vector(e.technology_from))
+    provenance[:, slot] = (1 - weight_new)[:, None] * provenance[:, slot] + weight_new[
+        :, None
+    ] * _source_vector(e.technology_from)
     return replace(state, capacity=capacity, tech=tech, provenance=provenance)
 
 
@@ -152,8 +169,9 @@ def _destroy(state: State, world: World, e: ShockEvent) -> State:
     if e.destruction == 0.0 and e.damage == 0.0:
         return state
     lay = world.layout
-    hit = (np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
-           & np.isin(lay.sector, [SECTORS.index(s) for s in e.sectors]))
+    hit = np.isin(lay.region, [REGIONS.index(r) for r in e.regions]) & np.isin(
+        lay.sector, [SECTORS.index(s) for s in e.sectors]
+    )
     capacity, damaged = state.capacity.copy(), state.damaged.copy()
     capacity[:, hit] *= 1.0 - e.destruction
     damaged[:, hit] = 1.0 - (1.0 - damaged[:, hit]) * (1.0 - e.damage)

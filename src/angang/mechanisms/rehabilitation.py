@@ -34,8 +34,9 @@ OCCUPIER = RULERS.index("ussr-occupation")
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Restore a share of each plant's damaged capacity."""
     lay = world.layout
-    order = ((1.0 - state.disruption[:, lay.region, lay.sector])
-             * (1.0 - state.disorder[:, lay.region]))
+    order = (1.0 - state.disruption[:, lay.region, lay.sector]) * (
+        1.0 - state.disorder[:, lay.region]
+    )
     occupied = (state.ruler == OCCUPIER)[:, lay.region]
     rate = params.rehab_rate * absorptive_capacity(state, params) * order * ~occupied
     return replace(state, damaged=state.damaged * (1.0 - np.clip(rate, 0.0, 1.0)))

@@ -43,8 +43,9 @@ def absorptive_capacity(state: State, params: Params) -> np.ndarray:
     domestic = wf[..., :DOMESTIC_COHORTS].sum(axis=2)
     experts = wf[..., DOMESTIC_COHORTS:].sum(axis=2) + state.on_site.sum(axis=2)
     skilled = wf[..., ENGINEERS] + params.expert_weight * experts
-    ratio = np.divide(skilled, NORMAL_ENGINEER_SHARE * domestic,
-                      out=np.zeros_like(domestic), where=domestic > 0)
+    ratio = np.divide(
+        skilled, NORMAL_ENGINEER_SHARE * domestic, out=np.zeros_like(domestic), where=domestic > 0
+    )
     return np.clip(ratio, 0.0, 1.0)
 
 

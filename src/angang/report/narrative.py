@@ -64,8 +64,14 @@ def _weight(e: EventBase) -> float:
         return 10 + 10 * e.destruction + 5 * e.disruption
     if isinstance(e, PolicyEvent):
         return 8 + len(e.levers)
-    return {"ruler": 12, "founding": 9, "alliance": 7, "management": 7, "experts": 6,
-            "merger": 6}.get(e.kind, 5)  # type: ignore[attr-defined]
+    return {
+        "ruler": 12,
+        "founding": 9,
+        "alliance": 7,
+        "management": 7,
+        "experts": 6,
+        "merger": 6,
+    }.get(e.kind, 5)  # type: ignore[attr-defined]
 
 
 def narrate(series: pd.DataFrame, scenario: Scenario) -> list[Paragraph]:
@@ -75,8 +81,10 @@ def narrate(series: pd.DataFrame, scenario: Scenario) -> list[Paragraph]:
     for first, last, title in PERIODS:
         if first not in years or last not in years:
             continue
-        s0, s1 = _at(series, "steel_output", "china", first), _at(series, "steel_output",
-                                                                   "china", last)
+        s0, s1 = (
+            _at(series, "steel_output", "china", first),
+            _at(series, "steel_output", "china", last),
+        )
         ne0 = _at(series, "sector_share", "northeast:steel", first)
         ne1 = _at(series, "sector_share", "northeast:steel", last)
         moves = []
@@ -85,16 +93,30 @@ def narrate(series: pd.DataFrame, scenario: Scenario) -> list[Paragraph]:
             if pd.notna(a) and pd.notna(b):
                 moves.append((abs(b - a), words, a, b))
         moves.sort(reverse=True)
-        moved = "; ".join(f"{w} {'rose' if b > a else 'fell'} from {a:.0%} to {b:.0%}"
-                          for _, w, a, b in moves[:2] if _ > 0.02)
-        events = sorted((e for e in scenario.events if first <= e.year <= last),
-                        key=lambda e: (-_weight(e), e.year))[:4]
+        moved = "; ".join(
+            f"{w} {'rose' if b > a else 'fell'} from {a:.0%} to {b:.0%}"
+            for _, w, a, b in moves[:2]
+            if _ > 0.02
+        )
+        events = sorted(
+            (e for e in scenario.events if first <= e.year <= last),
+            key=lambda e: (-_weight(e), e.year),
+        )[:4]
         named = "; ".join(f"{e.id} ({describe_event(e)})" for e in events)
-        text = (f"National steel went from {s0:,.0f} to {s1:,.0f} kt (median of the runs)"
-                + (f", the Northeast's share of it from {ne0:.0%} to {ne1:.0%}"
-                   if pd.notna(ne0) and pd.notna(ne1) else "") + ". "
-                + (f"The largest moves: {moved}. " if moved else "")
-                + (f"The period's main events: {named}." if named else
-                   "No event of the timeline falls in this period."))
+        text = (
+            f"National steel went from {s0:,.0f} to {s1:,.0f} kt (median of the runs)"
+            + (
+                f", the Northeast's share of it from {ne0:.0%} to {ne1:.0%}"
+                if pd.notna(ne0) and pd.notna(ne1)
+                else ""
+            )
+            + ". "
+            + (f"The largest moves: {moved}. " if moved else "")
+            + (
+                f"The period's main events: {named}."
+                if named
+                else "No event of the timeline falls in this period."
+            )
+        )
         out.append(Paragraph(first, last, title, text, [e.id for e in events]))
     return out

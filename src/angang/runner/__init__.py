@@ -14,13 +14,24 @@ from angang.runner.files import RunLock
 from angang.scenario.loader import load
 
 
-def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | None = None,
-        batch_size: int = DEFAULT_BATCH, scale: float | None = None, overwrite: bool = False,
-        progress: Callable[[int, int], None] | None = None, workers: int = 1,
-        backend: str = "local", scheduler: str | None = None,
-        checkpoint_at: int | None = None, from_checkpoint: Path | str | None = None,
-        resume: bool = False, keep_series: bool = True,
-        notice: Callable[[str], None] | None = None) -> Ensemble:
+def run(
+    scenario: str | Path,
+    runs: int = 32,
+    seed: int = 1,
+    out: Path | str | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    scale: float | None = None,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    checkpoint_at: int | None = None,
+    from_checkpoint: Path | str | None = None,
+    resume: bool = False,
+    keep_series: bool = True,
+    notice: Callable[[str], None] | None = None,
+) -> Ensemble:
     """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
 
     With ``out``, finished batches are kept in a hidden spool beside it until the run is
@@ -36,10 +47,21 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
         raise AngangError("--resume needs --out: the run directory to continue.")
     loaded = load(scenario)
     branch = Branch.read(Path(from_checkpoint)) if from_checkpoint is not None else None
-    options = dict(runs=runs, seed=seed, batch_size=batch_size, scale=scale, progress=progress,
-                   workers=workers, backend=backend, scheduler=scheduler,
-                   checkpoint_at=checkpoint_at, branch=branch, resume=resume,
-                   keep_series=keep_series, notice=notice)
+    options = dict(
+        runs=runs,
+        seed=seed,
+        batch_size=batch_size,
+        scale=scale,
+        progress=progress,
+        workers=workers,
+        backend=backend,
+        scheduler=scheduler,
+        checkpoint_at=checkpoint_at,
+        branch=branch,
+        resume=resume,
+        keep_series=keep_series,
+        notice=notice,
+    )
     if out is None:
         return run_ensemble(loaded, **options)  # type: ignore[arg-type]
     out = Path(out)
@@ -48,13 +70,16 @@ def run(scenario: str | Path, runs: int = 32, seed: int = 1, out: Path | str | N
         with RunLock(out):
             return _run_into(out, loaded, branch, overwrite, options)
     except OSError as err:  # a folder that cannot be written, a full disk
-        raise AngangError(f"{err.filename or out}: cannot write there "
-                          f"({err.strerror or err}); batches already finished are kept for "
-                          "--resume.") from None
+        raise AngangError(
+            f"{err.filename or out}: cannot write there "
+            f"({err.strerror or err}); batches already finished are kept for "
+            "--resume."
+        ) from None
 
 
-def _run_into(out: Path, loaded: Any, branch: Branch | None, overwrite: bool,
-              options: dict[str, Any]) -> Ensemble:
+def _run_into(
+    out: Path, loaded: Any, branch: Branch | None, overwrite: bool, options: dict[str, Any]
+) -> Ensemble:
     """Run with the lock held: spool, compute, write the run directory."""
     from angang.runner.store import check_spool, check_target, spool_of, write_run
 
@@ -66,12 +91,19 @@ def _run_into(out: Path, loaded: Any, branch: Branch | None, overwrite: bool,
     if not resume and (spool.exists() or spool.is_symlink()):
         check_spool(spool)
         if not overwrite:
-            raise AngangError(f"{out}: an interrupted run of it exists ({spool}); pass "
-                              "--resume to continue it, or --overwrite to start over.")
+            raise AngangError(
+                f"{out}: an interrupted run of it exists ({spool}); pass "
+                "--resume to continue it, or --overwrite to start over."
+            )
         shutil.rmtree(spool)
     ensemble = run_ensemble(loaded, spool=spool, **options)
-    write_run(out, ensemble, batch_size=options["batch_size"] if branch is None else
-              branch.batch_size, overwrite=overwrite, partial=spool)
+    write_run(
+        out,
+        ensemble,
+        batch_size=options["batch_size"] if branch is None else branch.batch_size,
+        overwrite=overwrite,
+        partial=spool,
+    )
     return ensemble
 
 

@@ -62,8 +62,10 @@ class Ensemble:
     def table(self) -> pd.DataFrame:
         """The tidy series, for an ensemble that kept it in memory (the default)."""
         if self.series is None:
-            raise AngangError("this ensemble streamed its series to disk; read it with "
-                              "angang.runner.store.read_series(RUN_DIR).")
+            raise AngangError(
+                "this ensemble streamed its series to disk; read it with "
+                "angang.runner.store.read_series(RUN_DIR)."
+            )
         return self.series
 
     def batch_files(self) -> list[Path]:
@@ -88,10 +90,16 @@ class Job:
 
 def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
     """Run one batch (in whatever process or worker the backend chose)."""
-    result = simulate(job.scenario, job.ids, job.seed,
-                      params=Params.repeat(job.scenario.parameters, job.ids.size),
-                      scale=job.scale, checkpoint_at=job.checkpoint_at,
-                      start_from=job.start_from, on_year=on_year)
+    result = simulate(
+        job.scenario,
+        job.ids,
+        job.seed,
+        params=Params.repeat(job.scenario.parameters, job.ids.size),
+        scale=job.scale,
+        checkpoint_at=job.checkpoint_at,
+        start_from=job.start_from,
+        on_year=on_year,
+    )
     return Done(job.index, result.to_frame(), result.enterprise_years, result.snapshot)
 
 
@@ -129,34 +137,52 @@ class Branch:
         folder = Path(run_dir) / CHECKPOINT
         meta_path = folder / "checkpoint.json"
         if not meta_path.is_file():
-            raise AngangError(f"{run_dir}: no checkpoint (expected {meta_path}); make one with "
-                              "`angang run PARENT --checkpoint-at YEAR --out DIR`.")
+            raise AngangError(
+                f"{run_dir}: no checkpoint (expected {meta_path}); make one with "
+                "`angang run PARENT --checkpoint-at YEAR --out DIR`."
+            )
         meta = read_json(meta_path, "make the checkpoint again")
         try:
             parent = Scenario.model_validate_json((folder / "scenario.json").read_text())
-            return cls(Path(run_dir), int(meta["year"]), int(meta["seed"]), int(meta["runs"]),
-                       int(meta["batch_size"]), float(meta["scale"]), parent,
-                       {str(k): str(v) for k, v in dict(meta["sha256"]).items()})
+            return cls(
+                Path(run_dir),
+                int(meta["year"]),
+                int(meta["seed"]),
+                int(meta["runs"]),
+                int(meta["batch_size"]),
+                float(meta["scale"]),
+                parent,
+                {str(k): str(v) for k, v in dict(meta["sha256"]).items()},
+            )
         except (OSError, ValidationError, KeyError, TypeError, ValueError) as err:
-            raise AngangError(f"{folder}: the checkpoint's description cannot be read "
-                              f"({type(err).__name__}); make the checkpoint again.") from None
+            raise AngangError(
+                f"{folder}: the checkpoint's description cannot be read "
+                f"({type(err).__name__}); make the checkpoint again."
+            ) from None
 
     def snapshot(self, index: int) -> Snapshot:
         path = batch_stem(self.run_dir / CHECKPOINT, index).with_suffix(".npz")
         if not path.is_file() or self.digests.get(path.name) != sha256(path):
-            raise AngangError(f"{path}: missing, or not the file the checkpoint recorded "
-                              "(its SHA-256 differs); make the checkpoint again.")
+            raise AngangError(
+                f"{path}: missing, or not the file the checkpoint recorded "
+                "(its SHA-256 differs); make the checkpoint again."
+            )
         return load_snapshot(path)
 
     def check(self, child: Scenario) -> None:
-        diffs = branch_differences((self.parent, make_world(self.parent, self.scale)),
-                                   (child, make_world(child, self.scale)), self.year)
+        diffs = branch_differences(
+            (self.parent, make_world(self.parent, self.scale)),
+            (child, make_world(child, self.scale)),
+            self.year,
+        )
         if diffs:
             raise BranchRefused(
                 f"--from-checkpoint {self.run_dir}: scenario '{child.meta.name}' cannot start "
                 f"from the checkpoint at {self.year}, because before {self.year} "
-                + "; ".join(diffs) + ". Run it in full, or checkpoint the parent at an earlier "
-                "year (before its first changed event).")
+                + "; ".join(diffs)
+                + ". Run it in full, or checkpoint the parent at an earlier "
+                "year (before its first changed event)."
+            )
 
 
 # --- the ensemble ---------------------------------------------------------------------------
@@ -166,8 +192,13 @@ def _tick(on_year: Callable[[int], None], width: int, _year: int) -> None:
     on_year(width)
 
 
-def _execute(jobs: list[Job], backend: str, workers: int, scheduler: str | None,
-             on_year: Callable[[int], None]) -> Iterator[tuple[Done, bool]]:
+def _execute(
+    jobs: list[Job],
+    backend: str,
+    workers: int,
+    scheduler: str | None,
+    on_year: Callable[[int], None],
+) -> Iterator[tuple[Done, bool]]:
     """Finished batches as they come, each with whether its years were already counted
     (in-process batches report every simulated year through ``on_year(runs)``)."""
     if backend == "dask":
@@ -188,21 +219,31 @@ def _execute(jobs: list[Job], backend: str, workers: int, scheduler: str | None,
         running = {pool.submit(run_job, job) for job in itertools.islice(waiting, 2 * pool_size)}
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
-            running |= {pool.submit(run_job, job)
-                        for job in itertools.islice(waiting, len(finished))}
+            running |= {
+                pool.submit(run_job, job) for job in itertools.islice(waiting, len(finished))
+            }
             for future in finished:
                 yield future.result(), False
             del finished
 
 
-def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT_BATCH,
-                 scale: float | None = None,
-                 progress: Callable[[int, int], None] | None = None,
-                 workers: int = 1, backend: str = "local", scheduler: str | None = None,
-                 checkpoint_at: int | None = None, branch: Branch | None = None,
-                 spool: Path | None = None, resume: bool = False,
-                 keep_series: bool = True,
-                 notice: Callable[[str], None] | None = None) -> Ensemble:
+def run_ensemble(
+    loaded: Loaded,
+    runs: int,
+    seed: int,
+    batch_size: int = DEFAULT_BATCH,
+    scale: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    checkpoint_at: int | None = None,
+    branch: Branch | None = None,
+    spool: Path | None = None,
+    resume: bool = False,
+    keep_series: bool = True,
+    notice: Callable[[str], None] | None = None,
+) -> Ensemble:
     """Run ``runs`` histories of ``loaded.scenario`` with root ``seed``, batch by batch.
 
     ``workers`` > 1 (0: one per core) runs batches on a local process pool; ``backend="dask"``
@@ -240,27 +281,49 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
         raise AngangError(f"--scale must be in (0, 100], got {scale}.")
     first, last = scenario.meta.start_year, scenario.meta.end_year
     if checkpoint_at is not None and not first < checkpoint_at <= last:
-        raise AngangError(f"--checkpoint-at must be a year after {first} and no later than "
-                          f"{last}, got {checkpoint_at}.")
+        raise AngangError(
+            f"--checkpoint-at must be a year after {first} and no later than "
+            f"{last}, got {checkpoint_at}."
+        )
     world = make_world(scenario, scale)
     processes = 1 if backend == "dask" else resolve_workers(workers, -(-runs // batch_size))
-    check_size(runs, batch_size, world.layout.n, processes,
-               spool.parent if spool is not None else None)
+    check_size(
+        runs, batch_size, world.layout.n, processes, spool.parent if spool is not None else None
+    )
     years = world.timeline.years.size
-    batches = [np.arange(start, min(runs, start + batch_size))
-               for start in range(0, runs, batch_size)]
-    jobs = [Job(i, scenario, ids, seed, scale, checkpoint_at,
-                branch.snapshot(i) if branch is not None else None)
-            for i, ids in enumerate(batches)]
+    batches = [
+        np.arange(start, min(runs, start + batch_size)) for start in range(0, runs, batch_size)
+    ]
+    jobs = [
+        Job(
+            i,
+            scenario,
+            ids,
+            seed,
+            scale,
+            checkpoint_at,
+            branch.snapshot(i) if branch is not None else None,
+        )
+        for i, ids in enumerate(batches)
+    ]
     store = None
     finished: dict[int, Done] = {}
     if spool is not None:
-        store = Spool(spool, {"scenario": loaded.content_hash, "runs": runs, "seed": seed,
-                              "batch_size": batch_size, "scale": scale,
-                              "checkpoint_at": checkpoint_at,
-                              "branch": str(branch.run_dir) if branch else None})
-        finished = {i: store.load(i, keep_series)
-                    for i in sorted(store.open(resume, batches, notice))}
+        store = Spool(
+            spool,
+            {
+                "scenario": loaded.content_hash,
+                "runs": runs,
+                "seed": seed,
+                "batch_size": batch_size,
+                "scale": scale,
+                "checkpoint_at": checkpoint_at,
+                "branch": str(branch.run_dir) if branch else None,
+            },
+        )
+        finished = {
+            i: store.load(i, keep_series) for i in sorted(store.open(resume, batches, notice))
+        }
     total = runs * years
     done = sum(batches[i].size for i in finished) * years
     if progress is not None:
@@ -288,8 +351,22 @@ def run_ensemble(loaded: Loaded, runs: int, seed: int, batch_size: int = DEFAULT
         series["variable"] = series["variable"].astype("category")
         series["entity"] = series["entity"].astype("category")
     snapshots = [d.snapshot for d in ordered if d.snapshot is not None]
-    branched = ({"run_dir": str(branch.run_dir), "year": branch.year,
-                 "parent": branch.parent.meta.name} if branch is not None else None)
-    return Ensemble(loaded, runs, seed, scale, series,
-                    np.concatenate([d.enterprise_years for d in ordered]), world.layout.n,
-                    snapshots, checkpoint_at, branched, spool, len(batches))
+    branched = (
+        {"run_dir": str(branch.run_dir), "year": branch.year, "parent": branch.parent.meta.name}
+        if branch is not None
+        else None
+    )
+    return Ensemble(
+        loaded,
+        runs,
+        seed,
+        scale,
+        series,
+        np.concatenate([d.enterprise_years for d in ordered]),
+        world.layout.n,
+        snapshots,
+        checkpoint_at,
+        branched,
+        spool,
+        len(batches),
+    )

@@ -47,8 +47,9 @@ def read_json(path: Path, what: str) -> Any:
     except FileNotFoundError:
         raise AngangError(f"{path}: missing; {what}.") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise AngangError(f"{path}: not readable JSON ({err}); the file is damaged or was "
-                          f"edited. {what}.") from None
+        raise AngangError(
+            f"{path}: not readable JSON ({err}); the file is damaged or was edited. {what}."
+        ) from None
 
 
 # --- the run lock -----------------------------------------------------------------------------
@@ -66,8 +67,11 @@ class RunLock:
         self.held = False
 
     def __enter__(self) -> RunLock:
-        me = {"pid": os.getpid(), "host": socket.gethostname(),
-              "started": datetime.now(UTC).isoformat(timespec="seconds")}
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         for _ in range(2):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
@@ -75,8 +79,10 @@ class RunLock:
                 self._refuse_or_clear()
                 continue
             except OSError as err:
-                raise AngangError(f"{self.path.parent}: cannot write there "
-                                  f"({err.strerror or err}); choose another --out.") from None
+                raise AngangError(
+                    f"{self.path.parent}: cannot write there "
+                    f"({err.strerror or err}); choose another --out."
+                ) from None
             with os.fdopen(fd, "w") as f:
                 json.dump(me, f)
             self.held = True
@@ -93,11 +99,13 @@ class RunLock:
             raise AngangError(
                 f"{self.path.parent / self.path.name[1:-5]}: another angang run is writing it "
                 f"(process {pid} on {host}, started {holder.get('started', '?')}). Wait for it "
-                f"to finish, stop it, or choose another --out.")
+                f"to finish, stop it, or choose another --out."
+            )
         if host and host != socket.gethostname():
             raise AngangError(
                 f"{self.path}: a run on host {host} (process {pid}) holds this directory's "
-                "lock. If that run is over, delete the lock file and run again.")
+                "lock. If that run is over, delete the lock file and run again."
+            )
         self.path.unlink(missing_ok=True)  # its process is gone: a stale lock
 
     def __exit__(self, *exc: object) -> None:
@@ -123,16 +131,25 @@ def _alive(pid: int) -> bool:
 
 def save_snapshot(path: Path, snap: Snapshot) -> None:
     """Write a snapshot as an ``.npz`` of plain arrays with its metadata as JSON text."""
-    arrays: dict[str, np.ndarray] = {"run_ids": snap.run_ids,
-                                     "enterprise_years": snap.enterprise_years}
+    arrays: dict[str, np.ndarray] = {
+        "run_ids": snap.run_ids,
+        "enterprise_years": snap.enterprise_years,
+    }
     for f in fields(State):
         if f.name != "year":
             arrays[f"state.{f.name}"] = getattr(snap.state, f.name)
     for name, rows in snap.rows.items():
         arrays[f"rows.{name}"] = np.stack(rows) if rows else np.zeros((0, snap.run_ids.size, 0))
-    meta = {"format": SNAPSHOT_FORMAT, "year": snap.year, "seed": snap.seed,
-            "state_year": snap.state.year, "rng": snap.rng, "entities": snap.entities,
-            "rows": list(snap.rows), "projects": list(snap.project_ids)}
+    meta = {
+        "format": SNAPSHOT_FORMAT,
+        "year": snap.year,
+        "seed": snap.seed,
+        "state_year": snap.state.year,
+        "rng": snap.rng,
+        "entities": snap.entities,
+        "rows": list(snap.rows),
+        "projects": list(snap.project_ids),
+    }
     arrays["meta"] = np.array(json.dumps(meta))
     with open(path, "wb") as handle:
         np.savez(handle, allow_pickle=False, **arrays)
@@ -146,21 +163,28 @@ def load_snapshot(path: Path) -> Snapshot:
             if meta.get("format") != SNAPSHOT_FORMAT:
                 raise ValueError(f"format {meta.get('format')!r}, expected {SNAPSHOT_FORMAT}")
             run_ids = np.asarray(z["run_ids"], dtype=np.int64)
-            values = {f.name: np.asarray(z[f"state.{f.name}"]) for f in fields(State)
-                      if f.name != "year"}
+            values = {
+                f.name: np.asarray(z[f"state.{f.name}"]) for f in fields(State) if f.name != "year"
+            }
             state = State(year=int(meta["state_year"]), **values)
-            rows = {name: list(np.asarray(z[f"rows.{name}"], dtype=float))
-                    for name in meta["rows"]}
-            snap = Snapshot(int(meta["year"]), int(meta["seed"]), run_ids, state,
-                            _positions(meta["rng"], run_ids.size),
-                            rows, {k: [str(e) for e in v] for k, v in meta["entities"].items()},
-                            np.asarray(z["enterprise_years"], dtype=float),
-                            tuple(str(p) for p in meta.get("projects", [])))
+            rows = {name: list(np.asarray(z[f"rows.{name}"], dtype=float)) for name in meta["rows"]}
+            snap = Snapshot(
+                int(meta["year"]),
+                int(meta["seed"]),
+                run_ids,
+                state,
+                _positions(meta["rng"], run_ids.size),
+                rows,
+                {k: [str(e) for e in v] for k, v in meta["entities"].items()},
+                np.asarray(z["enterprise_years"], dtype=float),
+                tuple(str(p) for p in meta.get("projects", [])),
+            )
     except AngangError:
         raise
     except Exception as err:  # numpy, zipfile and json raise many kinds for a damaged file
-        raise AngangError(f"{path}: not a snapshot angang can read ({type(err).__name__}: "
-                          f"{err}).") from None
+        raise AngangError(
+            f"{path}: not a snapshot angang can read ({type(err).__name__}: {err})."
+        ) from None
     _check_shapes(snap, path)
     return snap
 
@@ -171,10 +195,13 @@ def _positions(rng: Any, runs: int) -> list[dict[str, object]]:
         raise ValueError("one random-stream position per run is expected")
     for p in rng:
         state = p.get("state") if isinstance(p, dict) else None
-        if (not isinstance(p, dict) or p.get("bit_generator") != "PCG64"
-                or not isinstance(state, dict)
-                or not all(isinstance(state.get(k), int) for k in ("state", "inc"))
-                or not all(isinstance(p.get(k), int) for k in ("has_uint32", "uinteger"))):
+        if (
+            not isinstance(p, dict)
+            or p.get("bit_generator") != "PCG64"
+            or not isinstance(state, dict)
+            or not all(isinstance(state.get(k), int) for k in ("state", "inc"))
+            or not all(isinstance(p.get(k), int) for k in ("has_uint32", "uinteger"))
+        ):
             raise ValueError("a random-stream position is not a PCG64 state")
     return rng
 
@@ -183,9 +210,12 @@ def _check_shapes(snap: Snapshot, path: Path) -> None:
     runs = snap.run_ids.size
     for f in fields(State):
         value = getattr(snap.state, f.name)
-        if f.name != "year" and (value.ndim == 0 or value.shape[0] != runs
-                                 or value.dtype.kind not in "biuf"):
-            raise AngangError(f"{path}: state.{f.name} has shape {value.shape} and type "
-                              f"{value.dtype}; expected numbers with {runs} runs first.")
+        if f.name != "year" and (
+            value.ndim == 0 or value.shape[0] != runs or value.dtype.kind not in "biuf"
+        ):
+            raise AngangError(
+                f"{path}: state.{f.name} has shape {value.shape} and type "
+                f"{value.dtype}; expected numbers with {runs} runs first."
+            )
     if snap.enterprise_years.shape != (runs,):
         raise AngangError(f"{path}: enterprise_years does not have one value per run.")

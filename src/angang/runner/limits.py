@@ -43,12 +43,13 @@ def _gb(n: float) -> str:
     return f"{n / 1e9:.1f} GB"
 
 
-def check_size(runs: int, batch_size: int, slots: int, processes: int,
-               out: Path | None) -> None:
+def check_size(runs: int, batch_size: int, slots: int, processes: int, out: Path | None) -> None:
     """Refuse an ensemble this machine cannot hold in memory (or on disk, with ``out``)."""
     if runs > MAX_RUNS:
-        raise AngangError(f"--runs: at most {MAX_RUNS:,} runs in one ensemble, got {runs:,}; "
-                          "split it into ensembles with different seeds.")
+        raise AngangError(
+            f"--runs: at most {MAX_RUNS:,} runs in one ensemble, got {runs:,}; "
+            "split it into ensembles with different seeds."
+        )
     per_run = slots * BYTES_PER_SLOT_RUN + BYTES_PER_RUN
     budget = MEMORY_SHARE * available_memory()
     batch = min(batch_size, runs)
@@ -56,18 +57,21 @@ def check_size(runs: int, batch_size: int, slots: int, processes: int,
         raise AngangError(
             f"the scenario has {slots:,} enterprise slots at this scale: one run needs about "
             f"{_gb(per_run)} and this machine has {_gb(budget / MEMORY_SHARE)} available. "
-            "Lower --scale, or the scenario's enterprises and slots.")
+            "Lower --scale, or the scenario's enterprises and slots."
+        )
     if processes * batch * per_run > budget:
         fits = max(1, int(budget // (processes * per_run)))
         raise AngangError(
             f"--batch-size {batch} on {processes} process(es): {slots:,} enterprise slots need "
             f"about {_gb(processes * batch * per_run)} at once, and this machine has "
             f"{_gb(budget / MEMORY_SHARE)} available. Use --batch-size {fits} or fewer "
-            "(results do not depend on it), or fewer --workers.")
+            "(results do not depend on it), or fewer --workers."
+        )
     if out is not None:
         parent = next((p for p in (Path(out), *Path(out).parents) if p.exists()), Path("."))
         free = shutil.disk_usage(parent).free
         if runs * DISK_PER_RUN > free:
             raise AngangError(
                 f"--out {out}: {runs:,} runs need about {_gb(runs * DISK_PER_RUN)} of disk and "
-                f"{parent} has {_gb(free)} free. Free some space, or run fewer runs.")
+                f"{parent} has {_gb(free)} free. Free some space, or run fewer runs."
+            )

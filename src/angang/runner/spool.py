@@ -50,8 +50,9 @@ class Spool:
         self.identity = identity
         self.index: dict[str, dict[str, object]] = {}
 
-    def open(self, resume: bool, batches: list[np.ndarray],
-             notice: Callable[[str], None] | None = None) -> set[int]:
+    def open(
+        self, resume: bool, batches: list[np.ndarray], notice: Callable[[str], None] | None = None
+    ) -> set[int]:
         """Prepare the folder; return the indices of batches already done and sound.
 
         ``batches`` holds each batch's run ids, against which saved batches are checked.
@@ -61,8 +62,10 @@ class Spool:
             try:
                 self.folder.mkdir(parents=True)
             except OSError as err:
-                raise AngangError(f"{self.folder}: cannot be created ({err.strerror or err}); "
-                                  "choose another --out.") from None
+                raise AngangError(
+                    f"{self.folder}: cannot be created ({err.strerror or err}); "
+                    "choose another --out."
+                ) from None
             write_json(meta, self.identity)
             write_json(self.folder / INDEX, {})
             return set()
@@ -74,10 +77,11 @@ class Spool:
         if differs:
             raise AngangError(
                 f"{self.folder}: the interrupted run differs from this one in "
-                f"{', '.join(differs)} (it had " + ", ".join(f"{k}={saved.get(k)!r}"
-                                                             for k in differs)
+                f"{', '.join(differs)} (it had "
+                + ", ".join(f"{k}={saved.get(k)!r}" for k in differs)
                 + "); resume it with the same scenario and options, or pass --overwrite to "
-                "start over.")
+                "start over."
+            )
         return self._sound(batches, notice or (lambda _: None))
 
     def _sound(self, batches: list[np.ndarray], notice: Callable[[str], None]) -> set[int]:
@@ -105,8 +109,7 @@ class Spool:
         write_json(path, good)
         return {int(k) for k in good}
 
-    def _problem(self, key: str, entry: object,
-                 batches: list[np.ndarray]) -> str | None:
+    def _problem(self, key: str, entry: object, batches: list[np.ndarray]) -> str | None:
         """Why a listed batch cannot be trusted, or None if it can."""
         if not key.isdigit() or int(key) >= len(batches) or not isinstance(entry, dict):
             return "is not a batch of this run"
@@ -127,15 +130,19 @@ class Spool:
         except Exception as err:  # pyarrow and numpy raise many kinds for a damaged file
             return f"cannot be read ({type(err).__name__})"
         if not np.array_equal(runs, ids) or years.shape != ids.shape:
-            return (f"holds runs {runs.min() if runs.size else '-'}-"
-                    f"{runs.max() if runs.size else '-'}, not its own runs {ids[0]}-{ids[-1]}")
+            return (
+                f"holds runs {runs.min() if runs.size else '-'}-"
+                f"{runs.max() if runs.size else '-'}, not its own runs {ids[0]}-{ids[-1]}"
+            )
         return None
 
     def save(self, done: Done) -> None:
         """Write a batch's files, then list it (with their checksums) in the index."""
         if done.frame is None:
-            raise ValueError(f"batch {done.index} has no series to save; a batch is saved "
-                             "as soon as it is computed")
+            raise ValueError(
+                f"batch {done.index} has no series to save; a batch is saved "
+                "as soon as it is computed"
+            )
         stem = batch_stem(self.folder, done.index)
         written = [stem.with_suffix(".parquet"), stem.with_suffix(".npy")]
         try:
@@ -147,9 +154,11 @@ class Spool:
             self.index[str(done.index)] = {"files": {p.name: sha256(p) for p in written}}
             write_json(self.folder / INDEX, self.index)
         except OSError as err:
-            raise AngangError(f"{self.folder}: cannot save batch {done.index} "
-                              f"({err.strerror or err}); free some space and rerun with "
-                              "--resume.") from None
+            raise AngangError(
+                f"{self.folder}: cannot save batch {done.index} "
+                f"({err.strerror or err}); free some space and rerun with "
+                "--resume."
+            ) from None
 
     def load(self, index: int, keep: bool = True) -> Done:
         """A batch checked by :meth:`open`: its series (if ``keep``), years and snapshot."""
@@ -159,8 +168,9 @@ class Spool:
             frame = pd.read_parquet(stem.with_suffix(".parquet")) if keep else None
             years = np.load(stem.with_suffix(".npy"), allow_pickle=False)
         except Exception as err:  # a file damaged since it was checked
-            raise AngangError(f"{stem}: a saved batch cannot be read ({err}); resume again "
-                              "to recompute it.") from None
+            raise AngangError(
+                f"{stem}: a saved batch cannot be read ({err}); resume again to recompute it."
+            ) from None
         return Done(index, frame, years, load_snapshot(snap) if snap.is_file() else None)
 
     def clear(self) -> None:

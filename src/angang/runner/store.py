@@ -36,8 +36,19 @@ DATABASE = "results.duckdb"
 SCENARIO = "scenario.json"  #: the resolved scenario the run ran, as JSON
 #: what angang writes into a run directory; --overwrite replaces only a directory holding
 #: nothing else, so it cannot delete a user's own files
-RUN_FILES = frozenset({SERIES, MANIFEST, DATABASE, SCENARIO, "scorecard.json", "validation.json",
-                       "report.html", CHECKPOINT, f"{DATABASE}.wal"})
+RUN_FILES = frozenset(
+    {
+        SERIES,
+        MANIFEST,
+        DATABASE,
+        SCENARIO,
+        "scorecard.json",
+        "validation.json",
+        "report.html",
+        CHECKPOINT,
+        f"{DATABASE}.wal",
+    }
+)
 
 
 def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
@@ -47,9 +58,13 @@ def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
     return {
         "angang_version": angang.__version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scenario": {"name": sc.meta.name, "title": sc.meta.title,
-                     "origin": ensemble.loaded.origin, "sha256": ensemble.loaded.content_hash,
-                     "removed_with": ensemble.loaded.removed_with},
+        "scenario": {
+            "name": sc.meta.name,
+            "title": sc.meta.title,
+            "origin": ensemble.loaded.origin,
+            "sha256": ensemble.loaded.content_hash,
+            "removed_with": ensemble.loaded.removed_with,
+        },
         "parameters": sc.parameters.model_dump(),
         "calibration": sc.calibration,
         "seed": ensemble.seed,
@@ -58,15 +73,26 @@ def manifest_of(ensemble: Ensemble, batch_size: int) -> dict[str, Any]:
         "scale": ensemble.scale,
         "years": [sc.meta.start_year, sc.meta.end_year],
         "enterprise_slots": ensemble.enterprise_slots,
-        "enterprise_years_per_run": {"mean": float(ey.mean()), "min": float(ey.min()),
-                                     "max": float(ey.max())},
+        "enterprise_years_per_run": {
+            "mean": float(ey.mean()),
+            "min": float(ey.min()),
+            "max": float(ey.max()),
+        },
         "random_streams": "run i uses numpy SeedSequence(seed, spawn_key=(i,))",
         "checkpoint_at": ensemble.checkpoint_at,
         "branched_from": ensemble.branched_from,
-        "platform": {"python": platform.python_version(), "numpy": np.__version__,
-                     "pandas": pd.__version__, "machine": platform.machine()},
-        "files": {"series": SERIES, "database": DATABASE, "scorecard": "scorecard.json",
-                  "validation": "validation.json"},
+        "platform": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "pandas": pd.__version__,
+            "machine": platform.machine(),
+        },
+        "files": {
+            "series": SERIES,
+            "database": DATABASE,
+            "scorecard": "scorecard.json",
+            "validation": "validation.json",
+        },
     }
 
 
@@ -84,11 +110,15 @@ def check_target(out: Path, overwrite: bool) -> None:
     if not out.exists() and not out.is_symlink():
         return
     if not out.is_dir() or out.is_symlink():
-        raise AngangError(f"{out}: exists and is not a directory; --out must name a run "
-                          "directory (new, or one angang wrote).")
+        raise AngangError(
+            f"{out}: exists and is not a directory; --out must name a run "
+            "directory (new, or one angang wrote)."
+        )
     if not overwrite:
-        raise AngangError(f"{out}: the output directory already exists; pass --overwrite to "
-                          "replace it or choose another --out.")
+        raise AngangError(
+            f"{out}: the output directory already exists; pass --overwrite to "
+            "replace it or choose another --out."
+        )
     entries = {p.name for p in out.iterdir()}
     if not entries:
         return
@@ -98,19 +128,27 @@ def check_target(out: Path, overwrite: bool) -> None:
         raise AngangError(
             f"{out}: --overwrite replaces only a run directory angang wrote, and this one "
             + (f"holds other files ({shown})" if foreign else f"has no {MANIFEST}")
-            + "; nothing was touched. Choose another --out, or move those files away.")
+            + "; nothing was touched. Choose another --out, or move those files away."
+        )
 
 
 def check_spool(spool: Path) -> None:
     """Refuse to delete a folder in the spool's place that angang did not make."""
     if spool.is_dir() and not spool.is_symlink() and (spool / IDENTITY).is_file():
         return
-    raise AngangError(f"{spool}: is in the place of an interrupted run's batches but is not "
-                      "one; move it away and run again.")
+    raise AngangError(
+        f"{spool}: is in the place of an interrupted run's batches but is not "
+        "one; move it away and run again."
+    )
 
 
-def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = False,
-              partial: Path | None = None) -> Path:
+def write_run(
+    out: Path,
+    ensemble: Ensemble,
+    batch_size: int,
+    overwrite: bool = False,
+    partial: Path | None = None,
+) -> Path:
     """Write the run directory ``out`` atomically and return it. ``partial`` is the folder
     the batches were spooled in (it becomes the run directory); by default a fresh one."""
     out = Path(out)
@@ -123,8 +161,7 @@ def write_run(out: Path, ensemble: Ensemble, batch_size: int, overwrite: bool = 
     try:
         manifest = manifest_of(ensemble, batch_size)
         if spooled:  # what an interrupted write may have left
-            for name in (SERIES, DATABASE, MANIFEST, SCENARIO, "scorecard.json",
-                         "validation.json"):
+            for name in (SERIES, DATABASE, MANIFEST, SCENARIO, "scorecard.json", "validation.json"):
                 (partial / name).unlink(missing_ok=True)
             shutil.rmtree(partial / CHECKPOINT, ignore_errors=True)
         _write_series(partial / SERIES, ensemble)
@@ -160,17 +197,34 @@ def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None
         save_snapshot(path, snap)
         digests[path.name] = sha256(path)
     (folder / "scenario.json").write_text(ensemble.loaded.scenario.model_dump_json())
-    (folder / "checkpoint.json").write_text(json.dumps({
-        "year": ensemble.checkpoint_at, "seed": ensemble.seed, "runs": ensemble.runs,
-        "batch_size": batch_size, "scale": ensemble.scale,
-        "scenario": ensemble.loaded.scenario.meta.name,
-        "scenario_sha256": ensemble.loaded.content_hash, "sha256": digests,
-        "format": "per batch, an .npz of the state's arrays, the records so far and the "
-                  "random streams' positions (JSON); read with allow_pickle=False"}, indent=1))
+    (folder / "checkpoint.json").write_text(
+        json.dumps(
+            {
+                "year": ensemble.checkpoint_at,
+                "seed": ensemble.seed,
+                "runs": ensemble.runs,
+                "batch_size": batch_size,
+                "scale": ensemble.scale,
+                "scenario": ensemble.loaded.scenario.meta.name,
+                "scenario_sha256": ensemble.loaded.content_hash,
+                "sha256": digests,
+                "format": "per batch, an .npz of the state's arrays, the records so far and the "
+                "random streams' positions (JSON); read with allow_pickle=False",
+            },
+            indent=1,
+        )
+    )
 
 
-SCHEMA = pa.schema([("run", pa.int64()), ("year", pa.int64()), ("variable", pa.string()),
-                    ("entity", pa.string()), ("value", pa.float64())])
+SCHEMA = pa.schema(
+    [
+        ("run", pa.int64()),
+        ("year", pa.int64()),
+        ("variable", pa.string()),
+        ("entity", pa.string()),
+        ("value", pa.float64()),
+    ]
+)
 
 
 def _write_series(path: Path, ensemble: Ensemble) -> None:
@@ -208,24 +262,45 @@ def _write_checks(folder: Path, ensemble: Ensemble) -> None:
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
     sc = ensemble.loaded.scenario
-    runs = pd.DataFrame({"run": np.arange(ensemble.runs), "seed": ensemble.seed,
-                         "enterprise_years": ensemble.enterprise_years})
-    params = pd.DataFrame([{"name": k, "value": float(v)}
-                           for k, v in sc.parameters.model_dump().items()])
-    events = pd.DataFrame([{"id": e.id, "year": e.year, "month": e.month,
-                            "kind": e.kind,  # type: ignore[attr-defined]
-                            "source": e.source} for e in sc.sorted_events()],
-                          columns=["id", "year", "month", "kind", "source"])
-    meta = pd.DataFrame({"key": list(manifest), "value": [json.dumps(v) for v in
-                                                          manifest.values()]})
+    runs = pd.DataFrame(
+        {
+            "run": np.arange(ensemble.runs),
+            "seed": ensemble.seed,
+            "enterprise_years": ensemble.enterprise_years,
+        }
+    )
+    params = pd.DataFrame(
+        [{"name": k, "value": float(v)} for k, v in sc.parameters.model_dump().items()]
+    )
+    events = pd.DataFrame(
+        [
+            {
+                "id": e.id,
+                "year": e.year,
+                "month": e.month,
+                "kind": e.kind,  # type: ignore[attr-defined]
+                "source": e.source,
+            }
+            for e in sc.sorted_events()
+        ],
+        columns=["id", "year", "month", "kind", "source"],
+    )
+    meta = pd.DataFrame(
+        {"key": list(manifest), "value": [json.dumps(v) for v in manifest.values()]}
+    )
     con = duckdb.connect(str(path))
     try:
         con.execute("SET preserve_insertion_order = false")  # lets DuckDB stream the file
         con.execute("SET memory_limit = '512MB'")  # beyond this it spills to disk
-        con.execute("CREATE TABLE series AS SELECT * FROM read_parquet(?)",
-                    [str(path.parent / SERIES)])
-        for name, frame in (("runs", runs), ("parameters", params), ("events", events),
-                            ("manifest", meta)):
+        con.execute(
+            "CREATE TABLE series AS SELECT * FROM read_parquet(?)", [str(path.parent / SERIES)]
+        )
+        for name, frame in (
+            ("runs", runs),
+            ("parameters", params),
+            ("events", events),
+            ("manifest", meta),
+        ):
             con.register("frame_view", frame)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame_view")
             con.unregister("frame_view")
@@ -249,12 +324,15 @@ def read_manifest(run_dir: Path) -> dict[str, Any]:
     """A finished run directory's manifest, checked to be one angang wrote."""
     path = Path(run_dir) / MANIFEST
     if not Path(run_dir).is_dir() or not path.is_file():
-        raise AngangError(f"{run_dir}: not a finished run directory (expected {MANIFEST} and "
-                          f"{SERIES}).")
+        raise AngangError(
+            f"{run_dir}: not a finished run directory (expected {MANIFEST} and {SERIES})."
+        )
     manifest = read_json(path, "rerun the ensemble")
     if not isinstance(manifest, dict) or not isinstance(manifest.get("checksums"), dict):
-        raise AngangError(f"{path}: not a manifest angang wrote (no checksums); it was made by "
-                          "an older angang or edited. Rerun the ensemble.")
+        raise AngangError(
+            f"{path}: not a manifest angang wrote (no checksums); it was made by "
+            "an older angang or edited. Rerun the ensemble."
+        )
     return manifest
 
 
@@ -263,8 +341,10 @@ def _verified(run_dir: Path, name: str, manifest: dict[str, Any]) -> Path:
     if not path.is_file():
         raise AngangError(f"{run_dir}: not a finished run directory (no {name}).")
     if sha256(path) != manifest["checksums"].get(name):
-        raise AngangError(f"{path}: does not match the SHA-256 recorded in {MANIFEST}; it was "
-                          "changed or damaged after the run. Rerun the ensemble.")
+        raise AngangError(
+            f"{path}: does not match the SHA-256 recorded in {MANIFEST}; it was "
+            "changed or damaged after the run. Rerun the ensemble."
+        )
     return path
 
 
@@ -275,8 +355,9 @@ def read_scenario(run_dir: Path) -> Scenario:
     try:
         return Scenario.model_validate_json(path.read_text(encoding="utf-8"))
     except (ValidationError, UnicodeDecodeError) as err:
-        raise AngangError(f"{path}: not a scenario angang can read ({type(err).__name__}); "
-                          "rerun the ensemble.") from None
+        raise AngangError(
+            f"{path}: not a scenario angang can read ({type(err).__name__}); rerun the ensemble."
+        ) from None
 
 
 def read_series(run_dir: Path) -> pd.DataFrame:
@@ -286,12 +367,14 @@ def read_series(run_dir: Path) -> pd.DataFrame:
     try:
         table = pq.read_table(path)
     except Exception as err:  # pyarrow raises several types for a damaged file
-        raise AngangError(f"{path}: cannot be read as Parquet ({err}); the file is damaged. "
-                          "Rerun the ensemble.") from None
+        raise AngangError(
+            f"{path}: cannot be read as Parquet ({err}); the file is damaged. Rerun the ensemble."
+        ) from None
     for name in SCHEMA.names:
         if name not in table.column_names:
-            raise AngangError(f"{path}: has no column {name!r}; expected the columns "
-                              f"{', '.join(SCHEMA.names)}.")
+            raise AngangError(
+                f"{path}: has no column {name!r}; expected the columns {', '.join(SCHEMA.names)}."
+            )
         got, want = table.schema.field(name).type, SCHEMA.field(name).type
         if pa.types.is_dictionary(got):
             got = got.value_type

@@ -49,19 +49,24 @@ def describe_event(e: EventBase) -> str:
         by = f" (removed by {e.removed_by})" if e.removed_by else ""
         return f"{'; '.join(parts)} in {_where(e.regions)}{by}"
     if isinstance(e, FoundingEvent):
-        return (f"{e.work} founded in {e.locality or e.region} ({e.owner}), {e.capacity:g} "
-                f"{e.sector} capacity, technology {e.technology:g}"
-                + (f" from {e.technology_from}" if e.technology_from else ""))
+        return (
+            f"{e.work} founded in {e.locality or e.region} ({e.owner}), {e.capacity:g} "
+            f"{e.sector} capacity, technology {e.technology:g}"
+            + (f" from {e.technology_from}" if e.technology_from else "")
+        )
     if isinstance(e, ExpansionEvent):
         return f"{e.work} +{e.capacity:g} capacity, technology {e.technology:g}" + (
-            f" from {e.technology_from}" if e.technology_from else "")
+            f" from {e.technology_from}" if e.technology_from else ""
+        )
     if isinstance(e, ProjectEvent):
         group = f"{e.count} projects building " if e.count > 1 else "building "
         site = e.work or f"new {e.sector} enterprises in {e.region}"
         partner = f", designed and equipped by {e.partner}" if e.partner else ""
         experts = f" ({e.experts} experts each on site)" if e.experts else ""
-        return (f"{group}{e.capacity:g} {e.sector} capacity at {site} over {e.build_years} "
-                f"years{partner}{experts}")
+        return (
+            f"{group}{e.capacity:g} {e.sector} capacity at {site} over {e.build_years} "
+            f"years{partner}{experts}"
+        )
     if isinstance(e, ExpertsEvent):
         n = f"{e.count} " if e.action == "arrive" else ""
         return f"{n}{e.power} experts {e.action} ({_where(e.regions)})"

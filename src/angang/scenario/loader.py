@@ -26,8 +26,17 @@ from angang.errors import ScenarioError
 from angang.scenario.parameters import Parameters
 from angang.scenario.schema import EVENT_KINDS, Change, Event, Move, Scenario
 
-PATCH_KEYS = ("extends", "meta", "parameters", "initial", "remove", "move", "change", "events",
-              "parameters_file")
+PATCH_KEYS = (
+    "extends",
+    "meta",
+    "parameters",
+    "initial",
+    "remove",
+    "move",
+    "change",
+    "events",
+    "parameters_file",
+)
 FULL_KEYS = ("meta", "parameters", "initial", "events", "calibration")
 #: what each top-level key must hold, as (type, how to say it)
 SHAPES: dict[str, tuple[type, str]] = {
@@ -87,8 +96,7 @@ def load(name_or_path: str | Path) -> Loaded:
     return Loaded(scenario, origin, scenario_hash(scenario), removed_with)
 
 
-def load_text(text: str, origin: str = "<text>",
-              patch: dict[str, Any] | None = None) -> Loaded:
+def load_text(text: str, origin: str = "<text>", patch: dict[str, Any] | None = None) -> Loaded:
     """Load a scenario from TOML text a user handed in (pasted or uploaded in the dashboard).
 
     Text has no folder of its own, so it reads no file: ``extends`` must name a built-in and
@@ -128,9 +136,13 @@ def _locate_source(name: str, folder: Path | None) -> tuple[str, str, Path | Non
     handed in, or a built-in extending another)."""
     if _looks_like_path(name) or (folder is not None and _is_file(folder / name)):
         if folder is None:
-            raise ScenarioError(name, "extends", "a scenario handed in as text, or a built-in, "
-                                "may extend only a built-in scenario "
-                                f"({', '.join(builtin_names())}), not a file.")
+            raise ScenarioError(
+                name,
+                "extends",
+                "a scenario handed in as text, or a built-in, "
+                "may extend only a built-in scenario "
+                f"({', '.join(builtin_names())}), not a file.",
+            )
         path = Path(name)
         full = path if path.is_absolute() else folder / path
         if not _is_file(full):
@@ -143,7 +155,8 @@ def _locate_source(name: str, folder: Path | None) -> tuple[str, str, Path | Non
     close = difflib.get_close_matches(name, builtin_names(), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise ScenarioError(
-        name, None,
+        name,
+        None,
         f"unknown scenario name. Expected one of the built-ins ({', '.join(builtin_names())}) "
         f"or a path to a .toml file.{hint}",
     )
@@ -161,22 +174,32 @@ def _read(path: Path, label: str) -> str:
     """A user's file as text, refusing what cannot be a scenario without echoing it."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ScenarioError(label, None, f"is larger than {MAX_BYTES // 1_000_000} MB; a "
-                                "scenario or parameter file is a few kilobytes of TOML.")
+            raise ScenarioError(
+                label,
+                None,
+                f"is larger than {MAX_BYTES // 1_000_000} MB; a "
+                "scenario or parameter file is a few kilobytes of TOML.",
+            )
         data = path.read_bytes()
     except OSError as err:
         raise ScenarioError(label, None, f"cannot be read ({err.strerror or err}).") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise ScenarioError(label, None, f"is not UTF-8 text (undecodable byte at offset "
-                            f"{err.start}); save it as UTF-8.") from None
+        raise ScenarioError(
+            label,
+            None,
+            f"is not UTF-8 text (undecodable byte at offset {err.start}); save it as UTF-8.",
+        ) from None
 
 
 def _parse(text: str, origin: str) -> dict[str, Any]:
     if len(text) > MAX_BYTES:
-        raise ScenarioError(origin, None, f"is longer than {MAX_BYTES:,} characters; a "
-                            "scenario is a few kilobytes of TOML.")
+        raise ScenarioError(
+            origin,
+            None,
+            f"is longer than {MAX_BYTES:,} characters; a scenario is a few kilobytes of TOML.",
+        )
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -184,12 +207,19 @@ def _parse(text: str, origin: str) -> dict[str, Any]:
         line = int(match.group(1)) if match else None
         raise ScenarioError(origin, None, f"is not valid TOML: {err}.", line) from None
     except RecursionError:
-        raise ScenarioError(origin, None, f"nests arrays or tables too deeply to be a scenario "
-                            f"(at most {MAX_DEPTH} levels).") from None
+        raise ScenarioError(
+            origin,
+            None,
+            f"nests arrays or tables too deeply to be a scenario (at most {MAX_DEPTH} levels).",
+        ) from None
     path = _too_deep(raw)
     if path is not None:
-        raise ScenarioError(origin, path, f"nests arrays or tables more than {MAX_DEPTH} levels "
-                            "deep; no scenario field does.", _line_of(text, (path,)))
+        raise ScenarioError(
+            origin,
+            path,
+            f"nests arrays or tables more than {MAX_DEPTH} levels deep; no scenario field does.",
+            _line_of(text, (path,)),
+        )
     return raw
 
 
@@ -201,8 +231,11 @@ def _too_deep(raw: dict[str, Any]) -> str | None:
         value, depth, top = stack.pop()
         if depth > MAX_DEPTH:
             return top
-        children = value.values() if isinstance(value, dict) else (
-            value if isinstance(value, list) else ())
+        children = (
+            value.values()
+            if isinstance(value, dict)
+            else (value if isinstance(value, list) else ())
+        )
         stack.extend((c, depth + 1, top) for c in children)
     return None
 
@@ -211,43 +244,67 @@ def _check_shapes(raw: dict[str, Any], origin: str, text: str) -> None:
     """Each top-level key holds the kind of value it must, before anything reads it."""
     for key, value in raw.items():
         if key in SHAPES and not isinstance(value, SHAPES[key][0]):
-            raise ScenarioError(origin, key, f"expected {SHAPES[key][1]}, got "
-                                f"{_kind_of(value)}.", _line_of(text, (key,)))
+            raise ScenarioError(
+                origin,
+                key,
+                f"expected {SHAPES[key][1]}, got {_kind_of(value)}.",
+                _line_of(text, (key,)),
+            )
     for key in ("move", "change", "events"):
         for i, item in enumerate(raw.get(key, [])):
             if not isinstance(item, dict):
-                raise ScenarioError(origin, f"{key}[{i}]", f"expected a table, got "
-                                    f"{_kind_of(item)}.", _line_of(text, (key,)))
+                raise ScenarioError(
+                    origin,
+                    f"{key}[{i}]",
+                    f"expected a table, got {_kind_of(item)}.",
+                    _line_of(text, (key,)),
+                )
 
 
 def _kind_of(value: Any) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-             list: "an array", dict: "a table"}
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }
     return names.get(type(value), type(value).__name__)
 
 
-def _resolve_text(text: str, origin: str, folder: Path | None,
-                  chain: tuple[str, ...]) -> dict[str, Any]:
+def _resolve_text(
+    text: str, origin: str, folder: Path | None, chain: tuple[str, ...]
+) -> dict[str, Any]:
     if origin in chain:
         raise ScenarioError(origin, "extends", f"circular extends: {' -> '.join(chain)}.")
     if len(chain) > MAX_DEPTH:
-        raise ScenarioError(origin, "extends", f"extends more than {MAX_DEPTH} scenarios in a "
-                            "chain.")
+        raise ScenarioError(
+            origin, "extends", f"extends more than {MAX_DEPTH} scenarios in a chain."
+        )
     raw = _parse(text, origin)
     _check_shapes(raw, origin, text)
     raw = _with_parameter_file(raw, origin, folder, text)
     if "extends" not in raw:
         patch_only = [k for k in raw if k not in FULL_KEYS]
         if patch_only:
-            raise ScenarioError(origin, patch_only[0], "unknown key in a full scenario; "
-                                f"expected {', '.join(FULL_KEYS[:4])} (remove, move and "
-                                "change belong in a patch that says extends = ...).",
-                                _line_of(text, (patch_only[0],)))
+            raise ScenarioError(
+                origin,
+                patch_only[0],
+                "unknown key in a full scenario; "
+                f"expected {', '.join(FULL_KEYS[:4])} (remove, move and "
+                "change belong in a patch that says extends = ...).",
+                _line_of(text, (patch_only[0],)),
+            )
         return raw
     unknown = [k for k in raw if k not in PATCH_KEYS]
     if unknown:
-        raise ScenarioError(origin, unknown[0], f"unknown key in a patch; expected one of "
-                            f"{', '.join(PATCH_KEYS)}.", _line_of(text, (unknown[0],)))
+        raise ScenarioError(
+            origin,
+            unknown[0],
+            f"unknown key in a patch; expected one of {', '.join(PATCH_KEYS)}.",
+            _line_of(text, (unknown[0],)),
+        )
     parent_text, parent_origin, parent_folder = _locate_source(str(raw["extends"]), folder)
     parent = _resolve_text(parent_text, parent_origin, parent_folder, (*chain, origin))
     return _apply_patch(parent, raw, origin, parent_origin, text)
@@ -258,8 +315,12 @@ def _parameter_file(name: str, origin: str, folder: Path | None, text: str) -> P
     a built-in or text handed in, inside the built-ins' folder and nowhere else."""
     where = _line_of(text, ("parameters_file",))
     if Path(name).is_absolute():
-        raise ScenarioError(origin, "parameters_file", "expected a path relative to the "
-                            f"scenario file, got an absolute path ({name}).", where)
+        raise ScenarioError(
+            origin,
+            "parameters_file",
+            f"expected a path relative to the scenario file, got an absolute path ({name}).",
+            where,
+        )
     if folder is not None:
         return folder / name
     root = Path(str(_BUILTIN)).resolve()
@@ -268,14 +329,20 @@ def _parameter_file(name: str, origin: str, folder: Path | None, text: str) -> P
     except (OSError, ValueError):  # a name no file can have
         path = root.parent
     if not path.is_relative_to(root):
-        raise ScenarioError(origin, "parameters_file", "a built-in scenario or one handed in as "
-                            "text may read only the parameter files shipped with the built-ins "
-                            f"(under {root}); {name!r} leads outside.", where)
+        raise ScenarioError(
+            origin,
+            "parameters_file",
+            "a built-in scenario or one handed in as "
+            "text may read only the parameter files shipped with the built-ins "
+            f"(under {root}); {name!r} leads outside.",
+            where,
+        )
     return path
 
 
-def _with_parameter_file(raw: dict[str, Any], origin: str, folder: Path | None,
-                         text: str) -> dict[str, Any]:
+def _with_parameter_file(
+    raw: dict[str, Any], origin: str, folder: Path | None, text: str
+) -> dict[str, Any]:
     """Merge ``parameters_file`` (e.g. a calibration's output) under the file's own
     [parameters], and keep the file's provenance as the scenario's ``calibration``.
 
@@ -286,16 +353,24 @@ def _with_parameter_file(raw: dict[str, Any], origin: str, folder: Path | None,
         return raw
     path = _parameter_file(str(name), origin, folder, text)
     if not _is_file(path):
-        raise ScenarioError(origin, "parameters_file", f"no such parameter file: {path}.",
-                            _line_of(text, ("parameters_file",)))
+        raise ScenarioError(
+            origin,
+            "parameters_file",
+            f"no such parameter file: {path}.",
+            _line_of(text, ("parameters_file",)),
+        )
     try:
         loaded = tomllib.loads(_read(path, str(path)))
     except (tomllib.TOMLDecodeError, RecursionError):
         loaded = None
     if not _is_parameter_file(loaded):
-        raise ScenarioError(str(path), None, "is not an angang parameter file (TOML with a "
-                            "[parameters] table of the model's parameters, as `angang calibrate` "
-                            "writes, and an optional [provenance] table).")
+        raise ScenarioError(
+            str(path),
+            None,
+            "is not an angang parameter file (TOML with a "
+            "[parameters] table of the model's parameters, as `angang calibrate` "
+            "writes, and an optional [provenance] table).",
+        )
     raw = dict(raw)
     raw["parameters"] = {**loaded.get("parameters", {}), **raw.get("parameters", {})}
     raw["calibration"] = {"file": str(name), **loaded.get("provenance", {})}
@@ -307,18 +382,21 @@ def _is_parameter_file(loaded: Any) -> TypeGuard[dict[str, Any]]:
     if not isinstance(loaded, dict) or not set(loaded) <= {"parameters", "provenance"}:
         return False
     params, prov = loaded.get("parameters", {}), loaded.get("provenance", {})
-    return (isinstance(params, dict) and isinstance(prov, dict)
-            and set(params) <= set(Parameters.model_fields)
-            and all(isinstance(v, int | float) and not isinstance(v, bool)
-                    for v in params.values())
-            and _too_deep(prov) is None)
+    return (
+        isinstance(params, dict)
+        and isinstance(prov, dict)
+        and set(params) <= set(Parameters.model_fields)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in params.values())
+        and _too_deep(prov) is None
+    )
 
 
 # --- patches ------------------------------------------------------------------------------------
 
 
-def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
-                 parent_origin: str, text: str) -> dict[str, Any]:
+def _apply_patch(
+    parent: dict[str, Any], patch: dict[str, Any], origin: str, parent_origin: str, text: str
+) -> dict[str, Any]:
     out = copy.deepcopy(parent)
     if "calibration" in patch:
         out["calibration"] = patch["calibration"]
@@ -338,23 +416,30 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
             return ids.index(event_id)
         close = difflib.get_close_matches(str(event_id), [str(i) for i in ids], n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise ScenarioError(origin, f"{field}[{index}]",
-                            f"no event with id {event_id!r} in {parent_origin}.{hint}",
-                            _line_of(text, (field,)))
+        raise ScenarioError(
+            origin,
+            f"{field}[{index}]",
+            f"no event with id {event_id!r} in {parent_origin}.{hint}",
+            _line_of(text, (field,)),
+        )
 
     removed = patch.get("remove", [])
     if not isinstance(removed, list):
-        raise ScenarioError(origin, "remove", "expected a list of event ids.",
-                            _line_of(text, ("remove",)))
+        raise ScenarioError(
+            origin, "remove", "expected a list of event ids.", _line_of(text, ("remove",))
+        )
     drop = {known(event_id, "remove", i) for i, event_id in enumerate(removed)}
     for i, item in enumerate(patch.get("move", [])):
         move = _validated(Move, item, origin, text, ("move", i))
         j = known(move.id, "move", i)
         _check_move(move, out.get("meta"), origin, text, i)
         old = events[j]
-        events[j] = {**old, "year": move.year,
-                     "source": f"{move.source} [moved from {old.get('year')}; originally "
-                               f"{old.get('source')}]"}
+        events[j] = {
+            **old,
+            "year": move.year,
+            "source": f"{move.source} [moved from {old.get('year')}; originally "
+            f"{old.get('source')}]",
+        }
         if move.month is not None:
             events[j]["month"] = move.month
     for i, item in enumerate(patch.get("change", [])):
@@ -362,9 +447,13 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
         j = known(change.id, "change", i)
         for key in ("id", "kind"):
             if key in change.set:
-                raise ScenarioError(origin, f"change[{i}].set.{key}",
-                                    f"an event's {key} cannot be changed; remove the event and "
-                                    "add a new one instead.", _line_of(text, ("change", i)))
+                raise ScenarioError(
+                    origin,
+                    f"change[{i}].set.{key}",
+                    f"an event's {key} cannot be changed; remove the event and "
+                    "add a new one instead.",
+                    _line_of(text, ("change", i)),
+                )
         candidate = _deep_merge(events[j], change.set)
         try:
             _EVENT.validate_python(candidate)
@@ -374,9 +463,11 @@ def _apply_patch(parent: dict[str, Any], patch: dict[str, Any], origin: str,
     removed_with = dict(out.pop(CASCADE_KEY, {}))
     removed_ids = {ids[j] for j in drop} | set(removed_with)
     while True:  # events that presuppose a removed event go with it
-        more = {str(e.get("id")): next(r for r in _requires(e) if r in removed_ids)
-                for j, e in enumerate(events) if j not in drop
-                and any(r in removed_ids for r in _requires(e))}
+        more = {
+            str(e.get("id")): next(r for r in _requires(e) if r in removed_ids)
+            for j, e in enumerate(events)
+            if j not in drop and any(r in removed_ids for r in _requires(e))
+        }
         if not more:
             break
         removed_with.update(more)
@@ -401,9 +492,12 @@ def _check_move(move: Move, meta: Any, origin: str, text: str, index: int) -> No
     meta = meta if isinstance(meta, dict) else {}
     first, last = meta.get("start_year", 1916), meta.get("end_year", 2000)
     if isinstance(first, int) and isinstance(last, int) and not first <= move.year <= last:
-        raise ScenarioError(origin, f"move[{index}].year", f"expected a year the scenario "
-                            f"simulates ({first}-{last}), got {move.year}.",
-                            _line_of(text, ("move", index)))
+        raise ScenarioError(
+            origin,
+            f"move[{index}].year",
+            f"expected a year the scenario simulates ({first}-{last}), got {move.year}.",
+            _line_of(text, ("move", index)),
+        )
 
 
 def _slug(text: str) -> str:
@@ -435,9 +529,12 @@ def _validated(model: Any, item: Any, origin: str, text: str, loc: tuple[Any, ..
 def _validate(raw: dict[str, Any], origin: str, text: str) -> Scenario:
     unknown = [k for k in raw if k not in (*FULL_KEYS, "extends", *PATCH_KEYS)]
     if unknown:
-        raise ScenarioError(origin, unknown[0], f"unknown top-level key; expected "
-                            f"{', '.join(FULL_KEYS)} (or a patch with extends).",
-                            _line_of(text, (unknown[0],)))
+        raise ScenarioError(
+            origin,
+            unknown[0],
+            f"unknown top-level key; expected {', '.join(FULL_KEYS)} (or a patch with extends).",
+            _line_of(text, (unknown[0],)),
+        )
     body = {k: v for k, v in raw.items() if k in FULL_KEYS}
     try:
         return Scenario.model_validate(body)
@@ -445,8 +542,9 @@ def _validate(raw: dict[str, Any], origin: str, text: str) -> Scenario:
         raise _from_validation(err, origin, text, events=body.get("events")) from None
 
 
-def _from_validation(err: ValidationError, origin: str, text: str,
-                     prefix: tuple[Any, ...] = (), events: Any = None) -> ScenarioError:
+def _from_validation(
+    err: ValidationError, origin: str, text: str, prefix: tuple[Any, ...] = (), events: Any = None
+) -> ScenarioError:
     """Turn pydantic's errors into one paragraph naming field, line, expectation and value."""
     parts = []
     first_line = None

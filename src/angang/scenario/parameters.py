@@ -36,332 +36,652 @@ class Parameters(BaseModel):
 
     # --- production and shortage ------------------------------------------------------------
     utilization_normal: float = param(
-        0.85, 0.5, 0.98, "share of capacity",
-        "capacity utilization an enterprise runs at in an ordinary year", ASSUMPTION)
+        0.85,
+        0.5,
+        0.98,
+        "share of capacity",
+        "capacity utilization an enterprise runs at in an ordinary year",
+        ASSUMPTION,
+    )
     campaign_overdrive: float = param(
-        0.25, 0.0, 0.6, "share of capacity per unit campaign intensity",
-        "extra utilization a mobilization campaign squeezes out of plant", KORNAI_SS)
+        0.25,
+        0.0,
+        0.6,
+        "share of capacity per unit campaign intensity",
+        "extra utilization a mobilization campaign squeezes out of plant",
+        KORNAI_SS,
+    )
     output_noise: float = param(
-        0.08, 0.0, 0.3, "s.d. of log output",
-        "enterprise-level yearly productivity shock (weather, breakdowns, ore grade)", ASSUMPTION)
+        0.08,
+        0.0,
+        0.3,
+        "s.d. of log output",
+        "enterprise-level yearly productivity shock (weather, breakdowns, ore grade)",
+        ASSUMPTION,
+    )
     tech_elasticity: float = param(
-        0.3, 0.0, 2.0, "elasticity",
-        "how strongly the technology level raises yield per unit of capacity", ASSUMPTION)
+        0.3,
+        0.0,
+        2.0,
+        "elasticity",
+        "how strongly the technology level raises yield per unit of capacity",
+        ASSUMPTION,
+    )
     input_buffer: float = param(
-        0.05, 0.0, 0.3, "share of input demand",
+        0.05,
+        0.0,
+        0.3,
+        "share of input demand",
         "stocks and substitution that let a plant run when inputs fall short by this much",
-        KORNAI_SS)
+        KORNAI_SS,
+    )
     stock_margin: float = param(
-        0.1, 0.0, 1.0, "share of demand",
+        0.1,
+        0.0,
+        1.0,
+        "share of demand",
         "output of a good beyond what its users take that is still made, into stock",
-        KORNAI_SS)
+        KORNAI_SS,
+    )
     priority_absorption: float = param(
-        1.0, 0.0, 4.0, "extra demand per unit heavy priority",
+        1.0,
+        0.0,
+        4.0,
+        "extra demand per unit heavy priority",
         "heavy goods a state bent on heavy industry takes beyond building and inputs (defence, "
         "stockpiles, exports to a metropole), as a multiple of that use",
         "Hirata 2024, Introduction (the Japanese Army in Manchuria a major consumer of Anshan's "
-        "iron and steel); Kornai (1992), ch. 9")
+        "iron and steel); Kornai (1992), ch. 9",
+    )
     light_plant_materials: float = param(
-        0.3, 0.0, 1.0, "share",
+        0.3,
+        0.0,
+        1.0,
+        "share",
         "steel and cement needed to build a yuan's worth of light plant, relative to heavy "
-        "plant (textile mills against blast furnaces)", ASSUMPTION)
+        "plant (textile mills against blast furnaces)",
+        ASSUMPTION,
+    )
     import_share: float = param(
-        0.5, 0.0, 1.0, "share of input demand at full market openness",
-        "share of an input's demand that imports can cover where markets are open",
-        ASSUMPTION)
+        0.5,
+        0.0,
+        1.0,
+        "share of a shortfall at full market openness",
+        "share of the gap between what is used of a good and what domestic plant makes that "
+        "imports fill where markets are open (China imported most of its steel before 1949)",
+        ASSUMPTION,
+    )
     wear_rate: float = param(
-        0.03, 0.0, 0.1, "share of capacity per year",
-        "equipment wear accumulated in a normal year", ASSUMPTION)
+        0.03,
+        0.0,
+        0.1,
+        "share of capacity per year",
+        "equipment wear accumulated in a normal year",
+        ASSUMPTION,
+    )
     overdrive_wear: float = param(
-        0.8, 0.0, 3.0, "wear per unit of excess utilization",
-        "extra wear from running plant above its normal utilization (campaigns)", KORNAI_SS)
+        0.8,
+        0.0,
+        3.0,
+        "wear per unit of excess utilization",
+        "extra wear from running plant above its normal utilization (campaigns)",
+        KORNAI_SS,
+    )
     repair_rate: float = param(
-        0.3, 0.0, 0.8, "share of wear per year",
-        "share of accumulated wear repaired each year by maintenance", ASSUMPTION)
+        0.3,
+        0.0,
+        0.8,
+        "share of wear per year",
+        "share of accumulated wear repaired each year by maintenance",
+        ASSUMPTION,
+    )
     campaign_quality_loss: float = param(
-        0.5, 0.0, 1.0, "share of technology per unit campaign intensity",
+        0.5,
+        0.0,
+        1.0,
+        "share of technology per unit campaign intensity",
         "how much lower the technology of plant built during a campaign is (backyard furnaces)",
-        "Hirata, Making Mao's Steelworks (2024), Introduction and ch. 7 outline (GLF)")
+        "Hirata, Making Mao's Steelworks (2024), Introduction and ch. 7 outline (GLF)",
+    )
     depreciation: float = param(
-        0.03, 0.0, 0.1, "share of capacity per year",
-        "capacity retired each year by age", ASSUMPTION)
+        0.03,
+        0.0,
+        0.1,
+        "share of capacity per year",
+        "capacity retired each year by age",
+        ASSUMPTION,
+    )
     labour_productivity_growth: float = param(
-        0.025, 0.0, 0.06, "per year",
-        "yearly fall in workers needed per unit of capacity", ASSUMPTION)
+        0.025,
+        0.0,
+        0.06,
+        "per year",
+        "yearly fall in workers needed per unit of capacity",
+        ASSUMPTION,
+    )
 
     rehab_rate: float = param(
-        0.5, 0.0, 1.0, "share of damaged capacity per year",
+        0.5,
+        0.0,
+        1.0,
+        "share of damaged capacity per year",
         "damaged plant restored in a year with a full complement of engineers and experts and "
         "no disorder (the rehabilitation of 1949-52)",
         "Hirata 2024, Introduction and ch. 3 outline (Japanese and Nationalist engineers "
-        "mobilized for the reconstruction of Angang)")
+        "mobilized for the reconstruction of Angang)",
+    )
     labour_shortfall: float = param(
-        1.0, 0.0, 2.0, "elasticity",
+        1.0,
+        0.0,
+        2.0,
+        "elasticity",
         "how far output falls when a plant has fewer hands than its technique needs",
-        ASSUMPTION)
+        ASSUMPTION,
+    )
 
     # --- campaigns: small plants, rushed projects --------------------------------------------
     small_plant_rate: float = param(
-        0.8, 0.0, 3.0, "share of the target gap per year at full campaign",
+        0.8,
+        0.0,
+        3.0,
+        "share of the target gap per year at full campaign",
         "share of the gap between impossible targets and capacity that local committees fill "
         "with small plants (native furnaces, small pits) in a campaign",
         "MacFarquhar, The Origins of the Cultural Revolution, vol. 2 (1983); Riskin, 'Small "
-        "Industry and the Chinese Model of Development', China Quarterly 46 (1971)")
+        "Industry and the Chinese Model of Development', China Quarterly 46 (1971)",
+    )
     small_tech: float = param(
-        0.12, 0.02, 0.4, "0-1",
-        "technology level of small campaign plants", "Riskin (1971); assumption")
+        0.12,
+        0.02,
+        0.4,
+        "0-1",
+        "technology level of small campaign plants",
+        "Riskin (1971); assumption",
+    )
     small_usable: float = param(
-        0.1, 0.0, 0.3, "share of output",
+        0.1,
+        0.0,
+        0.3,
+        "share of output",
         "share of what small campaign plants make that is usable (the rest, native steel and "
         "the like, is reported but worthless)",
         "Shanghai Daily, 'From backyard smelter to modern industry' (of 10.7 Mt claimed for "
         "1958, 8 Mt was usable: about what the modern plants made, so native steel was close "
-        "to worthless); upper bound 0.3: assumption")
+        "to worthless); upper bound 0.3: assumption",
+    )
     small_labour: float = param(
-        6.0, 1.0, 30.0, "times the modern plant's labour per unit",
+        6.0,
+        1.0,
+        30.0,
+        "times the modern plant's labour per unit",
         "hands a small campaign plant needs per unit of capacity, relative to modern plant",
-        "Riskin (1971); assumption")
+        "Riskin (1971); assumption",
+    )
     small_scrap: float = param(
-        0.5, 0.0, 1.0, "probability per year at a fully hard budget",
+        0.5,
+        0.0,
+        1.0,
+        "probability per year at a fully hard budget",
         "chance a small plant is closed in a year without a campaign (the 1961-62 "
         "retrenchment closed, suspended, merged and converted them)",
-        "MacFarquhar, The Origins of the Cultural Revolution, vol. 3 (1997)")
+        "MacFarquhar, The Origins of the Cultural Revolution, vol. 3 (1997)",
+    )
     project_rush: float = param(
-        0.5, 0.0, 2.0, "extra pace per unit campaign intensity",
+        0.5,
+        0.0,
+        2.0,
+        "extra pace per unit campaign intensity",
         "how much a campaign speeds the construction of key-point projects (and lowers the "
-        "quality of what is built)", "MacFarquhar (1983); assumption")
+        "quality of what is built)",
+        "MacFarquhar (1983); assumption",
+    )
     partner_loss: float = param(
-        0.5, 0.0, 1.0, "share of pace",
+        0.5,
+        0.0,
+        1.0,
+        "share of pace",
         "construction pace lost on a project when the power that designed it withdraws its "
         "aid (1960: 201 Soviet-aided projects left unfinished)",
         "Shen Zhihua, 'Dui zai Hua Sulian zhuanjia wenti de lishi kaocha', Dangdai Zhongguo "
-        "shi yanjiu 9 (2002)")
+        "shi yanjiu 9 (2002)",
+    )
 
     # --- food and farm labour ----------------------------------------------------------------
     labour_pull: float = param(
-        0.3, 0.0, 1.0, "share of farm labour per unit campaign intensity",
+        0.3,
+        0.0,
+        1.0,
+        "share of farm labour per unit campaign intensity",
         "farm labour pulled into steelmaking, mining and water works by a campaign",
-        "MacFarquhar, The Origins of the Cultural Revolution, vol. 2 (1983)")
+        "MacFarquhar, The Origins of the Cultural Revolution, vol. 2 (1983)",
+    )
     food_loss: float = param(
-        0.6, 0.0, 2.0, "share of the harvest per unit of farm labour pulled",
+        0.6,
+        0.0,
+        2.0,
+        "share of the harvest per unit of farm labour pulled",
         "the next harvest lost for each share of farm labour pulled away",
-        "Yang Jisheng, Tombstone (2012); assumption")
+        "Yang Jisheng, Tombstone (2012); assumption",
+    )
     agri_persistence: float = param(
-        0.5, 0.0, 0.95, "share per year",
+        0.5,
+        0.0,
+        0.95,
+        "share per year",
         "share of last year's harvest loss that persists (depleted seed, stocks and draught "
-        "animals)", ASSUMPTION)
+        "animals)",
+        ASSUMPTION,
+    )
     hunger_effort: float = param(
-        1.0, 0.0, 3.0, "elasticity",
-        "how far work effort falls with the food supply", ASSUMPTION)
+        1.0, 0.0, 3.0, "elasticity", "how far work effort falls with the food supply", ASSUMPTION
+    )
     sent_down: float = param(
-        1.0, 0.0, 3.0, "elasticity",
+        1.0,
+        0.0,
+        3.0,
+        "elasticity",
         "how far the state cuts urban industrial staff when food is short (workers sent back "
-        "to the countryside, 1961-63)", "MacFarquhar (1997)")
+        "to the countryside, 1961-63)",
+        "MacFarquhar (1997)",
+    )
     agri_input: float = param(
-        0.5, 0.0, 1.0, "share",
+        0.5,
+        0.0,
+        1.0,
+        "share",
         "share of light industry's inputs that come from farming (cotton, grain, oilseed)",
-        ASSUMPTION)
+        ASSUMPTION,
+    )
 
     # --- political disorder --------------------------------------------------------------------
     factional_rate: float = param(
-        1.5, 0.0, 5.0, "disorder per year at full mobilization and contest",
+        1.5,
+        0.0,
+        5.0,
+        "disorder per year at full mobilization and contest",
         "how fast factional fighting grows where the centre mobilizes the masses against "
         "authority, committees are strong and managers weak",
-        "MacFarquhar and Schoenhals, Mao's Last Revolution (2006)")
+        "MacFarquhar and Schoenhals, Mao's Last Revolution (2006)",
+    )
     disorder_persistence: float = param(
-        0.5, 0.0, 0.95, "share per year", "share of last year's disorder that persists",
-        ASSUMPTION)
+        0.5, 0.0, 0.95, "share per year", "share of last year's disorder that persists", ASSUMPTION
+    )
     disorder_noise: float = param(
-        0.5, 0.0, 1.5, "s.d. of log", "year-to-year luck of factional fighting in a region",
-        ASSUMPTION)
+        0.5,
+        0.0,
+        1.5,
+        "s.d. of log",
+        "year-to-year luck of factional fighting in a region",
+        ASSUMPTION,
+    )
     disorder_loss: float = param(
-        0.6, 0.0, 1.0, "share of utilization at full disorder",
+        0.6,
+        0.0,
+        1.0,
+        "share of utilization at full disorder",
         "production lost to strikes, fighting and broken transport at full disorder",
-        "Library of Congress, China: A Country Study (1987), 'Trends in industrial "
-        "production'")
+        "Library of Congress, China: A Country Study (1987), 'Trends in industrial production'",
+    )
 
     # --- vertical bargaining (planning) -----------------------------------------------------
     ratchet: float = param(
-        0.5, 0.0, 1.0, "dimensionless",
+        0.5,
+        0.0,
+        1.0,
+        "dimensionless",
         "Weitzman's ratchet coefficient: how much of last year's over-fulfilment is added to "
-        "next year's target", WEITZMAN)
+        "next year's target",
+        WEITZMAN,
+    )
     plan_growth: float = param(
-        0.06, 0.0, 0.3, "per year",
-        "growth the ministry builds into every target", KORNAI_SS)
+        0.06, 0.0, 0.3, "per year", "growth the ministry builds into every target", KORNAI_SS
+    )
     campaign_target_boost: float = param(
-        0.6, 0.0, 2.0, "per year per unit campaign intensity",
-        "extra target growth demanded during a mobilization campaign", KORNAI_SS)
+        0.6,
+        0.0,
+        2.0,
+        "per year per unit campaign intensity",
+        "extra target growth demanded during a mobilization campaign",
+        KORNAI_SS,
+    )
     slack_hiding: float = param(
-        0.15, 0.0, 0.5, "share of capacity",
+        0.15,
+        0.0,
+        0.5,
+        "share of capacity",
         "share of capacity a fully powerful director hides from the ministry under planning",
-        KORNAI_SS)
+        KORNAI_SS,
+    )
     target_margin: float = param(
-        0.05, 0.0, 0.3, "share of target",
+        0.05,
+        0.0,
+        0.3,
+        "share of target",
         "how far above target a cautious director lets output run (to avoid the ratchet)",
-        WEITZMAN)
+        WEITZMAN,
+    )
     overreport: float = param(
-        0.6, 0.0, 1.5, "share of shortfall",
+        0.6,
+        0.0,
+        1.5,
+        "share of shortfall",
         "share of a shortfall against target hidden by over-reporting under full political "
-        "pressure", "Hirata, Making Mao's Steelworks, Introduction (vertical bargaining)")
+        "pressure",
+        "Hirata, Making Mao's Steelworks, Introduction (vertical bargaining)",
+    )
     soft_budget_exit: float = param(
-        0.15, 0.0, 0.5, "probability per year",
-        "exit rate of a loss-making enterprise whose budget constraint is fully hard", KORNAI_SBC)
+        0.15,
+        0.0,
+        0.5,
+        "probability per year",
+        "exit rate of a loss-making enterprise whose budget constraint is fully hard",
+        KORNAI_SBC,
+    )
     fixed_cost_share: float = param(
-        0.1, 0.0, 0.9, "share of capacity value",
-        "yearly fixed cost of holding capacity, as a share of its output value", ASSUMPTION)
+        0.1,
+        0.0,
+        0.9,
+        "share of capacity value",
+        "yearly fixed cost of holding capacity, as a share of its output value",
+        ASSUMPTION,
+    )
     variable_cost_share: float = param(
-        0.5, 0.0, 1.0, "share of output value at full technology",
+        0.5,
+        0.0,
+        1.0,
+        "share of output value at full technology",
         "variable cost per unit of output at the technology frontier (higher below it)",
-        ASSUMPTION)
+        ASSUMPTION,
+    )
 
     competition: float = param(
-        0.4, 0.0, 1.0, "share of price",
+        0.4,
+        0.0,
+        1.0,
+        "share of price",
         "price cut state plants suffer when private rivals hold the whole market",
-        "Naughton, Growing Out of the Plan (1995), ch. 4 (entry erodes SOE profits)")
+        "Naughton, Growing Out of the Plan (1995), ch. 4 (entry erodes SOE profits)",
+    )
 
     social_cost: float = param(
-        0.2, 0.0, 1.0, "share of output value per unit",
+        0.2,
+        0.0,
+        1.0,
+        "share of output value per unit",
         "cost of surplus staff (per unit of overstaffing) and of danwei welfare (per unit of "
-        "welfare) to an enterprise", "Kornai, The Socialist System (1992), ch. 11; "
-        "Walder, Communist Neo-traditionalism (1986)")
+        "welfare) to an enterprise",
+        "Kornai, The Socialist System (1992), ch. 11; Walder, Communist Neo-traditionalism (1986)",
+    )
 
     # --- investment and security -----------------------------------------------------------
     capital_productivity: float = param(
-        2.0, 0.2, 5.0, "multiplier",
+        2.0,
+        0.2,
+        5.0,
+        "multiplier",
         "capacity bought per yuan invested, relative to each sector's capital-output ratio",
-        ASSUMPTION)
+        ASSUMPTION,
+    )
     heavy_bias: float = param(
-        3.0, 0.0, 8.0, "log weight per unit heavy priority",
+        3.0,
+        0.0,
+        8.0,
+        "log weight per unit heavy priority",
         "how strongly the heavy-industry priority lever tilts investment to heavy sectors",
-        KORNAI_SS)
+        KORNAI_SS,
+    )
     demand_elasticity: float = param(
-        1.5, 0.0, 5.0, "elasticity",
+        1.5,
+        0.0,
+        5.0,
+        "elasticity",
         "how strongly investment follows the balance of demand and supply of a good used by "
         "others (material balances under the plan, prices under markets): to sectors in "
-        "shortage, away from those in surplus", KORNAI_SS)
+        "shortage, away from those in surplus",
+        KORNAI_SS,
+    )
     allocation_elasticity: float = param(
-        0.7, 0.4, 1.0, "elasticity",
+        0.7,
+        0.4,
+        1.0,
+        "elasticity",
         "how strongly investment follows existing capacity (below 1: planners and markets "
         "spread it to smaller cells); at least 0.4 because plans were drawn up from the "
-        "level already achieved", "Weitzman, 'The Ratchet Principle' (1980); Kornai, The "
-        "Socialist System (1992), ch. 9; lower bound: assumption")
+        "level already achieved",
+        "Weitzman, 'The Ratchet Principle' (1980); Kornai, The "
+        "Socialist System (1992), ch. 9; lower bound: assumption",
+    )
     entry_share: float = param(
-        0.3, 0.0, 1.0, "share of new capacity",
+        0.3,
+        0.0,
+        1.0,
+        "share of new capacity",
         "share of a cell's new capacity built as new enterprises rather than extensions",
-        ASSUMPTION)
+        ASSUMPTION,
+    )
     local_replication: float = param(
-        0.5, 0.0, 1.0, "share",
+        0.5,
+        0.0,
+        1.0,
+        "share",
         "how far local money builds the nation's mix of industry in its own region rather "
         "than extending the region's own (the 'small but complete' local industrial systems "
         "of 1958 and the 1970s: every province its own steel, cement and machinery)",
         "Donnithorne, 'China's Cellular Economy', China Quarterly 52 (1972); Riskin, 'Small "
-        "Industry and the Chinese Model of Development', China Quarterly 46 (1971)")
+        "Industry and the Chinese Model of Development', China Quarterly 46 (1971)",
+    )
     private_reinvestment: float = param(
-        0.08, 0.0, 0.3, "share of output value per year",
+        0.08,
+        0.0,
+        0.3,
+        "share of output value per year",
         "private firms' reinvestment out of their own output at full market openness",
-        ASSUMPTION)
+        ASSUMPTION,
+    )
 
     security_bias: float = param(
-        1.5, 0.0, 5.0, "log weight per unit threat",
+        1.5,
+        0.0,
+        5.0,
+        "log weight per unit threat",
         "how strongly the centre moves investment from threatened to inland regions",
         "Naughton, 'The Third Front', China Quarterly 115 (1988); Meyskens, Mao's Third Front "
-        "(2020)")
+        "(2020)",
+    )
     relocation_rate: float = param(
-        0.02, 0.0, 0.2, "share of capacity per year per unit threat",
+        0.02,
+        0.0,
+        0.2,
+        "share of capacity per year per unit threat",
         "heavy SOE plant moved from threatened regions to the interior (Third Front relocation)",
-        "Hirata 2024, Introduction (factories and staff moved from Shanghai and Manchuria)")
+        "Hirata 2024, Introduction (factories and staff moved from Shanghai and Manchuria)",
+    )
     return_bias: float = param(
-        1.5, 0.0, 5.0, "log weight per unit relative excess profit rate per unit openness",
-        "how strongly open markets steer investment to where it earns most", ASSUMPTION)
+        1.5,
+        0.0,
+        5.0,
+        "log weight per unit relative excess profit rate per unit openness",
+        "how strongly open markets steer investment to where it earns most",
+        ASSUMPTION,
+    )
 
     # --- technology transfer ----------------------------------------------------------------
     transfer_rate: float = param(
-        0.08, 0.0, 0.3, "share of the gap per year",
+        0.08,
+        0.0,
+        0.3,
+        "share of the gap per year",
         "share of the gap to an ally's frontier closed per year at full alliance and "
-        "absorptive capacity", "Hirata 2024, Introduction (geopolitics of technology transfer)")
+        "absorptive capacity",
+        "Hirata 2024, Introduction (geopolitics of technology transfer)",
+    )
     indigenous_rate: float = param(
-        0.005, 0.0, 0.03, "share of the gap per year",
+        0.005,
+        0.0,
+        0.03,
+        "share of the gap per year",
         "indigenous learning toward full technology without foreign help (slow)",
-        "Hirata 2024, Introduction (indigenous technology in the GLF and after the split)")
+        "Hirata 2024, Introduction (indigenous technology in the GLF and after the split)",
+    )
     diffusion_rate: float = param(
-        0.05, 0.0, 0.3, "share of the gap per year",
+        0.05,
+        0.0,
+        0.3,
+        "share of the gap per year",
         "knowledge carried from Angang to other SOE plants by staff transfers and training",
-        "Hirata 2024, Introduction (cadres and engineers trained at Angang; staff sent out)")
+        "Hirata 2024, Introduction (cadres and engineers trained at Angang; staff sent out)",
+    )
     expert_weight: float = param(
-        5.0, 0.0, 20.0, "engineer-equivalents per foreign expert",
+        5.0,
+        0.0,
+        20.0,
+        "engineer-equivalents per foreign expert",
         "how much one foreign expert adds to a plant's absorptive capacity",
-        "Hirata 2024, ch. 4 outline (Soviet experts key to transfer)")
+        "Hirata 2024, ch. 4 outline (Soviet experts key to transfer)",
+    )
 
     # --- horizontal bargaining (tiaotiao vs kuaikuai) ----------------------------------------
     control_adjustment: float = param(
-        0.35, 0.0, 1.0, "share of the gap per year",
+        0.35,
+        0.0,
+        1.0,
+        "share of the gap per year",
         "how fast the ministry's control and the director's power move to what the management "
-        "system prescribes", "Hirata 2024, Introduction and ch. 5 outline")
+        "system prescribes",
+        "Hirata 2024, Introduction and ch. 5 outline",
+    )
     mobilization_strength: float = param(
-        0.3, 0.0, 1.0, "share of director power per year at full campaign",
+        0.3,
+        0.0,
+        1.0,
+        "share of director power per year at full campaign",
         "how far committees' campaigns mobilize workers against managers",
-        "Hirata 2024, Introduction (committees mobilize workers against SOE managers)")
+        "Hirata 2024, Introduction (committees mobilize workers against SOE managers)",
+    )
     claim_rate: float = param(
-        0.3, 0.0, 1.0, "share",
+        0.3,
+        0.0,
+        1.0,
+        "share",
         "local committees' claim on SOE resources (welfare, housing, local projects) at full "
-        "committee control", "Hirata 2024, Introduction and ch. 5 outline")
+        "committee control",
+        "Hirata 2024, Introduction and ch. 5 outline",
+    )
     hold_decay: float = param(
-        0.05, 0.0, 0.5, "share per year",
-        "how fast a committee's hold over a merged works fades", ASSUMPTION)
+        0.05,
+        0.0,
+        0.5,
+        "share per year",
+        "how fast a committee's hold over a merged works fades",
+        ASSUMPTION,
+    )
 
     # --- labour and mobilization -----------------------------------------------------------
     attrition: float = param(
-        0.03, 0.0, 0.1, "share per year",
-        "natural attrition of SOE staff (retirement), the only way a soft-budget SOE sheds "
-        "labour", "Walder, Communist Neo-traditionalism (1986)")
+        0.03,
+        0.0,
+        0.1,
+        "share per year",
+        "natural attrition of SOE staff (retirement), the only way a soft-budget SOE sheds labour",
+        "Walder, Communist Neo-traditionalism (1986)",
+    )
     layoff_speed: float = param(
-        0.4, 0.0, 1.0, "share of surplus per year at a hard budget",
+        0.4,
+        0.0,
+        1.0,
+        "share of surplus per year at a hard budget",
         "share of surplus staff laid off per year when the budget is hard (xiagang)",
-        "Lee, Against the Law (2007)")
+        "Lee, Against the Law (2007)",
+    )
     welfare_level: float = param(
-        0.7, 0.0, 1.0, "0-1",
+        0.7,
+        0.0,
+        1.0,
+        "0-1",
         "danwei welfare an SOE provides under a fully soft budget",
-        "Hirata 2024, Introduction (danwei welfare, lifetime employment)")
+        "Hirata 2024, Introduction (danwei welfare, lifetime employment)",
+    )
     campaign_commitment: float = param(
-        0.4, 0.0, 1.0, "commitment per unit campaign",
+        0.4,
+        0.0,
+        1.0,
+        "commitment per unit campaign",
         "rise in workers' commitment during a mobilization campaign",
-        "Hirata 2024, Introduction and ch. 6 outline")
+        "Hirata 2024, Introduction and ch. 6 outline",
+    )
     fatigue_rate: float = param(
-        0.5, 0.0, 2.0, "fatigue per unit campaign per year",
+        0.5,
+        0.0,
+        2.0,
+        "fatigue per unit campaign per year",
         "disillusion accumulated in campaigns, which lowers commitment after them",
-        "Hirata 2024, ch. 7 outline; MacFarquhar, Origins vol. 3 (1997)")
+        "Hirata 2024, ch. 7 outline; MacFarquhar, Origins vol. 3 (1997)",
+    )
     effort_commitment: float = param(
-        0.3, 0.0, 1.0, "effort per unit commitment",
-        "how much commitment above normal raises work effort", ASSUMPTION)
+        0.3,
+        0.0,
+        1.0,
+        "effort per unit commitment",
+        "how much commitment above normal raises work effort",
+        ASSUMPTION,
+    )
     grievance_layoff: float = param(
-        3.0, 0.0, 10.0, "grievance per unit layoff share",
+        3.0,
+        0.0,
+        10.0,
+        "grievance per unit layoff share",
         "grievance from losing jobs (or seeing colleagues lose them)",
-        "Lee, Against the Law (2007); Perry, 'Popular Protest' (cited in Hirata 2024, n. 66)")
+        "Lee, Against the Law (2007); Perry, 'Popular Protest' (cited in Hirata 2024, n. 66)",
+    )
     grievance_welfare: float = param(
-        1.5, 0.0, 5.0, "grievance per unit welfare lost",
-        "grievance from cuts in danwei welfare", "Lee, Against the Law (2007)")
+        1.5,
+        0.0,
+        5.0,
+        "grievance per unit welfare lost",
+        "grievance from cuts in danwei welfare",
+        "Lee, Against the Law (2007)",
+    )
     grievance_decay: float = param(
-        0.25, 0.0, 1.0, "share per year", "how fast grievance fades", ASSUMPTION)
+        0.25, 0.0, 1.0, "share per year", "how fast grievance fades", ASSUMPTION
+    )
     colonial_grievance: float = param(
-        0.15, 0.0, 0.5, "grievance per year",
+        0.15,
+        0.0,
+        0.5,
+        "grievance per year",
         "grievance of Chinese workers under colonial violence and discrimination",
-        "Hirata 2024, Introduction and ch. 1 outline")
+        "Hirata 2024, Introduction and ch. 1 outline",
+    )
     protest_rate: float = param(
-        2.0, 0.0, 10.0, "incidents per 10,000 workers per unit excess grievance",
+        2.0,
+        0.0,
+        10.0,
+        "incidents per 10,000 workers per unit excess grievance",
         "how readily grievance above the threshold turns into protest",
-        "Perry, 'Popular Protest'; O'Brien, 'Rightful Resistance' (Hirata 2024, n. 66)")
+        "Perry, 'Popular Protest'; O'Brien, 'Rightful Resistance' (Hirata 2024, n. 66)",
+    )
     protest_threshold: float = param(
-        0.3, 0.0, 1.0, "0-1", "grievance below which workers do not protest", ASSUMPTION)
+        0.3, 0.0, 1.0, "0-1", "grievance below which workers do not protest", ASSUMPTION
+    )
 
     # --- ownership ----------------------------------------------------------------------------
     central_share_heavy: float = param(
-        0.7, 0.0, 1.0, "share",
+        0.7,
+        0.0,
+        1.0,
+        "share",
         "share of nationalized heavy-industry firms placed under a central ministry (the rest "
-        "under local governments)", "Naughton, Growing Out of the Plan (1995), ch. 1")
+        "under local governments)",
+        "Naughton, Growing Out of the Plan (1995), ch. 1",
+    )
     director_power_initial: float = param(
-        0.5, 0.0, 1.0, "share of control",
+        0.5,
+        0.0,
+        1.0,
+        "share of control",
         "director's share of power inside an SOE before any management system is set",
-        "Hirata, Making Mao's Steelworks, Introduction (dual control)")
+        "Hirata, Making Mao's Steelworks, Introduction (dual control)",
+    )
 
 
 def parameter_table() -> list[dict[str, Any]]:

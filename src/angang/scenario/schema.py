@@ -20,7 +20,14 @@ Power = Literal["japan", "ussr", "usa", "germany"]
 Owner = Literal["private", "colonial", "nationalist-soe", "central-soe", "local-soe"]
 Ruler = Literal["beiyang", "nationalist", "manchukuo", "japan-occupied", "ussr-occupation", "ccp"]
 Work = Literal[
-    "angang", "benxi", "shougang", "taiyuan", "wuhan", "baotou", "maanshan", "panzhihua",
+    "angang",
+    "benxi",
+    "shougang",
+    "taiyuan",
+    "wuhan",
+    "baotou",
+    "maanshan",
+    "panzhihua",
     "baosteel",
 ]
 Committee = Literal[
@@ -41,7 +48,10 @@ Lever = Literal[
 ]
 LEVERS: tuple[str, ...] = Lever.__args__  # type: ignore[attr-defined]
 ManagementSystem = Literal[
-    "colonial-company", "one-chief", "party-committee", "revolutionary-committee",
+    "colonial-company",
+    "one-chief",
+    "party-committee",
+    "revolutionary-committee",
     "director-responsibility",
 ]
 MANAGEMENT_SYSTEMS: tuple[str, ...] = ManagementSystem.__args__  # type: ignore[attr-defined]
@@ -73,8 +83,13 @@ EventId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=3, ma
 
 # The literals above must agree with the fixed ids; a mismatch is a programming error.
 for _lit, _ids in (
-    (Region, REGIONS), (Sector, SECTORS), (Power, POWERS), (Owner, OWNERS), (Ruler, RULERS),
-    (Work, WORKS), (Committee, COMMITTEES),
+    (Region, REGIONS),
+    (Sector, SECTORS),
+    (Power, POWERS),
+    (Owner, OWNERS),
+    (Ruler, RULERS),
+    (Work, WORKS),
+    (Committee, COMMITTEES),
 ):
     if tuple(_lit.__args__) != tuple(_ids):  # type: ignore[attr-defined]
         raise RuntimeError(f"schema literal {_lit} disagrees with angang.ids")
@@ -99,8 +114,9 @@ class Meta(Strict):
     @model_validator(mode="after")
     def _span(self) -> Meta:
         if self.end_year <= self.start_year:
-            raise ValueError(f"end_year ({self.end_year}) must be after start_year "
-                             f"({self.start_year})")
+            raise ValueError(
+                f"end_year ({self.end_year}) must be after start_year ({self.start_year})"
+            )
         return self
 
 
@@ -109,23 +125,40 @@ class SectorSpec(Strict):
 
     unit: str
     price: float = Field(gt=0, le=1e4, description="million 1952 yuan per unit of output")
-    capital_output: float = Field(gt=0, le=100,
-                                  description="yuan of capital per yuan of yearly output")
-    labour: float = Field(ge=0, le=1e5,
-                          description="persons per unit of yearly capacity, 1952 technique")
+    capital_output: float = Field(
+        gt=0, le=100, description="yuan of capital per yuan of yearly output"
+    )
+    labour: float = Field(
+        ge=0, le=1e5, description="persons per unit of yearly capacity, 1952 technique"
+    )
     heavy: bool
     slots: int = Field(ge=0, le=1000, description="enterprise slots per region at scale 1")
     inputs: dict[Sector, Annotated[float, Field(ge=0, le=100)]] = Field(
-        default_factory=dict, description="units of each input per unit of output")
-    construction: float = Field(0.0, ge=0, le=100, description="units used per million 1952 "
-                                "yuan invested (building and equipment)")
-    final_use: float = Field(0.0, ge=0, le=100, description="units used outside modelled "
-                             "industry (households, transport) per million 1952 yuan of "
-                             "industrial output")
-    entry: float = Field(1.0, ge=0, le=1, description="how readily new capacity founds new "
-                         "enterprises rather than extending the existing (1: as readily as "
-                         "the calibrated entry share says; below 1 for plant with large "
-                         "economies of scale on one site)")
+        default_factory=dict, description="units of each input per unit of output"
+    )
+    construction: float = Field(
+        0.0,
+        ge=0,
+        le=100,
+        description="units used per million 1952 yuan invested (building and equipment)",
+    )
+    final_use: float = Field(
+        0.0,
+        ge=0,
+        le=100,
+        description="units used outside modelled "
+        "industry (households, transport) per million 1952 yuan of "
+        "industrial output",
+    )
+    entry: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="how readily new capacity founds new "
+        "enterprises rather than extending the existing (1: as readily as "
+        "the calibrated entry share says; below 1 for plant with large "
+        "economies of scale on one site)",
+    )
     source: str = Field(min_length=3)
 
 
@@ -178,17 +211,21 @@ class FrontierPath(Strict):
 class Initial(Strict):
     """Initial conditions: sectors, regions, the technology level and the agent scale."""
 
-    scale: float = Field(1.0, gt=0, le=100,
-                         description="multiplier on enterprise slots (agents per cell)")
+    scale: float = Field(
+        1.0, gt=0, le=100, description="multiplier on enterprise slots (agents per cell)"
+    )
     technology: Share = Field(0.3, description="technology level of plant at the start year")
-    management: ManagementSystem = Field("colonial-company",
-                                         description="management system at the start year")
+    management: ManagementSystem = Field(
+        "colonial-company", description="management system at the start year"
+    )
     levers: dict[Lever, Share] = Field(
-        default_factory=dict, description="lever values at the start year (others: defaults)")
+        default_factory=dict, description="lever values at the start year (others: defaults)"
+    )
     sectors: dict[Sector, SectorSpec]
     regions: dict[Region, RegionSpec]
     frontier: dict[Power, FrontierPath] = Field(
-        description="each power's technology frontier path (1 = world best practice of 2000)")
+        description="each power's technology frontier path (1 = world best practice of 2000)"
+    )
 
     def sector(self, name: str) -> SectorSpec:
         """The spec of sector ``name`` (a validated sector id)."""
@@ -204,13 +241,16 @@ class Initial(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Initial:
-        for what, have, want in (("sectors", self.sectors, SECTORS),
-                                 ("regions", self.regions, REGIONS),
-                                 ("frontier", self.frontier, POWERS)):
+        for what, have, want in (
+            ("sectors", self.sectors, SECTORS),
+            ("regions", self.regions, REGIONS),
+            ("frontier", self.frontier, POWERS),
+        ):
             missing = [x for x in want if x not in have]
             if missing:
-                raise ValueError(f"initial.{what} must define every one of {list(want)}; "
-                                 f"missing {missing}")
+                raise ValueError(
+                    f"initial.{what} must define every one of {list(want)}; missing {missing}"
+                )
         return self
 
 
@@ -224,7 +264,8 @@ class EventBase(Strict):
     note: str | None = None
     requires: list[EventId] = Field(
         default_factory=list,
-        description="events this one presupposes; removing one of them removes this one too")
+        description="events this one presupposes; removing one of them removes this one too",
+    )
 
     @property
     def when(self) -> float:
@@ -284,8 +325,11 @@ class ShockEvent(EventBase):
     regions: list[Region] = Field(min_length=1)
     sectors: list[Sector] = Field(default_factory=_all_sectors)
     destruction: Share = Field(0.0, description="share of capacity destroyed for good")
-    damage: Share = Field(0.0, description="share of the capacity left put out of service "
-                          "until rehabilitated (equipment removed or wrecked, plant idle)")
+    damage: Share = Field(
+        0.0,
+        description="share of the capacity left put out of service "
+        "until rehabilitated (equipment removed or wrecked, plant idle)",
+    )
     disruption: Share = Field(0.0, description="share of utilization lost while it lasts")
     until: Year | None = Field(None, description="last year of the disruption (default: year)")
     removed_by: Power | None = Field(None, description="the power that carried equipment off")
@@ -299,8 +343,9 @@ class FoundingEvent(EventBase):
     region: Region
     locality: Literal["anshan"] | None = None
     sector: Sector = "steel"
-    capacity: float = Field(ge=0, le=MAX_CAPACITY,
-                            description="rated yearly capacity at founding, sector units")
+    capacity: float = Field(
+        ge=0, le=MAX_CAPACITY, description="rated yearly capacity at founding, sector units"
+    )
     owner: Owner
     technology: Share = Field(description="technology level of the installed plant")
     technology_from: Power | None = Field(None, description="the power whose technology it is")
@@ -308,8 +353,9 @@ class FoundingEvent(EventBase):
     @model_validator(mode="after")
     def _locality(self) -> FoundingEvent:
         if self.locality is not None and LOCALITIES[self.locality] != self.region:
-            raise ValueError(f"locality {self.locality} lies in {LOCALITIES[self.locality]}, "
-                             f"not {self.region}")
+            raise ValueError(
+                f"locality {self.locality} lies in {LOCALITIES[self.locality]}, not {self.region}"
+            )
         return self
 
 
@@ -318,8 +364,9 @@ class ExpansionEvent(EventBase):
 
     kind: Literal["expansion"]
     work: Work
-    capacity: float = Field(gt=0, le=MAX_CAPACITY,
-                            description="rated yearly capacity added, sector units")
+    capacity: float = Field(
+        gt=0, le=MAX_CAPACITY, description="rated yearly capacity added, sector units"
+    )
     technology: Share = Field(description="technology level of the new plant")
     technology_from: Power | None = None
 
@@ -329,21 +376,32 @@ class ProjectEvent(EventBase):
     planned capacity enters service when construction, paid year by year, is complete."""
 
     kind: Literal["project"]
-    work: Work | None = Field(None, description="the named works it builds or extends; "
-                              "None for a group of projects building new enterprises")
+    work: Work | None = Field(
+        None,
+        description="the named works it builds or extends; "
+        "None for a group of projects building new enterprises",
+    )
     region: Region
     sector: Sector = "steel"
-    capacity: float = Field(gt=0, le=MAX_CAPACITY,
-                            description="planned yearly capacity of the whole project or group, "
-                                        "sector units")
+    capacity: float = Field(
+        gt=0,
+        le=MAX_CAPACITY,
+        description="planned yearly capacity of the whole project or group, sector units",
+    )
     build_years: Annotated[int, Field(ge=1, le=15)] = Field(
-        description="planned years of construction at full funding")
+        description="planned years of construction at full funding"
+    )
     count: Annotated[int, Field(ge=1, le=1000)] = Field(
-        1, description="projects in the group (each a new enterprise when work is None)")
-    partner: Power | None = Field(None, description="the foreign power that designs and equips "
-                                  "it; its plant carries that power's technology")
+        1, description="projects in the group (each a new enterprise when work is None)"
+    )
+    partner: Power | None = Field(
+        None,
+        description="the foreign power that designs and equips "
+        "it; its plant carries that power's technology",
+    )
     experts: Annotated[int, Field(ge=0, le=10_000)] = Field(
-        0, description="the partner's experts on site per project while it is built")
+        0, description="the partner's experts on site per project while it is built"
+    )
     technology: Share = Field(description="technology level of the plant as designed")
 
 
@@ -353,8 +411,9 @@ class ExpertsEvent(EventBase):
     kind: Literal["experts"]
     power: Power
     action: Literal["arrive", "withdraw"]
-    count: int = Field(0, ge=0, le=MAX_EXPERTS,
-                       description="experts arriving (ignored on withdraw)")
+    count: int = Field(
+        0, ge=0, le=MAX_EXPERTS, description="experts arriving (ignored on withdraw)"
+    )
     regions: list[Region] = AllRegions
 
 
@@ -384,18 +443,40 @@ class PurgeEvent(EventBase):
     share: Share
     regions: list[Region] = AllRegions
     target: Literal["voice", "managers"] = Field(
-        "voice", description="voice: those who spoke out in an opening (Anti-Rightist); "
-                             "managers: directors and engineers as a class (Cultural Revolution)")
+        "voice",
+        description="voice: those who spoke out in an opening (Anti-Rightist); "
+        "managers: directors and engineers as a class (Cultural Revolution)",
+    )
 
 
 Event = Annotated[
-    RulerEvent | AllianceEvent | PolicyEvent | ManagementEvent | ShockEvent | FoundingEvent
-    | ExpansionEvent | ProjectEvent | ExpertsEvent | MergerEvent | OpeningEvent | PurgeEvent,
+    RulerEvent
+    | AllianceEvent
+    | PolicyEvent
+    | ManagementEvent
+    | ShockEvent
+    | FoundingEvent
+    | ExpansionEvent
+    | ProjectEvent
+    | ExpertsEvent
+    | MergerEvent
+    | OpeningEvent
+    | PurgeEvent,
     Field(discriminator="kind"),
 ]
 EVENT_KINDS: tuple[str, ...] = (
-    "ruler", "alliance", "policy", "management", "shock", "founding", "expansion", "project",
-    "experts", "merger", "opening", "purge",
+    "ruler",
+    "alliance",
+    "policy",
+    "management",
+    "shock",
+    "founding",
+    "expansion",
+    "project",
+    "experts",
+    "merger",
+    "opening",
+    "purge",
 )
 #: at one date, changes of ruler come first: a new regime's decisions of the same month
 #: apply to the regions it now rules
@@ -410,7 +491,8 @@ class Scenario(Strict):
     initial: Initial
     events: list[Event]
     calibration: dict[str, Any] | None = Field(
-        None, description="provenance of the parameter file the scenario reads, if any")
+        None, description="provenance of the parameter file the scenario reads, if any"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -427,17 +509,24 @@ class Scenario(Strict):
         for e in self.events:
             missing = [r for r in e.requires if r not in seen]
             if missing:
-                raise ValueError(f"event {e.id!r} requires {missing}, which the scenario does "
-                                 "not contain")
-            if (isinstance(e, ExpansionEvent | MergerEvent | ProjectEvent) and e.work is not None
-                    and e.work not in founded):
-                raise ValueError(f"event {e.id!r} names works {e.work!r}, which no founding "
-                                 "event creates")
+                raise ValueError(
+                    f"event {e.id!r} requires {missing}, which the scenario does not contain"
+                )
+            if (
+                isinstance(e, ExpansionEvent | MergerEvent | ProjectEvent)
+                and e.work is not None
+                and e.work not in founded
+            ):
+                raise ValueError(
+                    f"event {e.id!r} names works {e.work!r}, which no founding event creates"
+                )
             if isinstance(e, ProjectEvent) and e.work is not None:
                 site = founded[e.work]
                 if (site.region, site.sector) != (e.region, e.sector):
-                    raise ValueError(f"project {e.id!r} builds {e.sector} in {e.region}, but "
-                                     f"works {e.work!r} makes {site.sector} in {site.region}")
+                    raise ValueError(
+                        f"project {e.id!r} builds {e.sector} in {e.region}, but "
+                        f"works {e.work!r} makes {site.sector} in {site.region}"
+                    )
         return self
 
     def event(self, event_id: str) -> EventBase:
@@ -446,8 +535,7 @@ class Scenario(Strict):
 
     def sorted_events(self) -> list[EventBase]:
         """Events in the order they take effect (a change of ruler first within a month)."""
-        return sorted(self.events, key=lambda e: (
-            e.when, KIND_ORDER.get(e.kind, 1), e.id))  # type: ignore[attr-defined]
+        return sorted(self.events, key=lambda e: (e.when, KIND_ORDER.get(e.kind, 1), e.id))  # type: ignore[attr-defined]
 
 
 class Move(Strict):

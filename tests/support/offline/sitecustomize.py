@@ -46,8 +46,11 @@ def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def _check(sock: socket.socket, address: object) -> None:
-    if (sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple)
-            and not _local(address[0])):
+    if (
+        sock.family in (socket.AF_INET, socket.AF_INET6)
+        and isinstance(address, tuple)
+        and not _local(address[0])
+    ):
         _refuse(f"connection to {address!r}")
 
 
