@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -233,7 +234,13 @@ def calibrate(
         typer.Option(help="comma-separated parameters to fit (default: the standard set)"),
     ] = None,
     population: Annotated[int, typer.Option(help="particles per ABC-SMC generation")] = 200,
-    generations: Annotated[int, typer.Option(help="ABC-SMC generations")] = 4,
+    generations: Annotated[
+        int,
+        typer.Option(
+            help="ABC-SMC generations (after a search: rejection ABC keeping the best "
+            "0.5^(G-1) of the draws)"
+        ),
+    ] = 4,
     scale: Annotated[
         float | None,
         typer.Option(help="agent scale of the calibration runs (default: the scenario's own)"),
@@ -270,6 +277,12 @@ def calibrate(
         else calibration.CALIBRATED
     )
     calibration.prior_ranges(names)  # fail early on unknown names
+    if generations < 2 or population < 2:
+        raise AngangError(
+            f"--generations {generations}, --population {population}: expected at least 2 of "
+            "each (ABC-SMC's first round is plain rejection; the posterior comes from the later "
+            "ones)."
+        )
     if not 0 < search_width <= 1:
         raise AngangError(f"--search-width: expected a share in (0, 1], got {search_width}.")
     sc = load_scenario(scenario)
@@ -299,6 +312,7 @@ def calibrate(
             search_width=search_width,
             workers=workers or (os.cpu_count() or 1),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            found=lambda optimum: _save_search(optimum, out_dir),
         )
     path = calibration.write(posterior, out_dir)
     table = Table(title=f"posterior ({posterior.provenance['simulations']} simulations)")
@@ -320,6 +334,13 @@ def calibrate(
         shutil.copyfile(path, target)
         out.print(f"installed {target}")
     out.print(f"wrote {out_dir}")
+
+
+def _save_search(optimum: dict[str, float], out_dir: Path) -> None:
+    """The search's optimum, written before ABC-SMC starts (``search.json``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "search.json").write_text(json.dumps(optimum, indent=1))
+    err.print(escape(f"search done; its optimum is in {out_dir / 'search.json'}"), highlight=False)
 
 
 @app.command("compare")

@@ -166,3 +166,48 @@ def test_interrupted_write_leaves_nothing_that_looks_complete(tmp_path: Path, mo
     assert [p.name for p in tmp_path.iterdir()] == ["r"]
     assert (tmp_path / "r" / store.MANIFEST).is_file()
     assert not list((tmp_path / "r").glob("batch-*"))
+
+
+def test_calibrate_saves_the_search_before_abc_and_records_it(tmp_path: Path) -> None:
+    """A search then ABC on one parameter: the optimum is saved as soon as the search ends,
+    and the parameter file holds the posterior median, its interval and the search."""
+    import tomllib
+
+    from angang.scenario.parameters import parameter_table
+
+    out = tmp_path / "cal"
+    result = CliRunner().invoke(
+        app,
+        [
+            "calibrate",
+            "--parameters",
+            "capital_productivity",
+            "--search-iterations",
+            "1",
+            "--population",
+            "8",
+            "--generations",
+            "2",
+            "--batch-size",
+            "8",
+            "--scale",
+            "0.1",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    optimum = json.loads((out / "search.json").read_text())
+    (row,) = [r for r in parameter_table() if r["name"] == "capital_productivity"]
+    low, high = row["low"], row["high"]
+    assert set(optimum) == {"capital_productivity"}
+    assert low <= optimum["capital_productivity"] <= high
+    written = tomllib.loads((out / "calibration.toml").read_text())
+    provenance = written["provenance"]
+    assert provenance["search"]["optimum"]["capital_productivity"] == pytest.approx(
+        optimum["capital_productivity"], abs=1e-5
+    )
+    lo, hi = provenance["interval_5_95"]["capital_productivity"]
+    assert lo <= written["parameters"]["capital_productivity"] <= hi
