@@ -101,13 +101,14 @@ class Enterprise(mesa.Agent):
         super().__init__(model)
         lay = model.world.layout
         self.region, self.sector = int(lay.region[slot]), int(lay.sector[slot])
+        self.heavy = bool(lay.heavy[self.sector])
         self.is_angang = slot == model.angang_slot
         self.is_work = bool(lay.is_work[slot])
         get = lambda name: float(getattr(state, name)[0, slot])  # noqa: E731
         self.owner = int(state.owner[0, slot])
         for name in ("capacity", "tech", "wear", "effort", "director_power", "target",
                      "next_target", "output", "reported", "hidden", "profit", "welfare",
-                     "grievance", "claim", "fatigue", "laid_off", "protest"):
+                     "grievance", "claim", "fatigue", "laid_off", "protest", "damaged"):
             setattr(self, name, get(name))
         self.provenance = [float(x) for x in state.provenance[0, slot]]
         self.workforce = [float(x) for x in state.workforce[0, slot]]
@@ -149,7 +150,11 @@ class Enterprise(mesa.Agent):
         shock = math.exp(sigma * m.rng.standard_normal() - 0.5 * sigma**2)
         util = self._utilization()
         yield_ = self.tech ** p.tech_elasticity * self.effort * shock
-        wanted = self.capacity * (1.0 - self.wear) * min(1.0, util * yield_)
+        # damaged plant stays out of service (rehabilitation does not run in the core); light
+        # industry is short of farm inputs after a poor harvest
+        farm = 1.0 if self.heavy else 1.0 - p.agri_input * (1.0 - m.food)
+        wanted = (self.capacity * (1.0 - self.wear) * (1.0 - self.damaged)
+                  * min(1.0, util * yield_) * farm)
         planned = m.levers[LEVER["planning"]][self.region] * (self.target > 0)
         excess = max(0.0, wanted - self.target * (1.0 + p.target_margin))
         self.wanted = wanted - planned * self.director_power * excess
@@ -266,6 +271,13 @@ class CoreModel(mesa.Model):
         self.p = scenario.parameters
         self.angang_slot = int(world.layout.work_slot[WORKS.index("angang")])
         self.ruler = [int(r) for r in state.ruler[0]]
+        self.food = float(state.food[0])  # national: food is shared out by the state
+        # the mix of investment is fixed in the core (investment does not run); light plant
+        # takes less steel and cement to build (production.demand)
+        mix = state.investment[0].sum(axis=0)
+        total = float(mix.sum())
+        heavy = world.layout.heavy
+        self.light_share = float(mix[~heavy].sum()) / total if total > 0 else 0.0
         for slot in np.flatnonzero(state.active[0]):
             Enterprise(self, int(slot), state)
         self.closed: list[Enterprise] = []
@@ -285,6 +297,10 @@ class CoreModel(mesa.Model):
         self.lead_mix = lead.provenance if lead is not None else [1.0] + [0.0] * P
         self.agents.do("learn")
         self.agents.do("adopt")
+        price = self.world.layout.price
+        self.last_value = [0.0] * R  # last year's output by region, million yuan
+        for a in self.agents:
+            self.last_value[a.region] += a.output * float(price[a.sector])
         self.wanted_cells = [[0.0] * S for _ in range(R)]
         self.agents.do("plan_output")
         self._shortages()
@@ -303,17 +319,51 @@ class CoreModel(mesa.Model):
         R, S = len(self.ruler), len(SECTORS)
         supply = [row[:] for row in self.wanted_cells]
         self.met = [[1.0] * S for _ in range(R)]
+        blocs = [[q for q in range(R) if self.ruler[q] == self.ruler[r]] for r in range(R)]
+        # production.import_reach: imports fill a share of a gap, as far as markets are open
+        # or an industrial ally supplies
+        imports = [p.import_share * max(self.levers[LEVER["market_openness"]][r],
+                                        min(1.0, max(self.allied[r])))
+                   for r in range(R)]
         for s in production.ORDER:
             for k in np.flatnonzero(lay.inputs[s]):
                 need = float(lay.inputs[s][k])
                 for r in range(R):
-                    bloc = [q for q in range(R) if self.ruler[q] == self.ruler[r]]
-                    demand = sum(self.wanted_cells[q][s] * need for q in bloc)
-                    avail = sum(supply[q][k] for q in bloc) * (1.0 + p.input_buffer)
+                    demand = sum(self.wanted_cells[q][s] * need for q in blocs[r])
+                    own = sum(supply[q][k] for q in blocs[r]) * (1.0 + p.input_buffer)
+                    avail = own + imports[r] * max(0.0, demand - own)
                     met = min(1.0, avail / demand) if demand > 0 else 1.0
                     self.met[r][s] = min(self.met[r][s], met)
             for r in range(R):
                 supply[r][s] = self.wanted_cells[r][s] * self.met[r][s]
+        # production.demand: a good others use is made only as far as they take it
+        used = self._use()
+        for r in range(R):
+            for k in np.flatnonzero(lay.used):
+                asked = sum(used[q][k] for q in blocs[r])
+                made = sum(supply[q][k] for q in blocs[r])
+                if made > 0:
+                    self.met[r][k] *= min(1.0, asked * (1.0 + p.stock_margin) / made)
+
+    def _use(self) -> list[list[float]]:
+        """What each region would use of each good (production.demand), from the plants'
+        wanted output, this year's planned building and use outside industry."""
+        lay, p = self.world.layout, self.p
+        R, S = len(self.ruler), len(SECTORS)
+        out = []
+        for r in range(R):
+            wanted = self.wanted_cells[r]
+            planned = self.levers[LEVER["investment_rate"]][r] * self.last_value[r]
+            building = planned * (1.0 - (1.0 - p.light_plant_materials) * self.light_share)
+            value = sum(w * float(lay.price[s]) for s, w in enumerate(wanted))
+            drive = 1.0 + p.priority_absorption * self.levers[LEVER["heavy_priority"]][r]
+            row = []
+            for k in range(S):
+                use = (sum(wanted[s] * float(lay.inputs[s][k]) for s in range(S))
+                       + building * float(lay.construction[k]) + value * float(lay.final_use[k]))
+                row.append(use * (drive if lay.heavy[k] else 1.0))
+            out.append(row)
+        return out
 
     def outcomes(self) -> dict[str, float]:
         steel = SECTORS.index("steel")

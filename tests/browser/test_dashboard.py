@@ -12,11 +12,14 @@ import pytest
 from playwright.sync_api import expect
 
 from angang.dashboard.browser import chromium, dashboard_server
+from angang.scenario import load_scenario
 
 from ..e2e.test_dashboard_offline import offline_env
 
 pytestmark = pytest.mark.browser
 GLF = "great-leap-forward-1958"
+#: events in the built-in baseline (the timeline panel counts them)
+EVENTS = len(load_scenario("baseline").events)
 RUN_TIMEOUT = 180_000  # ms: two small ensembles on a slow CI core
 
 
@@ -72,11 +75,11 @@ def test_switching_off_the_leap_changes_the_steel_figures(page: Any, tmp_path: A
     before = _steel_figure(page)
 
     page.get_by_role("button", name="Timeline").click()
-    expect(page.get_by_text("91 of 91 events on")).to_be_visible()
+    expect(page.get_by_text(f"{EVENTS} of {EVENTS} events on")).to_be_visible()
     page.get_by_label("Filter events").fill("great-leap")
     expect(page.locator(".angang-events .v-input")).to_have_count(1)
     _toggle(page, GLF)
-    expect(page.get_by_text("90 of 91 events on")).to_be_visible()
+    expect(page.get_by_text(f"{EVENTS - 1} of {EVENTS} events on")).to_be_visible()
 
     _run(page)
     edited, base = _headline(page, "China's steel, 1959")
@@ -107,7 +110,7 @@ def test_switching_off_the_leap_changes_the_steel_figures(page: Any, tmp_path: A
     _paste(page, text)
     page.get_by_label("Filter events").fill("great-leap")
     expect(page.get_by_label(re.compile(GLF))).not_to_be_checked()
-    expect(page.get_by_text("90 of 91 events on")).to_be_visible()
+    expect(page.get_by_text(f"{EVENTS - 1} of {EVENTS} events on")).to_be_visible()
 
 
 def test_invalid_input_shows_the_loaders_message_and_the_app_keeps_running(page: Any) -> None:

@@ -101,7 +101,8 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
         construction.place(
             cell,
             added[:, r, s],
-            np.ones(state.runs, dtype=np.int64),
+            # a new plant only in the runs that build here (not in every run of the batch)
+            (added[:, r, s] > 0).astype(np.int64),
             builder,
             params.entry_share[:, 0],
             new_tech,
