@@ -48,8 +48,9 @@ def start(scale: float, year: int = 1953) -> tuple[Scenario, World, State]:
     """The baseline's state at the start of ``year`` in run 0, at agent scale ``scale``."""
     scenario = load_scenario("baseline")
     world = make_world(scenario, scale)
-    snap: Snapshot | None = simulate(scenario, np.arange(1), 1, world=world,
-                                     checkpoint_at=year).snapshot
+    snap: Snapshot | None = simulate(
+        scenario, np.arange(1), 1, world=world, checkpoint_at=year
+    ).snapshot
     assert snap is not None
     return scenario, world, snap.state
 
@@ -59,17 +60,25 @@ def _context(state: State, world: World) -> State:
     year = state.year + 1
     t = world.timeline.row(year)
     tl = world.timeline
-    return replace(state, year=year,
-                   levers=np.broadcast_to(tl.levers[t], state.levers.shape).copy(),
-                   alliance=np.broadcast_to(tl.alliance[t], state.alliance.shape).copy(),
-                   disruption=np.broadcast_to(tl.disruption[t], state.disruption.shape).copy())
+    return replace(
+        state,
+        year=year,
+        levers=np.broadcast_to(tl.levers[t], state.levers.shape).copy(),
+        alliance=np.broadcast_to(tl.alliance[t], state.alliance.shape).copy(),
+        disruption=np.broadcast_to(tl.disruption[t], state.disruption.shape).copy(),
+    )
 
 
-def angang_core(scenario: Scenario, world: World, state: State, runs: int, years: int,
-                seed: int) -> dict[str, np.ndarray]:
+def angang_core(
+    scenario: Scenario, world: World, state: State, runs: int, years: int, seed: int
+) -> dict[str, np.ndarray]:
     """The enterprise core on arrays, ``runs`` at once; outcomes per run."""
-    batch = State(**{f: (np.repeat(v, runs, axis=0) if isinstance(v, np.ndarray) else v)
-                     for f, v in vars(state).items()})
+    batch = State(
+        **{
+            f: (np.repeat(v, runs, axis=0) if isinstance(v, np.ndarray) else v)
+            for f, v in vars(state).items()
+        }
+    )
     params = Params.repeat(scenario.parameters, runs)
     rng = Streams(seed, np.arange(runs))
     for _ in range(years):
@@ -83,12 +92,14 @@ def angang_core(scenario: Scenario, world: World, state: State, runs: int, years
 def outcomes_of_arrays(state: State, world: World) -> dict[str, np.ndarray]:
     steel = world.layout.sector == SECTORS.index("steel")
     weight = state.capacity * state.active
-    return {"steel": (state.output * steel).sum(axis=1),
-            "output_value": (state.output * world.layout.price[world.layout.sector]).sum(axis=1),
-            "tech": (weight * state.tech).sum(axis=1) / weight.sum(axis=1),
-            "employment": (state.workforce[..., :K].sum(axis=2) * state.active).sum(axis=1),
-            "enterprises": state.active.sum(axis=1).astype(float),
-            "reported": (state.reported * steel).sum(axis=1)}
+    return {
+        "steel": (state.output * steel).sum(axis=1),
+        "output_value": (state.output * world.layout.price[world.layout.sector]).sum(axis=1),
+        "tech": (weight * state.tech).sum(axis=1) / weight.sum(axis=1),
+        "employment": (state.workforce[..., :K].sum(axis=2) * state.active).sum(axis=1),
+        "enterprises": state.active.sum(axis=1).astype(float),
+        "reported": (state.reported * steel).sum(axis=1),
+    }
 
 
 # --- the Mesa side ------------------------------------------------------------------------
@@ -106,9 +117,26 @@ class Enterprise(mesa.Agent):
         self.is_work = bool(lay.is_work[slot])
         get = lambda name: float(getattr(state, name)[0, slot])  # noqa: E731
         self.owner = int(state.owner[0, slot])
-        for name in ("capacity", "tech", "wear", "effort", "director_power", "target",
-                     "next_target", "output", "reported", "hidden", "profit", "welfare",
-                     "grievance", "claim", "fatigue", "laid_off", "protest", "damaged"):
+        for name in (
+            "capacity",
+            "tech",
+            "wear",
+            "effort",
+            "director_power",
+            "target",
+            "next_target",
+            "output",
+            "reported",
+            "hidden",
+            "profit",
+            "welfare",
+            "grievance",
+            "claim",
+            "fatigue",
+            "laid_off",
+            "protest",
+            "damaged",
+        ):
             setattr(self, name, get(name))
         self.provenance = [float(x) for x in state.provenance[0, slot]]
         self.workforce = [float(x) for x in state.workforce[0, slot]]
@@ -117,10 +145,12 @@ class Enterprise(mesa.Agent):
     def learn(self) -> None:
         m, p = self.model, self.model.p
         domestic = sum(self.workforce[:K])
-        skilled = self.workforce[technology.ENGINEERS] + p.expert_weight * sum(
-            self.workforce[K:])
-        absorb = min(1.0, max(0.0, skilled / (technology.NORMAL_ENGINEER_SHARE * domestic))
-                     ) if domestic > 0 else 0.0
+        skilled = self.workforce[technology.ENGINEERS] + p.expert_weight * sum(self.workforce[K:])
+        absorb = (
+            min(1.0, max(0.0, skilled / (technology.NORMAL_ENGINEER_SHARE * domestic)))
+            if domestic > 0
+            else 0.0
+        )
         allied = m.allied[self.region]
         gaps = [max(0.0, f - self.tech) for f in m.frontier]
         foreign = [p.transfer_rate * a * absorb * g for a, g in zip(allied, gaps, strict=True)]
@@ -130,10 +160,14 @@ class Enterprise(mesa.Agent):
         home = p.indigenous_rate * absorb * (1.0 - self.tech)
         diffused = 0.0
         if m.lead is not None and self.owner in SOE and not self.is_angang:
-            diffused = (p.diffusion_rate * m.levers[LEVER["planning"]][self.region]
-                        * max(0.0, m.lead - self.tech))
+            diffused = (
+                p.diffusion_rate
+                * m.levers[LEVER["planning"]][self.region]
+                * max(0.0, m.lead - self.tech)
+            )
         gained = [home + diffused * m.lead_mix[0]] + [
-            f + diffused * x for f, x in zip(foreign, m.lead_mix[1:], strict=True)]
+            f + diffused * x for f, x in zip(foreign, m.lead_mix[1:], strict=True)
+        ]
         weighted = [self.tech * v + g for v, g in zip(self.provenance, gained, strict=True)]
         mass = sum(weighted)
         self._tech = min(1.0, max(0.0, self.tech + sum(foreign) + home + diffused))
@@ -149,12 +183,17 @@ class Enterprise(mesa.Agent):
         sigma = p.output_noise
         shock = math.exp(sigma * m.rng.standard_normal() - 0.5 * sigma**2)
         util = self._utilization()
-        yield_ = self.tech ** p.tech_elasticity * self.effort * shock
+        yield_ = self.tech**p.tech_elasticity * self.effort * shock
         # damaged plant stays out of service (rehabilitation does not run in the core); light
         # industry is short of farm inputs after a poor harvest
         farm = 1.0 if self.heavy else 1.0 - p.agri_input * (1.0 - m.food)
-        wanted = (self.capacity * (1.0 - self.wear) * (1.0 - self.damaged)
-                  * min(1.0, util * yield_) * farm)
+        wanted = (
+            self.capacity
+            * (1.0 - self.wear)
+            * (1.0 - self.damaged)
+            * min(1.0, util * yield_)
+            * farm
+        )
         planned = m.levers[LEVER["planning"]][self.region] * (self.target > 0)
         excess = max(0.0, wanted - self.target * (1.0 + p.target_margin))
         self.wanted = wanted - planned * self.director_power * excess
@@ -162,8 +201,10 @@ class Enterprise(mesa.Agent):
 
     def _utilization(self) -> float:
         m, p = self.model, self.model.p
-        return (p.utilization_normal * (1.0 - m.disruption[self.region][self.sector])
-                + p.campaign_overdrive * m.levers[LEVER["campaign_intensity"]][self.region])
+        return (
+            p.utilization_normal * (1.0 - m.disruption[self.region][self.sector])
+            + p.campaign_overdrive * m.levers[LEVER["campaign_intensity"]][self.region]
+        )
 
     # ... then, after the model's shortage cascade, what it makes, its wear and profit
     def produce(self) -> None:
@@ -177,21 +218,33 @@ class Enterprise(mesa.Agent):
         m, p = self.model, self.model.p
         lay = m.world.layout
         overdrive = max(0.0, self._utilization() - p.utilization_normal)
-        self.wear = min(production.MAX_WEAR, max(0.0, self.wear * (1.0 - p.repair_rate)
-                                                 + p.wear_rate + p.overdrive_wear * overdrive))
-        share = (m.private_output[self.sector] / m.sector_output[self.sector]
-                 if m.sector_output[self.sector] > 0 else 0.0)
+        self.wear = min(
+            production.MAX_WEAR,
+            max(
+                0.0, self.wear * (1.0 - p.repair_rate) + p.wear_rate + p.overdrive_wear * overdrive
+            ),
+        )
+        share = (
+            m.private_output[self.sector] / m.sector_output[self.sector]
+            if m.sector_output[self.sector] > 0
+            else 0.0
+        )
         private = self.owner == PRIVATE
-        cut = 0.0 if private else (p.competition * share
-                                   * m.levers[LEVER["market_openness"]][self.region])
+        cut = (
+            0.0
+            if private
+            else (p.competition * share * m.levers[LEVER["market_openness"]][self.region])
+        )
         base_price = float(lay.price[self.sector])
         need = self._need()
         have = sum(self.workforce[:K])
         overstaff = max(0.0, have - need) / need if need > 0 else 0.0
-        unit_cost = (p.variable_cost_share * (1.0 + 0.5 * (1.0 - self.tech))
-                     + p.social_cost * (overstaff + self.welfare))
+        unit_cost = p.variable_cost_share * (1.0 + 0.5 * (1.0 - self.tech)) + p.social_cost * (
+            overstaff + self.welfare
+        )
         self.profit = base_price * (1.0 - cut) * self.output - base_price * (
-            unit_cost * self.output + p.fixed_cost_share * self.capacity)
+            unit_cost * self.output + p.fixed_cost_share * self.capacity
+        )
 
     def _need(self) -> float:
         m, p = self.model, self.model.p
@@ -207,19 +260,23 @@ class Enterprise(mesa.Agent):
         power = self.director_power
         self.hidden = p.slack_hiding * power * plan
         seen = self.capacity * (1.0 - self.wear) * (1.0 - self.hidden)
-        pressure = min(1.0, max(0.0, campaign * (1.0 - power)
-                                + planning.ROUTINE_PRESSURE * plan))
+        pressure = min(1.0, max(0.0, campaign * (1.0 - power) + planning.ROUTINE_PRESSURE * plan))
         gap = max(0.0, self.target - self.output) * (plan > 0)
         self.reported = self.output + p.overreport * pressure * gap
         growth = 1.0 + p.plan_growth + p.campaign_target_boost * campaign
-        ratcheted = (self.reported + p.ratchet * (self.reported - self.target)
-                     if self.target > 0 else self.reported)
+        ratcheted = (
+            self.reported + p.ratchet * (self.reported - self.target)
+            if self.target > 0
+            else self.reported
+        )
         ceiling = seen * (1.0 + p.campaign_target_boost * campaign)
         self.next_target = min(max(0.0, ratcheted * growth), ceiling) * (plan > 0)
-        hard = (m.levers[LEVER["budget_hardness"]][self.region]
-                if soe or self.owner == COLONIAL else 1.0)
-        exits = (self.profit < 0 and not self.is_work
-                 and m.rng.random() < p.soft_budget_exit * hard)
+        hard = (
+            m.levers[LEVER["budget_hardness"]][self.region]
+            if soe or self.owner == COLONIAL
+            else 1.0
+        )
+        exits = self.profit < 0 and not self.is_work and m.rng.random() < p.soft_budget_exit * hard
         if exits:
             self.remove()  # its staff are laid off below, as in angang
             m.closed.append(self)
@@ -246,16 +303,25 @@ class Enterprise(mesa.Agent):
             self.laid_off = sum(current)
             self.workforce = [0.0] * len(self.workforce)
         cut = hard * (0.3 + 0.7 * distress)
-        target = (min(1.0, max(0.0, (1.0 - cut) * p.welfare_level + self.claim)) if soe
-                  else labour.PRIVATE_WELFARE)
+        target = (
+            min(1.0, max(0.0, (1.0 - cut) * p.welfare_level + self.claim))
+            if soe
+            else labour.PRIVATE_WELFARE
+        )
         welfare = self.welfare + labour.WELFARE_ADJUSTMENT * (target - self.welfare)
         before = sum(current)
         share = self.laid_off / before if before > 0 else 0.0
-        self.grievance = min(1.0, max(0.0, self.grievance * (1.0 - p.grievance_decay)
-                                      + p.grievance_layoff * share
-                                      + p.grievance_welfare * max(0.0, self.welfare - welfare)
-                                      + p.colonial_grievance * (self.owner == COLONIAL)
-                                      + labour.FATIGUE_GRIEVANCE * self.fatigue))
+        self.grievance = min(
+            1.0,
+            max(
+                0.0,
+                self.grievance * (1.0 - p.grievance_decay)
+                + p.grievance_layoff * share
+                + p.grievance_welfare * max(0.0, self.welfare - welfare)
+                + p.colonial_grievance * (self.owner == COLONIAL)
+                + labour.FATIGUE_GRIEVANCE * self.fatigue,
+            ),
+        )
         self.welfare = welfare
         people = sum(domestic) + self.laid_off
         rate = p.protest_rate * people / 1e4 * max(0.0, self.grievance - p.protest_threshold)
@@ -290,8 +356,9 @@ class CoreModel(mesa.Model):
         t = tl.row(self.year)
         self.levers, self.disruption = tl.levers[t].tolist(), tl.disruption[t].tolist()
         self.frontier = tl.frontier[t].tolist()
-        self.allied = [[max(0.0, float(x)) for x in tl.alliance[t][self.ruler[r]]]
-                       for r in range(R)]
+        self.allied = [
+            [max(0.0, float(x)) for x in tl.alliance[t][self.ruler[r]]] for r in range(R)
+        ]
         lead = next((a for a in self.agents if a.is_angang), None)
         self.lead = lead.tech if lead is not None else None
         self.lead_mix = lead.provenance if lead is not None else [1.0] + [0.0] * P
@@ -322,9 +389,11 @@ class CoreModel(mesa.Model):
         blocs = [[q for q in range(R) if self.ruler[q] == self.ruler[r]] for r in range(R)]
         # production.import_reach: imports fill a share of a gap, as far as markets are open
         # or an industrial ally supplies
-        imports = [p.import_share * max(self.levers[LEVER["market_openness"]][r],
-                                        min(1.0, max(self.allied[r])))
-                   for r in range(R)]
+        imports = [
+            p.import_share
+            * max(self.levers[LEVER["market_openness"]][r], min(1.0, max(self.allied[r])))
+            for r in range(R)
+        ]
         for s in production.ORDER:
             for k in np.flatnonzero(lay.inputs[s]):
                 need = float(lay.inputs[s][k])
@@ -359,8 +428,11 @@ class CoreModel(mesa.Model):
             drive = 1.0 + p.priority_absorption * self.levers[LEVER["heavy_priority"]][r]
             row = []
             for k in range(S):
-                use = (sum(wanted[s] * float(lay.inputs[s][k]) for s in range(S))
-                       + building * float(lay.construction[k]) + value * float(lay.final_use[k]))
+                use = (
+                    sum(wanted[s] * float(lay.inputs[s][k]) for s in range(S))
+                    + building * float(lay.construction[k])
+                    + value * float(lay.final_use[k])
+                )
                 row.append(use * (drive if lay.heavy[k] else 1.0))
             out.append(row)
         return out
@@ -370,16 +442,19 @@ class CoreModel(mesa.Model):
         agents = list(self.agents)
         price = self.world.layout.price
         weight = sum(a.capacity for a in agents)
-        return {"steel": sum(a.output for a in agents if a.sector == steel),
-                "output_value": sum(a.output * float(price[a.sector]) for a in agents),
-                "tech": sum(a.capacity * a.tech for a in agents) / weight,
-                "employment": sum(sum(a.workforce[:K]) for a in agents),
-                "enterprises": float(len(agents)),
-                "reported": sum(a.reported for a in agents if a.sector == steel)}
+        return {
+            "steel": sum(a.output for a in agents if a.sector == steel),
+            "output_value": sum(a.output * float(price[a.sector]) for a in agents),
+            "tech": sum(a.capacity * a.tech for a in agents) / weight,
+            "employment": sum(sum(a.workforce[:K]) for a in agents),
+            "enterprises": float(len(agents)),
+            "reported": sum(a.reported for a in agents if a.sector == steel),
+        }
 
 
-def mesa_core(scenario: Scenario, world: World, state: State, runs: int, years: int,
-              seed: int) -> dict[str, np.ndarray]:
+def mesa_core(
+    scenario: Scenario, world: World, state: State, runs: int, years: int, seed: int
+) -> dict[str, np.ndarray]:
     """The enterprise core in Mesa, one model per run; outcomes per run."""
     rows = []
     for i in range(runs):

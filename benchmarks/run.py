@@ -28,9 +28,11 @@ CONFIGS = {
     "full": (60.0, (1, 2), 2),
 }
 #: issue #7's targets on a 2-core machine, printed beside the measurements
-TARGETS = ("at default scale >= 200 full histories/s and >= 10 million enterprise-years/s; "
-           "a full-scale history in < 5 s; >= 100x a Mesa reference; a 10,000-run "
-           "default-scale ensemble within 2 GB")
+TARGETS = (
+    "at default scale >= 200 full histories/s and >= 10 million enterprise-years/s; "
+    "a full-scale history in < 5 s; >= 100x a Mesa reference; a 10,000-run "
+    "default-scale ensemble within 2 GB"
+)
 HERE = Path(__file__).resolve().parent
 
 
@@ -52,8 +54,13 @@ def measure(scale: float, batch: int, runs: int) -> dict[str, float]:
         enterprise_years += float(result.enterprise_years.sum())
     seconds = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"slots": world.layout.n, "seconds": seconds, "runs_per_s": runs / seconds,
-            "enterprise_years_per_s": enterprise_years / seconds, "peak_rss_mib": peak_kib / 1024}
+    return {
+        "slots": world.layout.n,
+        "seconds": seconds,
+        "runs_per_s": runs / seconds,
+        "enterprise_years_per_s": enterprise_years / seconds,
+        "peak_rss_mib": peak_kib / 1024,
+    }
 
 
 def whole_system(runs: int = 64) -> list[str]:
@@ -66,20 +73,23 @@ def whole_system(runs: int = 64) -> list[str]:
     start = time.perf_counter()
     run("baseline", runs=runs, seed=1, workers=0)
     seconds = time.perf_counter() - start
-    lines.append(f"Ensemble, `angang.run('baseline', runs={runs}, workers=0)` on "
-                 f"{os.cpu_count()} cores: {seconds:.1f} s, {runs / seconds:.1f} histories/s.")
+    lines.append(
+        f"Ensemble, `angang.run('baseline', runs={runs}, workers=0)` on "
+        f"{os.cpu_count()} cores: {seconds:.1f} s, {runs / seconds:.1f} histories/s."
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        run("baseline", runs=runs, seed=1, workers=0, checkpoint_at=1958,
-            out=Path(tmp) / "parent")
+        run("baseline", runs=runs, seed=1, workers=0, checkpoint_at=1958, out=Path(tmp) / "parent")
         start = time.perf_counter()
         run("no-great-leap", runs=runs, seed=1, workers=0)
         full = time.perf_counter() - start
         start = time.perf_counter()
         run("no-great-leap", workers=0, from_checkpoint=Path(tmp) / "parent")
         branched = time.perf_counter() - start
-    lines.append(f"Counterfactual `no-great-leap`, {runs} runs: {full:.1f} s from 1916, "
-                 f"{branched:.1f} s branched from the baseline's checkpoint at 1958 "
-                 f"({full / branched:.1f}x faster; identical results, tested).")
+    lines.append(
+        f"Counterfactual `no-great-leap`, {runs} runs: {full:.1f} s from 1916, "
+        f"{branched:.1f} s branched from the baseline's checkpoint at 1958 "
+        f"({full / branched:.1f}x faster; identical results, tested)."
+    )
     return lines
 
 
@@ -99,11 +109,13 @@ def mesa_ratio(scale: float = 1.0, years: int = 25) -> list[str]:
         seconds = time.perf_counter() - began
         rates[name] = (runs * years * agents / seconds, runs / seconds)
     ratio = rates["angang"][0] / rates["mesa"][0]
-    return [f"Enterprise core (technology, production with shortages, bargaining, labour) "
-            f"from the baseline's 1953 state, {years} years, {agents:,} enterprises (default "
-            f"scale): angang {rates['angang'][0]:,.0f} enterprise-years/s (64 runs in one "
-            f"batch); Mesa {mesa.__version__} reference {rates['mesa'][0]:,.0f} "
-            f"enterprise-years/s (one agent object per enterprise); ratio {ratio:.0f}x."]
+    return [
+        f"Enterprise core (technology, production with shortages, bargaining, labour) "
+        f"from the baseline's 1953 state, {years} years, {agents:,} enterprises (default "
+        f"scale): angang {rates['angang'][0]:,.0f} enterprise-years/s (64 runs in one "
+        f"batch); Mesa {mesa.__version__} reference {rates['mesa'][0]:,.0f} "
+        f"enterprise-years/s (one agent object per enterprise); ratio {ratio:.0f}x."
+    ]
 
 
 def machine() -> str:
@@ -132,19 +144,29 @@ def main() -> None:
     for name in args.configs.split(","):
         scale, batches, runs = CONFIGS[name]
         for batch in batches:
-            out = subprocess.run([sys.executable, __file__, "--child",
-                                  json.dumps([scale, batch, runs])], capture_output=True,
-                                 text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", json.dumps([scale, batch, runs])],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             rows.append({"config": name, "batch": batch, "runs": runs, **json.loads(out.stdout)})
     header = f"angang benchmark — {datetime.now(UTC):%Y-%m-%d} — {machine()}"
-    lines = [header, "", "Engine, one process, full histories 1916-2000 of the calibrated "
-             "baseline:", "",
-             "| config | slots | batch | runs | runs/s | s per history | enterprise-years/s "
-             "| peak RSS (MiB) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        header,
+        "",
+        "Engine, one process, full histories 1916-2000 of the calibrated baseline:",
+        "",
+        "| config | slots | batch | runs | runs/s | s per history | enterprise-years/s "
+        "| peak RSS (MiB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['config']} | {r['slots']:,} | {r['batch']} | {r['runs']} | "
-                     f"{r['runs_per_s']:.2f} | {1 / r['runs_per_s']:.2f} | "
-                     f"{r['enterprise_years_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |")
+        lines.append(
+            f"| {r['config']} | {r['slots']:,} | {r['batch']} | {r['runs']} | "
+            f"{r['runs_per_s']:.2f} | {1 / r['runs_per_s']:.2f} | "
+            f"{r['enterprise_years_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |"
+        )
     lines += ["", *whole_system(), "", *mesa_ratio(), "", f"Targets (issue #7): {TARGETS}."]
     text = "\n".join(lines)
     print(text)
