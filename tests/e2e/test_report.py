@@ -81,6 +81,21 @@ def test_report_says_first_what_the_run_does_not_reproduce(runs: tuple[Path, Pat
     assert f"{len(facts)} of " in section and f"{len(failed)} of " in section
 
 
+def test_facts_are_stated_in_their_own_terms() -> None:
+    """A rank fact's statistic is a share of years, a growth fact's a yearly rate, a level's
+    a number with thousands separated."""
+    from angang.analysis.scorecard import Check
+    from angang.report.html import fact_value
+
+    def check(target: str, median: float) -> Check:
+        return Check("x", "x", "s", target, "t", "r", median, median / 2, median, False)
+
+    assert fact_value(check("rank 1 among regions", 0.556)).startswith("that rank in 56% of")
+    assert fact_value(check("45.0% a year", 0.348)).startswith("34.8% a year")
+    assert fact_value(check("1349", 2547.0)).startswith("2,547 (")
+    assert fact_value(check("0.41", 0.312)).startswith("0.312 (")
+
+
 def test_narrative_names_the_events_of_each_period(runs: tuple[Path, Path]) -> None:
     """The Leap's paragraph names the Leap; the 1945-49 paragraph the Soviet removals."""
     text = (runs[0] / "report.html").read_text()
