@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from angang.engine.state import Params
 from angang.engine.world import OWNER, is_soe
 from angang.mechanisms import investment, production
 from angang.testing import small_setup
@@ -36,9 +37,12 @@ def test_heavy_priority_tilts_the_centre_to_heavy_industry() -> None:
     state = with_lever(with_lever(state, "centralization", 1.0), "investment_rate", 0.3)
     heavy = s.world.layout.heavy
 
+    # the mechanism, not the calibrated strength: a heavy bias of 1 (e, at full priority)
+    params = Params.from_points(s.scenario.parameters, ("heavy_bias",), np.ones((state.runs, 1)))
+
     def heavy_odds(priority: float) -> float:
         money, _ = investment.budgets(
-            with_lever(state, "heavy_priority", priority), s.world, s.params
+            with_lever(state, "heavy_priority", priority), s.world, params
         )
         return float(money[:, :, heavy].sum() / money[:, :, ~heavy].sum())
 
