@@ -7,8 +7,10 @@ What both sides run (the "enterprise core"): from the baseline's state at the st
 population fixed except for exits: the year's levers, alliances and disruption from the
 compiled timeline; technology transfer from allied frontiers, indigenous learning and
 diffusion from Angang (`mechanisms.technology.step`); production with capacity retirement,
-yearly shocks, ratchet restraint, the input-output shortage cascade within trading blocs,
-wear and profit under private competition (`mechanisms.production.step`); vertical bargaining
+damaged plant out of service, the harvest's hold on light industry, yearly shocks, ratchet
+restraint, the input-output shortage cascade within trading blocs with imports filling part of
+a gap, the cut to what users take, wear and profit under private competition
+(`mechanisms.production.step`); vertical bargaining
 — reports, hidden slack, over-reporting, the ratchet, soft-budget exits
 (`mechanisms.planning.step`); and labour — hiring, hoarding, layoffs, welfare, grievance and
 protest (`mechanisms.labour.employ`). Founding, investment, ownership and local politics are
