@@ -140,6 +140,12 @@ class State:
         """float (B, R): one lever's value in each region."""
         return self.levers[:, LEVER[name], :]
 
+    def relations(self) -> np.ndarray:
+        """float (B, R, P): each region's ruler's alliance with each foreign power (-1 enemy,
+        1 ally)."""
+        rulers = self.ruler[:, :, None].repeat(self.alliance.shape[2], axis=2)
+        return np.take_along_axis(self.alliance, rulers, axis=1)
+
     def blocs(self) -> np.ndarray:
         """float (B, R, R): 1 where two regions are under the same ruler (a trading bloc)."""
         return (self.ruler[:, :, None] == self.ruler[:, None, :]).astype(float)

@@ -40,10 +40,7 @@ class Offer:
 def offer(state: State, world: World) -> Offer:
     """What allied powers can supply to each region this year."""
     frontier = world.timeline.frontier[world.timeline.row(state.year)]  # (P,)
-    relation = np.take_along_axis(
-        state.alliance, state.ruler[:, :, None].repeat(frontier.size, axis=2), axis=1
-    )  # (B, R, P)
-    allied = np.maximum(0.0, relation)
+    allied = np.maximum(0.0, state.relations())  # (B, R, P)
     weight = allied.sum(axis=2)
     level = np.divide(
         (allied * frontier).sum(axis=2), weight, out=np.zeros_like(weight), where=weight > 0

@@ -134,10 +134,7 @@ def threat(state: State, world: World) -> np.ndarray:
     Coasts are exposed to a hostile United States, borders to a hostile Soviet Union.
     """
     lay = world.layout
-    relation = np.take_along_axis(
-        state.alliance, state.ruler[:, :, None].repeat(state.alliance.shape[2], axis=2), axis=1
-    )  # (B, R, P)
-    hostile = np.maximum(0.0, -relation)
+    hostile = np.maximum(0.0, -state.relations())  # (B, R, P)
     exposure = (
         lay.coast * hostile[:, :, POWERS.index("usa")]
         + lay.border * hostile[:, :, POWERS.index("ussr")]

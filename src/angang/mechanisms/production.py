@@ -185,10 +185,7 @@ def import_reach(state: State, params: Params) -> np.ndarray:
     """(B, R): the share of a shortfall that imports fill — as far as markets are open, or as
     far as an industrial ally supplies what the region's ruler lacks (Japan for Manchukuo,
     the Soviet bloc for the First Five-Year Plan; after the split, self-reliance)."""
-    relation = np.take_along_axis(
-        state.alliance, state.ruler[:, :, None].repeat(state.alliance.shape[2], axis=2), axis=1
-    )  # (B, R, P)
-    ally = np.clip(relation, 0.0, 1.0).max(axis=2)
+    ally = np.clip(state.relations(), 0.0, 1.0).max(axis=2)
     return params.import_share * np.maximum(state.lever("market_openness"), ally)
 
 

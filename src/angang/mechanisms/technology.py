@@ -54,8 +54,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     year = state.year
     frontier = world.timeline.frontier[world.timeline.row(year)]  # (P,)
-    by_region = np.take_along_axis(state.alliance, state.ruler[:, :, None], axis=1)  # (B, R, P)
-    allied = np.maximum(0.0, by_region)[:, lay.region]  # (B, N, P)
+    allied = np.maximum(0.0, state.relations())[:, lay.region]  # (B, N, P)
     absorb = absorptive_capacity(state, params)
     tech = state.tech
     gap = np.maximum(0.0, frontier[None, None, :] - tech[..., None])  # (B, N, P)
