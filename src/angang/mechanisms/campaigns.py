@@ -85,19 +85,9 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
     new_tech = np.broadcast_to(params.small_tech[:, 0], (state.runs,)).copy()
     home = np.zeros((state.runs, provenance.shape[2]))
     home[:, 0] = 1.0
-    for c in np.flatnonzero((added.reshape(state.runs, -1) > 0).any(axis=0)):
-        r, s = divmod(int(c), lay.price.size)
-        span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
-        cell = construction.Cell(
-            capacity[:, span],
-            active[:, span],
-            owner[:, span],
-            tech[:, span],
-            provenance[:, span],
-            small[:, span],
-            lay.is_work[span],
-            lay.campaign[span],
-        )
+    for c in map(int, np.flatnonzero((added.reshape(state.runs, -1) > 0).any(axis=0))):
+        r, s = divmod(c, lay.price.size)
+        cell = construction.cell(lay, c, capacity, active, owner, tech, provenance, small)
         construction.place(
             cell,
             added[:, r, s],

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from angang.engine.state import State
-from angang.engine.world import OWNER, World
+from angang.engine.world import OWNER, Layout, World
 
 FIRST_PLANT_TECH = 0.3  #: technology of the first plant in a cell that has none to copy
 
@@ -65,6 +65,31 @@ class Cell:
     small: np.ndarray
     reserved: np.ndarray
     campaign: np.ndarray
+
+
+def cell(
+    layout: Layout,
+    c: int,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+) -> Cell:
+    """Views of cell ``c``'s slots in the (B, N[, 1+P]) plant arrays, which the caller has
+    copied from the state and will write back."""
+    span = slice(layout.cell_start[c], layout.cell_start[c] + layout.cell_size[c])
+    return Cell(
+        capacity[:, span],
+        active[:, span],
+        owner[:, span],
+        tech[:, span],
+        provenance[:, span],
+        small[:, span],
+        layout.is_work[span],
+        layout.campaign[span],
+    )
 
 
 def build(

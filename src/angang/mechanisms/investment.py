@@ -226,17 +226,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     transfer = state.transfer.copy()
     for c in range(n_cells):
         r, s = divmod(c, lay.price.size)
-        span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
-        cell = construction.Cell(
-            capacity[:, span],
-            active[:, span],
-            owner[:, span],
-            tech[:, span],
-            provenance[:, span],
-            small[:, span],
-            lay.is_work[span],
-            lay.campaign[span],
-        )
+        cell = construction.cell(lay, c, capacity, active, owner, tech, provenance, small)
         for added, count, private in (
             (new_state[:, r, s], entrants[:, c], False),
             (new_private[:, r, s], entrants[:, n_cells + c], True),

@@ -116,17 +116,7 @@ def _complete(
             capacity[:, slot] = grown
             continue
         c = pj.region[j] * lay.price.size + pj.sector[j]
-        span = slice(lay.cell_start[c], lay.cell_start[c] + lay.cell_size[c])
-        cell = construction.Cell(
-            capacity[:, span],
-            active[:, span],
-            owner[:, span],
-            tech[:, span],
-            provenance[:, span],
-            small[:, span],
-            lay.is_work[span],
-            lay.campaign[span],
-        )
+        cell = construction.cell(lay, c, capacity, active, owner, tech, provenance, small)
         builder = np.full(state.runs, OWNER["central-soe"], dtype=np.int8)
         construction.place(
             cell,
