@@ -99,23 +99,43 @@ def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
         table = _table_for(row, series)
         stat = table.reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
-        width = tolerance * target if relative else tolerance
-        text = f"±{tolerance:.0%} of target" if relative else f"±{tolerance:g}"
-        if relative:
+        if not relative:
+            return _within(stat, target, tolerance, reason)
+        width = tolerance * target
 
-            def distance(x: np.ndarray) -> np.ndarray:
-                ratio = np.maximum(x, 1e-9) / target
-                return np.abs(np.log(ratio)) / np.log(1.0 + tolerance)
-        else:
-
-            def distance(x: np.ndarray) -> np.ndarray:
-                return np.abs(x - target) / width
+        def distance(x: np.ndarray) -> np.ndarray:
+            ratio = np.maximum(x, 1e-9) / target
+            return np.abs(np.log(ratio)) / np.log(1.0 + tolerance)
 
         return Verdict(
-            stat, f"{target:g}", text, reason, lambda m: abs(m - target) <= width, distance
+            stat,
+            f"{target:g}",
+            f"±{tolerance:.0%} of target",
+            reason,
+            lambda m: abs(m - target) <= width,
+            distance,
         )
 
     return rule
+
+
+def _within(
+    stat: np.ndarray,
+    target: float,
+    tolerance: float,
+    reason: str,
+    shown: str | None = None,
+    band: str | None = None,
+) -> Verdict:
+    """A statistic within ± an absolute tolerance of the target; the error in tolerances."""
+    return Verdict(
+        stat,
+        shown or f"{target:g}",
+        band or f"±{tolerance:g}",
+        reason,
+        lambda m: abs(m - target) <= tolerance,
+        lambda x: np.abs(x - target) / tolerance,
+    )
 
 
 def _at_least(reason: str) -> Rule:
@@ -204,13 +224,8 @@ def _growth(tolerance: float, reason: str, part: str | None = None) -> Rule:
         with np.errstate(divide="ignore", invalid="ignore"):
             stat = ratio ** (1.0 / (last - first)) - 1.0
         target = row["value"]
-        return Verdict(
-            stat,
-            f"{target:.1%} a year",
-            f"±{tolerance:.0%} a year",
-            reason,
-            lambda m: abs(m - target) <= tolerance,
-            lambda x: np.abs(x - target) / tolerance,
+        return _within(
+            stat, target, tolerance, reason, f"{target:.1%} a year", f"±{tolerance:.0%} a year"
         )
 
     return rule
@@ -255,15 +270,7 @@ def _ratio_of(numerator: str, reason: str, tolerance: float) -> Rule:
         num = wide(series, numerator, row["entity"])
         den = wide(series, "steel_output", row["entity"])
         stat = (num / den).reindex(columns=_years(row)).mean(axis=1).to_numpy()
-        target = row["value"]
-        return Verdict(
-            stat,
-            f"{target:g}",
-            f"±{tolerance:g}",
-            reason,
-            lambda m: abs(m - target) <= tolerance,
-            lambda x: np.abs(x - target) / tolerance,
-        )
+        return _within(stat, row["value"], tolerance, reason)
 
     return rule
 
@@ -276,15 +283,7 @@ def _share_of_output(tolerance: float, reason: str) -> Rule:
             series, "industrial_output", "china"
         )
         stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
-        target = row["value"]
-        return Verdict(
-            stat,
-            f"{target:g}",
-            f"±{tolerance:g}",
-            reason,
-            lambda m: abs(m - target) <= tolerance,
-            lambda x: np.abs(x - target) / tolerance,
-        )
+        return _within(stat, row["value"], tolerance, reason)
 
     return rule
 
