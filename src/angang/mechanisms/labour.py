@@ -28,9 +28,10 @@ from dataclasses import replace
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.state import DOMESTIC_COHORTS, Params, State
 from angang.engine.world import OWNER, World, is_soe
 from angang.ids import REGIONS
+from angang.mechanisms.production import staff_need
 from angang.scenario.schema import PurgeEvent
 
 BASE_COMMITMENT = 0.5
@@ -89,14 +90,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     region = lay.region
     hardness = state.lever("budget_hardness")[:, region]
     soe = is_soe(state.owner) & state.active
-    need = labour_requirement(
-        lay,
-        state.capacity * state.active,
-        state.year,
-        params.labour_productivity_growth,
-        state.small,
-        params.small_labour,
-    )[..., :DOMESTIC_COHORTS]
+    need = staff_need(state, world, params, state.capacity * state.active)
     current = state.workforce[..., :DOMESTIC_COHORTS]
     slack = (1.0 - hardness) * STAFFING_SLACK + state.claim
     # when food is short the state keeps only the urban staff it can feed (1961-63)

@@ -63,17 +63,23 @@ def in_service(state: State) -> np.ndarray:
     return state.capacity * (1.0 - state.wear) * (1.0 - state.damaged) * state.active
 
 
-def staffing(state: State, world: World, params: Params) -> np.ndarray:
-    """(B, N) in [0, 1]: the share of its output a plant can staff — 1 unless it has fewer
-    hands than its technique needs (as when workers were sent back to the villages)."""
-    need = labour_requirement(
+def staff_need(state: State, world: World, params: Params, capacity: np.ndarray) -> np.ndarray:
+    """(B, N, D): the domestic staff, by cohort, that ``capacity`` (B, N) needs this year
+    (small campaign plants need more hands)."""
+    return labour_requirement(
         world.layout,
-        in_service(state),
+        capacity,
         state.year,
         params.labour_productivity_growth,
         state.small,
         params.small_labour,
-    )[..., :DOMESTIC_COHORTS].sum(axis=2)
+    )[..., :DOMESTIC_COHORTS]
+
+
+def staffing(state: State, world: World, params: Params) -> np.ndarray:
+    """(B, N) in [0, 1]: the share of its output a plant can staff — 1 unless it has fewer
+    hands than its technique needs (as when workers were sent back to the villages)."""
+    need = staff_need(state, world, params, in_service(state)).sum(axis=2)
     have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
     ratio = np.divide(have, need, out=np.ones_like(need), where=need > 0)
     return np.minimum(1.0, ratio) ** params.labour_shortfall
@@ -253,14 +259,7 @@ def _after_production(
 
 def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): staff beyond what the plant's capacity needs, as a share of that need."""
-    need = labour_requirement(
-        world.layout,
-        state.capacity * state.active,
-        state.year,
-        params.labour_productivity_growth,
-        state.small,
-        params.small_labour,
-    )[..., :DOMESTIC_COHORTS]
+    need = staff_need(state, world, params, state.capacity * state.active)
     have = state.workforce[..., :DOMESTIC_COHORTS].sum(axis=2)
     total = need.sum(axis=2)
     return np.divide(
