@@ -84,8 +84,7 @@ def test_report_says_first_what_the_run_does_not_reproduce(runs: tuple[Path, Pat
 def test_facts_are_stated_in_their_own_terms() -> None:
     """A rank fact's statistic is a share of years, a growth fact's a yearly rate, a level's
     a number with thousands separated."""
-    from angang.analysis.scorecard import Check
-    from angang.report.html import fact_value
+    from angang.analysis.scorecard import Check, fact_value
 
     def check(target: str, median: float) -> Check:
         return Check("x", "x", "s", target, "t", "r", median, median / 2, median, False)

@@ -46,6 +46,21 @@ class Check:
     passed: bool
 
 
+def fact_value(check: Check) -> str:
+    """The model's median and 5-95% band in the fact's own terms: a rank fact's statistic is
+    the share of years the rank holds, a growth fact's a yearly rate."""
+    if check.target.startswith("rank"):
+        return (
+            f"that rank in {check.median:.0%} of the years "
+            f"({check.low:.0%}–{check.high:.0%} over the runs)"
+        )
+    if "% a year" in check.target:
+        return f"{check.median:.1%} a year ({check.low:.1%}–{check.high:.1%} over the runs)"
+    if abs(check.median) >= 1000:
+        return f"{check.median:,.0f} ({check.low:,.0f}–{check.high:,.0f} over the runs)"
+    return f"{check.median:.3g} ({check.low:.3g}–{check.high:.3g} over the runs)"
+
+
 def wide(series: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
     """A (run × year) table of one variable for one entity."""
     sub = series[(series["variable"] == variable) & (series["entity"] == entity)]

@@ -289,21 +289,6 @@ def build(run_dir: Path, against: Path | None = None) -> Path:
     return path
 
 
-def fact_value(check: scorecard.Check) -> str:
-    """The model's median and 5-95% band in the fact's own terms: a rank fact's statistic is
-    the share of years the rank holds, a growth fact's a yearly rate."""
-    if check.target.startswith("rank"):
-        return (
-            f"that rank in {check.median:.0%} of the years "
-            f"({check.low:.0%}–{check.high:.0%} over the runs)"
-        )
-    if "% a year" in check.target:
-        return f"{check.median:.1%} a year ({check.low:.1%}–{check.high:.1%} over the runs)"
-    if abs(check.median) >= 1000:
-        return f"{check.median:,.0f} ({check.low:,.0f}–{check.high:,.0f} over the runs)"
-    return f"{check.median:.3g} ({check.low:.3g}–{check.high:.3g} over the runs)"
-
-
 def _shortcomings(checks: list[scorecard.Check], checked: validation.Validation) -> str:
     """What this run does not reproduce, said first: every failed validation check and
     scorecard fact, with the model's value against the record's."""
@@ -321,7 +306,7 @@ def _shortcomings(checks: list[scorecard.Check], checked: validation.Validation)
     ]
     items += [
         f"<li>{html.escape(c.id)}: target {html.escape(c.target)}, the model gives "
-        f"{fact_value(c)}</li>"
+        f"{scorecard.fact_value(c)}</li>"
         for c in facts
     ]
     return (
