@@ -126,7 +126,7 @@ class Enterprise(mesa.Agent):
             "effort",
             "director_power",
             "target",
-            "next_target",
+            "next_rate",
             "output",
             "reported",
             "hidden",
@@ -253,6 +253,10 @@ class Enterprise(mesa.Agent):
         persons = self.capacity * float(m.world.layout.labour[self.sector])
         return persons * (1.0 + p.labour_productivity_growth) ** (1952 - m.year)
 
+    def _seen(self) -> float:
+        """The capacity the ministry sees (mechanisms.planning.seen_capacity)."""
+        return self.capacity * (1.0 - self.wear) * (1.0 - self.damaged) * (1.0 - self.hidden)
+
     # vertical bargaining (mechanisms.planning.step)
     def bargain(self) -> None:
         m, p = self.model, self.model.p
@@ -261,7 +265,7 @@ class Enterprise(mesa.Agent):
         campaign = m.levers[LEVER["campaign_intensity"]][self.region]
         power = self.director_power
         self.hidden = p.slack_hiding * power * plan
-        seen = self.capacity * (1.0 - self.wear) * (1.0 - self.hidden)
+        seen = self._seen()
         pressure = min(1.0, max(0.0, campaign * (1.0 - power) + planning.ROUTINE_PRESSURE * plan))
         gap = max(0.0, self.target - self.output) * (plan > 0)
         self.reported = self.output + p.overreport * pressure * gap
@@ -272,7 +276,8 @@ class Enterprise(mesa.Agent):
             else self.reported
         )
         ceiling = seen * (1.0 + p.campaign_target_boost * campaign)
-        self.next_target = min(max(0.0, ratcheted * growth), ceiling) * (plan > 0)
+        next_target = min(max(0.0, ratcheted * growth), ceiling) * (plan > 0)
+        self.next_rate = next_target / seen if seen > 0 else 0.0
         hard = (
             m.levers[LEVER["budget_hardness"]][self.region]
             if soe or self.owner == COLONIAL
@@ -353,7 +358,7 @@ class CoreModel(mesa.Model):
     def step(self) -> None:
         tl, R, S = self.world.timeline, len(self.ruler), len(SECTORS)
         for a in self.agents:  # the target set last year comes into force
-            a.target = a.next_target
+            a.target = a.next_rate * a._seen()
         self.year += 1
         t = tl.row(self.year)
         self.levers, self.disruption = tl.levers[t].tolist(), tl.disruption[t].tolist()
@@ -427,7 +432,9 @@ class CoreModel(mesa.Model):
             planned = self.levers[LEVER["investment_rate"]][r] * self.last_value[r]
             building = planned * (1.0 - (1.0 - p.light_plant_materials) * self.light_share)
             value = sum(w * float(lay.price[s]) for s, w in enumerate(wanted))
-            drive = 1.0 + p.priority_absorption * self.levers[LEVER["heavy_priority"]][r]
+            drive = 1.0 + p.priority_absorption * self.levers[LEVER["heavy_priority"]][r] * (
+                1.0 - self.levers[LEVER["market_openness"]][r]
+            )
             row = []
             for k in range(S):
                 use = (

@@ -35,7 +35,24 @@ def test_ratchet_adds_overfulfilment_to_next_target() -> None:
     out = planning.step(state, s.world, s.params, s.rng)
     lam, g = s.params.ratchet[0, 0], s.params.plan_growth[0, 0]
     expected = (60.0 + lam * 10.0) * (1 + g)
-    assert np.allclose(out.next_target, expected)
+    target = planning.new_plan_year(out, s.world, s.params, s.rng).target
+    assert np.allclose(target, expected)
+
+
+def test_plant_built_since_the_plan_enters_the_target_at_the_achieved_rate() -> None:
+    """Capacity added between planning and the new plan year (a project coming into service)
+    raises the target in proportion: the ministry plans per unit of the capacity it sees."""
+    s, state = _planned(target=50.0, output=60.0)
+    out = planning.step(state, s.world, s.params, s.rng)
+    same = planning.new_plan_year(out, s.world, s.params, s.rng).target
+    doubled = planning.new_plan_year(
+        replace(out, capacity=2.0 * out.capacity), s.world, s.params, s.rng
+    ).target
+    assert same.max() > 0 and np.allclose(doubled, 2.0 * same)
+    damaged = planning.new_plan_year(
+        replace(out, damaged=np.full_like(out.damaged, 0.5)), s.world, s.params, s.rng
+    ).target
+    assert np.allclose(damaged, 0.5 * same)  # damaged plant is not planned for
 
 
 def test_no_overreporting_when_target_is_met() -> None:
@@ -68,7 +85,7 @@ def test_unplanned_firms_have_no_target() -> None:
     s, state = _planned(target=50.0, output=30.0)
     state = replace(state, owner=np.full_like(state.owner, OWNER["private"]))
     out = planning.step(state, s.world, s.params, s.rng)
-    assert (out.next_target == 0).all() and np.array_equal(out.reported, out.output)
+    assert (out.next_rate == 0).all() and np.array_equal(out.reported, out.output)
 
 
 def test_soft_budget_keeps_loss_makers_alive() -> None:

@@ -86,7 +86,7 @@ class State:
     output: np.ndarray  #: float (B, N): true output this year, sector units
     reported: np.ndarray  #: float (B, N): output reported to the ministry, sector units
     target: np.ndarray  #: float (B, N): the ministry's target for this year (0 = unplanned)
-    next_target: np.ndarray  #: float (B, N): the target set for next year
+    next_rate: np.ndarray  #: float (B, N): next year's target per unit of the capacity seen
     hidden: np.ndarray  #: float (B, N): share of capacity the director hides
     profit: np.ndarray  #: float (B, N): profit this year, million 1952 yuan
     director_power: np.ndarray  #: float (B, N): director's share of control vs the secretary
@@ -200,7 +200,7 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
         output=np.zeros((B, n)),
         reported=np.zeros((B, n)),
         target=np.zeros((B, n)),
-        next_target=np.zeros((B, n)),
+        next_rate=np.zeros((B, n)),
         hidden=np.zeros((B, n)),
         profit=np.zeros((B, n)),
         director_power=np.broadcast_to(params.director_power_initial, (B, n)).copy(),

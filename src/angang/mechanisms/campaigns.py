@@ -53,7 +53,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         small=state.small & keep,
         wear=state.wear * keep,
         damaged=state.damaged * keep,
-        next_target=state.next_target * keep,
+        next_rate=state.next_rate * keep,
     )
     if not (campaign > 0).any():
         return state

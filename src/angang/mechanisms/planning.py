@@ -2,7 +2,9 @@
 
 The ministry (the vertical line, *tiaotiao*) sets next year's target from this year's
 *reported* output, adding part of any over-fulfilment (Weitzman's ratchet) and the growth
-it wants; in campaigns it demands much more. Knowing this, directors hide part of their
+it wants; in campaigns it demands much more. It plans from the achieved level per unit of
+the capacity it sees, so that plant it has built since — a key-point project coming into
+service — enters the next target at the rate the old plant achieved. Knowing this, directors hide part of their
 capacity and hold output near the target; when output falls short, political pressure —
 strongest in campaigns and where the party secretary rather than the director holds
 power — makes enterprises over-report. Loss-making SOEs are kept alive by the state
@@ -40,7 +42,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     power = state.director_power
     # directors hide slack from the ministry
     hidden = params.slack_hiding * power * planning
-    reported_capacity = state.capacity * (1.0 - state.wear) * (1.0 - hidden)
+    reported_capacity = seen_capacity(state, hidden)
     # shortfalls are covered by over-reporting under political pressure
     pressure = np.clip(campaign * (1.0 - power) + ROUTINE_PRESSURE * planning, 0.0, 1.0)
     # small plants report all they make, the worthless part included (native steel, 1958)
@@ -56,8 +58,14 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     )
     ceiling = reported_capacity * (1.0 + params.campaign_target_boost * campaign)
     next_target = np.clip(ratcheted * growth, 0.0, ceiling) * (planning > 0)
+    next_rate = np.divide(
+        next_target,
+        reported_capacity,
+        out=np.zeros_like(next_target),
+        where=reported_capacity > 0,
+    )
     return _budget(
-        replace(state, reported=reported, hidden=hidden, next_target=next_target),
+        replace(state, reported=reported, hidden=hidden, next_rate=next_rate),
         world,
         params,
         rng,
@@ -84,13 +92,19 @@ def _budget(state: State, world: World, params: Params, rng: Streams) -> State:
         capacity=state.capacity * keep,
         output=state.output * keep,
         reported=state.reported * keep,
-        next_target=state.next_target * keep,
+        next_rate=state.next_rate * keep,
         wear=state.wear * keep,
         damaged=state.damaged * keep,
         small=state.small & keep,
     )
 
 
+def seen_capacity(state: State, hidden: np.ndarray) -> np.ndarray:
+    """(B, N): the capacity the ministry sees — in service, less what directors hide."""
+    return state.capacity * (1.0 - state.wear) * (1.0 - state.damaged) * (1.0 - hidden)
+
+
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:
-    """At the turn of the year, the target set last year comes into force."""
-    return replace(state, target=state.next_target)
+    """At the turn of the year, the target rate set last year comes into force on the
+    capacity the ministry now sees (last year's building included)."""
+    return replace(state, target=state.next_rate * seen_capacity(state, state.hidden))

@@ -218,8 +218,12 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
         + value[:, :, None] * lay.final_use
     )
     # a state driving heavy industry takes more of its goods besides (defence, stockpiles,
-    # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel
-    drive = 1.0 + params.priority_absorption * state.lever("heavy_priority")  # (B, R)
+    # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel.
+    # It does so as far as it controls the market: where markets are open, its priority is
+    # bought at market prices like any other use, and hoarding against shortage fades (Kornai)
+    drive = 1.0 + params.priority_absorption * state.lever("heavy_priority") * (
+        1.0 - state.lever("market_openness")
+    )  # (B, R)
     return used * np.where(lay.heavy, drive[:, :, None], 1.0)
 
 

@@ -89,7 +89,8 @@ class Parameters(BaseModel):
         4.0,
         "extra demand per unit heavy priority",
         "heavy goods a state bent on heavy industry takes beyond building and inputs (defence, "
-        "stockpiles, exports to a metropole), as a multiple of that use",
+        "stockpiles, exports to a metropole), as a multiple of that use, where markets are "
+        "closed (scaled by 1 - market openness)",
         "Hirata 2024, Introduction (the Japanese Army in Manchuria a major consumer of Anshan's "
         "iron and steel); Kornai (1992), ch. 9",
     )
