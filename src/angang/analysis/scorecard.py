@@ -290,11 +290,19 @@ def _ratio_of(numerator: str, reason: str, tolerance: float) -> Rule:
     return rule
 
 
+def joint(series: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
+    """Like :func:`wide`, for an entity that may join regions with '+' ("southwest+northwest":
+    the western belt of the statistics), summed."""
+    parts = [wide(series, variable, name) for name in entity.split("+")]
+    return sum(parts[1:], parts[0])
+
+
 def _share_of_output(tolerance: float, reason: str) -> Rule:
-    """A region's share of national industrial output, mean over the fact's years."""
+    """A region's (or joined regions') share of national industrial output, mean over the
+    fact's years."""
 
     def rule(row, series):
-        share = wide(series, "industrial_output", row["entity"]) / wide(
+        share = joint(series, "industrial_output", row["entity"]) / wide(
             series, "industrial_output", "china"
         )
         stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
@@ -334,7 +342,7 @@ def _group(name: str) -> list[str]:
 def _table_for(row: pd.Series, series: pd.DataFrame) -> pd.DataFrame:
     if row["quantity"] == "steel_share":
         return wide(series, "steel_output", row["entity"]) / wide(series, "steel_output", "china")
-    return wide(series, row["quantity"], row["entity"])
+    return joint(series, row["quantity"], row["entity"])
 
 
 SHARE_REASON = (
