@@ -345,6 +345,7 @@ class CoreModel(mesa.Model):
         self.angang_slot = int(world.layout.work_slot[WORKS.index("angang")])
         self.ruler = [int(r) for r in state.ruler[0]]
         self.food = float(state.food[0])  # national: food is shared out by the state
+        self.absorption = [float(x) for x in state.absorption[0]]  # production.absorb
         # the mix of investment is fixed in the core (investment does not run); light plant
         # takes less steel and cement to build (production.demand)
         mix = state.investment[0].sum(axis=0)
@@ -376,6 +377,14 @@ class CoreModel(mesa.Model):
         for a in self.agents:
             self.last_value[a.region] += a.output * float(price[a.sector])
         self.wanted_cells = [[0.0] * S for _ in range(R)]
+        p, lv = self.p, self.levers
+        for r in range(R):  # production.absorb: the extra take follows the levers with a lag
+            target = (
+                p.priority_absorption
+                * lv[LEVER["heavy_priority"]][r]
+                * (1.0 - lv[LEVER["market_openness"]][r])
+            )
+            self.absorption[r] += p.absorption_adjust * (target - self.absorption[r])
         self.agents.do("plan_output")
         self._shortages()
         self.sector_output, self.private_output = [0.0] * S, [0.0] * S
@@ -432,9 +441,7 @@ class CoreModel(mesa.Model):
             planned = self.levers[LEVER["investment_rate"]][r] * self.last_value[r]
             building = planned * (1.0 - (1.0 - p.light_plant_materials) * self.light_share)
             value = sum(w * float(lay.price[s]) for s, w in enumerate(wanted))
-            drive = 1.0 + p.priority_absorption * self.levers[LEVER["heavy_priority"]][r] * (
-                1.0 - self.levers[LEVER["market_openness"]][r]
-            )
+            drive = 1.0 + self.absorption[r]
             row = []
             for k in range(S):
                 use = (

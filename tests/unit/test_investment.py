@@ -88,10 +88,12 @@ def test_campaign_builds_lower_quality_plant() -> None:
 
 
 def test_security_posture_moves_the_centre_inland() -> None:
-    """With a hostile USSR and USA and a high posture, inland regions get more state money."""
+    """With a hostile USSR and USA and a high posture, inland regions get more state money
+    (at a stated security bias of 1, not the calibrated one, which the record may set low)."""
     from angang.ids import POWERS, REGIONS, RULERS
 
     s, state = _producing()
+    params = Params.from_points(s.scenario.parameters, ("security_bias",), np.ones((state.runs, 1)))
     state = with_lever(with_lever(state, "centralization", 1.0), "investment_rate", 0.3)
     alliance = state.alliance.copy()
     alliance[:, RULERS.index("ccp"), POWERS.index("ussr")] = -1.0
@@ -101,7 +103,7 @@ def test_security_posture_moves_the_centre_inland() -> None:
 
     def inland_share(posture: float) -> float:
         money, _ = investment.budgets(
-            with_lever(state, "security_posture", posture), s.world, s.params
+            with_lever(state, "security_posture", posture), s.world, params
         )
         return float(money[:, inland].sum() / money.sum())
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from angang.engine.state import DOMESTIC_COHORTS
+from angang.engine.state import DOMESTIC_COHORTS, Params
 from angang.engine.world import OWNER
 from angang.ids import POWERS, RULERS, WORKS
 from angang.mechanisms import technology
@@ -34,8 +34,10 @@ def _plants(alliances: dict[str, float], experts: float = 0.0, years: int = 5):
         tech=np.full_like(state.tech, 0.3),
         owner=np.full_like(state.owner, OWNER["private"]),
     )
+    # the mechanism at a stated transfer rate (its documented default), not the calibrated one
+    params = Params.from_points(s.scenario.parameters, ("transfer_rate",), np.full((2, 1), 0.08))
     for _ in range(years):
-        state = technology.step(state, s.world, s.params, s.rng)
+        state = technology.step(state, s.world, params, s.rng)
         state = replace(state, year=state.year + 1)
     return s, state
 

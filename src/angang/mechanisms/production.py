@@ -33,7 +33,13 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.state import (
+    DOMESTIC_COHORTS,
+    Params,
+    State,
+    absorption_target,
+    labour_requirement,
+)
 from angang.engine.world import OWNER, World, is_soe
 from angang.ids import SECTORS
 
@@ -111,7 +117,11 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Retire old plant, then produce this year's output with upstream shortages and wear."""
     lay = world.layout
-    state = replace(state, capacity=state.capacity * (1.0 - params.depreciation))
+    state = replace(
+        state,
+        capacity=state.capacity * (1.0 - params.depreciation),
+        absorption=absorb(state, params),
+    )
     sigma = params.output_noise
     shock = np.exp(sigma * rng.normal(lay.n) - 0.5 * sigma**2)
     wanted = potential(state, world, params, shock)
@@ -218,13 +228,18 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
         + value[:, :, None] * lay.final_use
     )
     # a state driving heavy industry takes more of its goods besides (defence, stockpiles,
-    # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel.
-    # It does so as far as it controls the market: where markets are open, its priority is
-    # bought at market prices like any other use, and hoarding against shortage fades (Kornai)
-    drive = 1.0 + params.priority_absorption * state.lever("heavy_priority") * (
-        1.0 - state.lever("market_openness")
-    )  # (B, R)
+    # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel
+    # (``State.absorption``, updated by :func:`absorb`)
+    drive = 1.0 + state.absorption  # (B, R)
     return used * np.where(lay.heavy, drive[:, :, None], 1.0)
+
+
+def absorb(state: State, params: Params) -> np.ndarray:
+    """(B, R): this year's extra take of heavy goods: last year's, moved part of the way
+    (``absorption_adjust``) toward what the levers now call for — orders and stockpiling
+    programmes run for years, so a change of course reaches the mills over time."""
+    target = absorption_target(params, state.levers)
+    return state.absorption + params.absorption_adjust * (target - state.absorption)
 
 
 def _after_production(

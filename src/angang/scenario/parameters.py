@@ -94,6 +94,17 @@ class Parameters(BaseModel):
         "Hirata 2024, Introduction (the Japanese Army in Manchuria a major consumer of Anshan's "
         "iron and steel); Kornai (1992), ch. 9",
     )
+    absorption_adjust: float = param(
+        0.5,
+        0.1,
+        1.0,
+        "share of the gap closed per year",
+        "how fast the state's extra take of heavy goods follows its priority: defence orders, "
+        "stockpiling programmes and export contracts run for years, so a change of course "
+        "(the readjustment of 1979) takes time to reach the mills; 1 is at once",
+        "Kornai (1992), ch. 9 (investment and stock-building under the plan); magnitude: "
+        "assumption",
+    )
     light_plant_materials: float = param(
         0.3,
         0.0,
