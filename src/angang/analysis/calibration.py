@@ -47,6 +47,7 @@ CALIBRATED = (
     "capital_productivity",
     "heavy_bias",
     "security_bias",
+    "security_cost",
     "allocation_elasticity",
     "return_bias",
     "demand_elasticity",

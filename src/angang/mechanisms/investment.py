@@ -19,7 +19,9 @@ its region's own industry and partly builds, in its region, the mix the nation i
 cement). Part of each cell's new capacity founds new enterprises — rarely in sectors whose
 plant grows on its own site, like integrated steelworks — the rest extends existing ones in
 proportion to their size; the new plant embodies the technology the region's allies supply
-(:mod:`.construction`).
+(:mod:`.construction`). Plant the state builds in the interior for safety costs more
+(the Third Front's dispersed sites and the railways to them), the more so the higher the
+security posture.
 
 References
 ----------
@@ -208,7 +210,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
     # money without the steel and cement to build with is spent on unfinished construction
     built = state.building_met[:, :, None]
-    new_state = state_money * built / unit_cost[:, None, :]
+    new_state = state_money * built / (unit_cost[:, None, :] * remote_cost(state, world, params))
     new_private = private_money * built / unit_cost[:, None, :]
     new_state = new_state + state.relocating
     capacity, active = state.capacity.copy(), state.active.copy()
@@ -255,6 +257,16 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         investment=state_money + private_money + state.committed,
         relocating=np.zeros_like(state.relocating),
     )
+
+
+def remote_cost(state: State, world: World, params: Params) -> np.ndarray:
+    """(B, R, 1): how much more the plant the state builds costs in each region, 1 or more.
+    Built for safety in the interior it costs more — dispersed in mountains and caves, and
+    reached by railways built for it (the Third Front's 'close to the mountains, dispersed,
+    hidden'); the premium grows with the security posture."""
+    inland = 1.0 - np.maximum(world.layout.coast, world.layout.border)
+    premium = params.security_cost * state.lever("security_posture") * inland
+    return (1.0 + premium)[:, :, None]
 
 
 def relocate(state: State, world: World, params: Params, rng: Streams) -> State:

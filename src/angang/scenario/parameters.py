@@ -500,6 +500,17 @@ class Parameters(BaseModel):
         "Naughton, 'The Third Front', China Quarterly 115 (1988); Meyskens, Mao's Third Front "
         "(2020)",
     )
+    security_cost: float = param(
+        1.0,
+        0.0,
+        3.0,
+        "extra cost per unit security posture",
+        "how much more plant the state builds in the interior costs, per unit of security "
+        "posture: sites dispersed in mountains and caves, and the railways built to reach "
+        "them (the Third Front was 'immensely costly')",
+        "Naughton, 'The Third Front', China Quarterly 115 (1988); Meyskens, Mao's Third Front "
+        "(2020), ch. 5; magnitude: assumption",
+    )
     relocation_rate: float = param(
         0.02,
         0.0,
