@@ -95,12 +95,16 @@ def test_great_leap_overreports_and_its_removal_does_not(
 
 def test_no_reform_means_less_protest_and_less_growth(tmp_path: Path, baseline: pd.Series) -> None:
     """Without reform (and the steps that presuppose it), 1990s protest is lower, and
-    industrial output and steel grow more slowly over 1978-2000."""
+    industrial output grows more slowly over 1978-2000.
+
+    Steel is not asserted: without reform the state keeps its priority on heavy industry and,
+    with markets closed, keeps taking heavy goods for its own ends, so the model's steel grows
+    faster than with reform — as the record's did under Mao (8.9% a year 1957-78 against 6.6%
+    in 1978-2000). Reform's gain is in industry as a whole."""
     cf = without(tmp_path, "reform-1978")
     assert mean(cf, "protest", "china", 1990, 1999) < mean(baseline, "protest", "china", 1990, 1999)
 
     def growth(s: pd.Series, variable: str) -> float:
         return mean(s, variable, "china", 2000, 2000) / mean(s, variable, "china", 1978, 1978)
 
-    for variable in ("industrial_output", "steel_output"):
-        assert growth(cf, variable) < 0.9 * growth(baseline, variable)
+    assert growth(cf, "industrial_output") < 0.9 * growth(baseline, "industrial_output")

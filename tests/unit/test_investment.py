@@ -132,3 +132,19 @@ def test_third_front_relocates_plant_but_not_named_works() -> None:
     assert out.capacity[:, ne].sum() < state.capacity[:, ne].sum()
     assert out.capacity[:, sw].sum() > state.capacity[:, sw].sum()
     assert np.array_equal(out.capacity[:, lay.is_work], state.capacity[:, lay.is_work])
+
+
+def test_plant_built_inland_for_safety_costs_more() -> None:
+    """At a high security posture the state's money buys less plant in the interior (the Third
+    Front's dispersed sites), none less on the coast; at posture 0 there is no premium."""
+    from angang.ids import REGIONS
+
+    s, state = _producing()
+    params = Params.from_points(s.scenario.parameters, ("security_cost",), np.ones((state.runs, 1)))
+    calm = investment.remote_cost(with_lever(state, "security_posture", 0.0), s.world, params)
+    tense = investment.remote_cost(with_lever(state, "security_posture", 0.9), s.world, params)
+    assert (calm == 1.0).all()
+    for region in ("southwest", "northwest"):
+        assert np.allclose(tense[:, REGIONS.index(region)], 1.9)
+    for region in ("northeast", "east"):
+        assert (tense[:, REGIONS.index(region)] == 1.0).all()
