@@ -4,12 +4,13 @@ The ministry (the vertical line, *tiaotiao*) sets next year's target from this y
 *reported* output, adding part of any over-fulfilment (Weitzman's ratchet) and the growth
 it wants; in campaigns it demands much more. It plans from the achieved level per unit of
 the capacity it sees, so that plant it has built since — a key-point project coming into
-service — enters the next target at the rate the old plant achieved. Knowing this, directors hide part of their
-capacity and hold output near the target; when output falls short, political pressure —
-strongest in campaigns and where the party secretary rather than the director holds
-power — makes enterprises over-report. Loss-making SOEs are kept alive by the state
-budget (Kornai's soft budget constraint) in proportion to how soft the lever sets it;
-private firms always face a hard budget. Named works are never allowed to fail.
+service — enters the next target at the rate the old plant achieved. Knowing this,
+directors hide part of their capacity and hold output near the target; when output falls
+short, political pressure — strongest in campaigns and where the party secretary rather
+than the director holds power — makes enterprises over-report. Loss-making SOEs are kept
+alive by the state budget (Kornai's soft budget constraint) in proportion to how soft the
+lever sets it; private firms always face a hard budget. Named works are never allowed to
+fail.
 
 References
 ----------
