@@ -117,6 +117,7 @@ class State:
     #: at the output they wanted this year, sector units
     absorption: np.ndarray  #: float (B, R): the state's extra take of heavy goods per unit
     #: of their use (defence, stockpiles, exports), following its priority with a lag
+    #: (:func:`angang.mechanisms.production.absorb`); none before the first year
     building_met: np.ndarray  #: float (B, R): share of this year's planned building its bloc
     #: has the materials for (steel, cement), [0, 1]
     investment: np.ndarray  #: float (B, R, S): investment this year, million 1952 yuan
@@ -151,18 +152,6 @@ class State:
     def blocs(self) -> np.ndarray:
         """float (B, R, R): 1 where two regions are under the same ruler (a trading bloc)."""
         return (self.ruler[:, :, None] == self.ruler[:, None, :]).astype(float)
-
-
-def absorption_target(params: Params, levers: np.ndarray) -> np.ndarray:
-    """(B, R): the extra take of heavy goods per unit of their use a state would make at
-    once, given its levers (B, L, R): its heavy-industry priority, as far as it controls the
-    market (where markets are open its priority is bought at market prices like any other
-    use, and hoarding against shortage fades: Kornai)."""
-    return (
-        params.priority_absorption
-        * levers[:, LEVER["heavy_priority"], :]
-        * (1.0 - levers[:, LEVER["market_openness"], :])
-    )
 
 
 def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -> State:
@@ -240,7 +229,7 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
         shortage=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
         balance=np.ones((B, len(layout.coast), len(layout.price))),
         input_demand=np.zeros((B, len(layout.coast), len(layout.price))),
-        absorption=absorption_target(params, rep(timeline.levers[t0])),
+        absorption=np.zeros((B, len(layout.coast))),
         building_met=np.ones((B, len(layout.coast))),
         investment=np.zeros((B, len(layout.cell_start) // len(layout.price), len(layout.price))),
         threat=np.zeros((B, len(layout.coast))),

@@ -33,14 +33,8 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import (
-    DOMESTIC_COHORTS,
-    Params,
-    State,
-    absorption_target,
-    labour_requirement,
-)
-from angang.engine.world import OWNER, World, is_soe
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.world import LEVER, OWNER, World, is_soe
 from angang.ids import SECTORS
 
 #: upstream before downstream; an input produced later counts at its planned level
@@ -232,6 +226,18 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
     # (``State.absorption``, updated by :func:`absorb`)
     drive = 1.0 + state.absorption  # (B, R)
     return used * np.where(lay.heavy, drive[:, :, None], 1.0)
+
+
+def absorption_target(params: Params, levers: np.ndarray) -> np.ndarray:
+    """(B, R): the extra take of heavy goods per unit of their use a state would make at
+    once, given its levers (B, L, R): its heavy-industry priority, as far as it controls the
+    market (where markets are open its priority is bought at market prices like any other
+    use, and hoarding against shortage fades: Kornai)."""
+    return (
+        params.priority_absorption
+        * levers[:, LEVER["heavy_priority"], :]
+        * (1.0 - levers[:, LEVER["market_openness"], :])
+    )
 
 
 def absorb(state: State, params: Params) -> np.ndarray:
