@@ -315,10 +315,9 @@ def _interior_at_most(reason: str) -> Rule:
     """The Southwest's and Northwest's joint share of national steel at most the target."""
 
     def rule(row, series):
-        interior = wide(series, "steel_output", "southwest") + wide(
-            series, "steel_output", "northwest"
+        share = joint(series, "steel_output", "southwest+northwest") / wide(
+            series, "steel_output", "china"
         )
-        share = interior / wide(series, "steel_output", "china")
         stat = share.reindex(columns=_years(row)).mean(axis=1).to_numpy()
         target = row["value"]
         return Verdict(

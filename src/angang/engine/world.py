@@ -71,6 +71,12 @@ class Layout:
         return int(self.region.size)
 
     @property
+    def inland(self) -> np.ndarray:
+        """float (R,): 1 where a region is neither on a hostile coast nor on the Soviet
+        border (the Third Front's interior)."""
+        return 1.0 - np.maximum(self.coast, self.border)
+
+    @property
     def used(self) -> np.ndarray:
         """bool (S,): goods whose output is limited by what others use of them — other
         sectors, building, households (machinery and light industry, final goods, are not)."""

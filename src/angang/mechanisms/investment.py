@@ -152,8 +152,7 @@ def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
         * state.lever("heavy_priority")[:, :, None]
         * (lay.heavy[None, None, :])
     )
-    inland = 1.0 - np.maximum(lay.coast, lay.border)
-    safety = state.lever("security_posture") * inland - threat(state, world)
+    safety = state.lever("security_posture") * lay.inland - threat(state, world)
     return np.exp(heavy + params.security_bias[:, :, None] * safety[:, :, None])
 
 
@@ -264,8 +263,7 @@ def remote_cost(state: State, world: World, params: Params) -> np.ndarray:
     Built for safety in the interior it costs more — dispersed in mountains and caves, and
     reached by railways built for it (the Third Front's 'close to the mountains, dispersed,
     hidden'); the premium grows with the security posture."""
-    inland = 1.0 - np.maximum(world.layout.coast, world.layout.border)
-    premium = params.security_cost * state.lever("security_posture") * inland
+    premium = params.security_cost * state.lever("security_posture") * world.layout.inland
     return (1.0 + premium)[:, :, None]
 
 
@@ -292,8 +290,7 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     moved = state.capacity * frac
     workforce = state.workforce * (1.0 - frac)[..., None]
     per_sector = by_region_sector(moved, lay).sum(axis=1)  # (B, S)
-    inland = 1.0 - np.maximum(lay.coast, lay.border)
-    weights = _central_tilt(state, world, params) * inland[None, :, None]
+    weights = _central_tilt(state, world, params) * lay.inland[None, :, None]
     total = weights.sum(axis=1, keepdims=True)
     spread = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
     return replace(

@@ -34,7 +34,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
-from angang.engine.world import LEVER, OWNER, World, is_soe
+from angang.engine.world import OWNER, World, is_soe
 from angang.ids import SECTORS
 
 #: upstream before downstream; an input produced later counts at its planned level
@@ -228,23 +228,18 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
     return used * np.where(lay.heavy, drive[:, :, None], 1.0)
 
 
-def absorption_target(params: Params, levers: np.ndarray) -> np.ndarray:
-    """(B, R): the extra take of heavy goods per unit of their use a state would make at
-    once, given its levers (B, L, R): its heavy-industry priority, as far as it controls the
-    market (where markets are open its priority is bought at market prices like any other
-    use, and hoarding against shortage fades: Kornai)."""
-    return (
-        params.priority_absorption
-        * levers[:, LEVER["heavy_priority"], :]
-        * (1.0 - levers[:, LEVER["market_openness"], :])
-    )
-
-
 def absorb(state: State, params: Params) -> np.ndarray:
-    """(B, R): this year's extra take of heavy goods: last year's, moved part of the way
-    (``absorption_adjust``) toward what the levers now call for — orders and stockpiling
-    programmes run for years, so a change of course reaches the mills over time."""
-    target = absorption_target(params, state.levers)
+    """(B, R): this year's extra take of heavy goods per unit of their use: last year's, moved
+    part of the way (``absorption_adjust``) toward what the levers now call for — the state's
+    heavy-industry priority, as far as it controls the market (where markets are open its
+    priority is bought at market prices like any other use, and hoarding against shortage
+    fades: Kornai). Orders and stockpiling programmes run for years, so a change of course
+    reaches the mills over time."""
+    target = (
+        params.priority_absorption
+        * state.lever("heavy_priority")
+        * (1.0 - state.lever("market_openness"))
+    )
     return state.absorption + params.absorption_adjust * (target - state.absorption)
 
 
