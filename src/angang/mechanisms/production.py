@@ -149,7 +149,11 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     # domestic plant could make more than is used, they are not needed and do not bind)
     used = lay.used
     bloc_demand = np.einsum("brq,bqk->brk", blocs, demand(state, world, params, wanted_cells))
-    bloc_supply = np.einsum("brq,bqk->brk", blocs, supply)
+    # what users take is usable goods: the worthless part of small plants' output (native
+    # steel) meets no demand and leaves modern plant's share of it untouched
+    usable = by_region_sector(wanted * np.where(state.small, params.small_usable, 1.0), lay)
+    usable_share = np.divide(usable, wanted_cells, out=np.ones_like(usable), where=wanted_cells > 0)
+    bloc_supply = np.einsum("brq,bqk->brk", blocs, supply * usable_share)
     taken = np.divide(
         bloc_demand * (1.0 + params.stock_margin[:, :, None]),
         bloc_supply,
