@@ -94,3 +94,37 @@ def test_director_holds_output_near_target_under_the_ratchet() -> None:
     )
     assert np.allclose(strong, 10.0 * (1 + s.params.target_margin))
     assert (weak > 30.0).all()
+
+
+def test_worthless_small_plant_output_meets_no_demand() -> None:
+    """Native steel that is worthless (small_usable 0) meets no user's demand, so it does not
+    push modern steel plant down the demand cap: modern steel output is the same with or
+    without small plants producing beside it, when demand binds."""
+    from angang.engine.state import Params
+
+    s, state = _setup()
+    lay = s.world.layout
+    params = Params.from_points(s.scenario.parameters, ("small_usable",), np.zeros((2, 1)))
+    # little building and no state take, so that steel is limited by what users take
+    state = with_lever(with_lever(state, "investment_rate", 0.01), "heavy_priority", 0.0)
+    state = replace(state, absorption=np.zeros_like(state.absorption))
+    steel = lay.sector == STEEL
+    modern = steel & ~lay.campaign
+    small_slots = steel & lay.campaign
+    assert small_slots.any() and modern.any()
+    without = replace(
+        state,
+        active=state.active & ~small_slots,
+        capacity=state.capacity * ~small_slots,
+        small=np.zeros_like(state.small),
+    )
+    with_small = replace(
+        state,
+        active=state.active | small_slots,
+        capacity=np.where(small_slots, 10.0 * state.capacity[:, modern].max(), state.capacity),
+        small=state.small | small_slots,
+    )
+    a = production.step(without, s.world, params, small_setup(runs=2).rng)
+    b = production.step(with_small, s.world, params, small_setup(runs=2).rng)
+    assert a.output[:, modern].sum() > 0
+    assert np.allclose(a.output[:, modern], b.output[:, modern])
