@@ -28,12 +28,12 @@ import mesa
 import numpy as np
 
 from angang.engine.checkpoint import Snapshot
-from angang.engine.loop import simulate
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
 from angang.engine.world import LEVER, OWNER, SOE_CODES, World, make_world
 from angang.ids import POWERS, SECTORS, WORKS
 from angang.mechanisms import labour, planning, production, technology
+from angang.model.loop import simulate
 from angang.scenario import load_scenario
 from angang.scenario.schema import Scenario
 

@@ -40,8 +40,8 @@ def measure(scale: float, batch: int, runs: int) -> dict[str, float]:
     """Run one ensemble in this process and return its throughput and peak memory."""
     import numpy as np
 
-    from angang.engine.loop import simulate
     from angang.engine.world import make_world
+    from angang.model.loop import simulate
     from angang.scenario import load_scenario
 
     scenario = load_scenario("baseline")

@@ -629,7 +629,7 @@ def variables(
             )
         out.print(table)
         return
-    from angang.engine.observe import VARIABLES
+    from angang.model.observe import VARIABLES
 
     table = Table(title="recorded variables (series.parquet: run, year, variable, entity, value)")
     for col in ("variable", "unit", "entities", "meaning"):

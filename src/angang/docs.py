@@ -3,7 +3,7 @@
 ``python -m angang.docs docs/ODD.md`` fills every block between
 ``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->`` with a table built from
 the code: the parameters (from the scenario schema), the state variables (from
-:class:`angang.engine.state.State`), the schedule (from :data:`angang.engine.loop.SCHEDULE`),
+:class:`angang.engine.state.State`), the schedule (from :data:`angang.model.loop.SCHEDULE`),
 the recorded variables and the policy levers. A test checks the committed file is in sync.
 """
 
@@ -15,9 +15,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from angang.engine.loop import SCHEDULE
-from angang.engine.observe import VARIABLES
 from angang.engine.state import State
+from angang.model.loop import SCHEDULE
+from angang.model.observe import VARIABLES
 from angang.scenario.parameters import parameter_table
 from angang.scenario.schema import EVENT_KINDS, LEVER_DEFAULTS, LEVERS
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from angang.cli import app
-from angang.engine.observe import VARIABLES
+from angang.model.observe import VARIABLES
 from angang.scenario.schema import Scenario
 
 

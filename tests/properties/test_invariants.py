@@ -7,11 +7,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from angang.engine.loop import SCHEDULE, simulate
-from angang.engine.observe import observe
 from angang.engine.rng import Streams
 from angang.engine.state import Params, initial_state
 from angang.engine.world import make_world
+from angang.model.loop import SCHEDULE, simulate
+from angang.model.observe import observe
 from angang.scenario import Parameters, parameter_table
 from angang.scenario.schema import Scenario
 from angang.testing import assert_shares_valid, assert_state_consistent

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from angang.engine.loop import simulate
+from angang.model.loop import simulate
 from angang.scenario import load_scenario
 
 RUNS, SCALE, SEED = 32, None, 11

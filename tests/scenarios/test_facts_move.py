@@ -15,9 +15,9 @@ import pytest
 from angang.analysis.calibration import CALIBRATED, prior_ranges
 from angang.analysis.scorecard import verdicts
 from angang.data import load_history
-from angang.engine.loop import simulate
 from angang.engine.state import Params
 from angang.engine.world import make_world
+from angang.model.loop import simulate
 from angang.scenario import load_scenario
 
 RUNS, SCALE, SEED = 2, 0.3, 5

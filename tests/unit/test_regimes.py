@@ -81,7 +81,7 @@ def test_japanese_property_is_not_taken_over_at_the_1928_unification() -> None:
 def test_founding_adds_to_a_reserved_slot_and_nothing_settles_there_before() -> None:
     """A named works' slot holds nothing before its founding (the slot bug of issue #12) and
     its founding adds capacity rather than overwriting it."""
-    from angang.engine.loop import simulate
+    from angang.model.loop import simulate
 
     sc = small_setup(runs=1)
     result = simulate(sc.scenario, np.arange(1), 3, world=sc.world)

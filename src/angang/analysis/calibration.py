@@ -33,10 +33,10 @@ import pandas as pd
 
 from angang.analysis.scorecard import distances
 from angang.data import DATA_VERSION, load_history
-from angang.engine.loop import simulate
 from angang.engine.state import Params
 from angang.engine.world import make_world
 from angang.errors import AngangError
+from angang.model.loop import simulate
 from angang.scenario.parameters import parameter_table
 from angang.scenario.schema import Scenario
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from angang.engine.observe import VARIABLES
 from angang.errors import AngangError
+from angang.model.observe import VARIABLES
 
 SPEC = re.compile(
     r"^(?P<var>[a-z_]+)(?::(?P<ent>[a-z0-9:_-]+))?"

@@ -19,10 +19,10 @@ import pandas as pd
 
 from angang.analysis.calibration import prior_ranges
 from angang.analysis.outcomes import parse
-from angang.engine.loop import simulate
 from angang.engine.state import Params
 from angang.engine.world import make_world
 from angang.errors import AngangError
+from angang.model.loop import simulate
 from angang.scenario.loader import load_scenario
 from angang.scenario.parameters import parameter_table
 

@@ -5,5 +5,5 @@
 :mod:`.labour` (mobilization, employment, grievance, protest), :mod:`.production` (with
 shortages), :mod:`.planning` (vertical bargaining and the soft budget) and
 :mod:`.investment` (with security and the Third Front). The yearly order is
-:data:`angang.engine.loop.SCHEDULE`.
+:data:`angang.model.loop.SCHEDULE`.
 """

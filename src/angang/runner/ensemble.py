@@ -26,10 +26,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from angang.engine.checkpoint import Snapshot, branch_differences
-from angang.engine.loop import simulate
 from angang.engine.state import Params
 from angang.engine.world import make_world
 from angang.errors import AngangError
+from angang.model.loop import simulate
 from angang.runner.files import load_snapshot, read_json, sha256
 from angang.runner.limits import check_size
 from angang.runner.spool import Done, Spool, batch_stem

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from angang.engine.checkpoint import Snapshot
-from angang.engine.observe import observe
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, initial_state
 from angang.engine.world import World, make_world
@@ -29,6 +28,7 @@ from angang.mechanisms import (
     rehabilitation,
     technology,
 )
+from angang.model.observe import observe
 from angang.scenario.schema import Scenario
 
 Step = Callable[[State, World, Params, Streams], State]

@@ -1,0 +1,54 @@
+"""The layers import one way (DESIGN.md §4): the engine imports no mechanism and no model,
+the mechanisms no model, and none of the three the runner, the analysis or the interfaces."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import angang
+
+ROOT = Path(angang.__file__).parent
+ABOVE = ("angang.runner", "angang.analysis", "angang.report", "angang.dashboard", "angang.cli")
+FORBIDDEN = {
+    "engine": ("angang.mechanisms", "angang.model", *ABOVE),
+    "mechanisms": ("angang.model", *ABOVE),
+    "model": ABOVE,
+}
+
+
+def imported(path: Path, text: str | None = None) -> set[str]:
+    """Every module a file (or ``text`` read as that file) imports, relative imports
+    resolved."""
+    package = "angang." + ".".join(path.relative_to(ROOT).parent.parts)
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text() if text is None else text)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                names.add(f"{base}.{node.module}" if node.module else base)
+            elif node.module:
+                names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layers_import_one_way(layer: str) -> None:
+    wrong = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in (ROOT / layer).rglob("*.py")
+        for name in imported(path)
+        if name.startswith(FORBIDDEN[layer])
+    }
+    assert not wrong, sorted(wrong)
+
+
+def test_the_check_sees_an_upward_import() -> None:
+    probe = ROOT / "engine" / "probe.py"  # never written: the text is parsed as if it were
+    assert "angang.model.loop" in imported(probe, "from angang.model.loop import simulate\n")
+    assert "angang.engine.world" in imported(probe, "from .world import Layout\n")
+    assert "angang.mechanisms" in imported(probe, "from ..mechanisms import labour\n")
