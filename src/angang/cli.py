@@ -88,6 +88,12 @@ def run(
             help="continue an interrupted run of --out, computing only the missing batches"
         ),
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="numba (compiled kernels) or numpy (the readable reference): same results"
+        ),
+    ] = "numba",
 ) -> None:
     """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
     from angang.runner import run as run_api
@@ -118,6 +124,7 @@ def run(
             resume=resume,
             keep_series=False,
             notice=_warn,
+            engine=engine,
         )
     if from_checkpoint is not None and not quiet:
         out.print(

@@ -92,6 +92,54 @@ def cell(
     )
 
 
+@dataclass(frozen=True)
+class Orders:
+    """A year's building, cell by cell: index ``k`` 0 is the state's money, 1 private money;
+    ``c`` a region x sector cell (region ``c // S``, sector ``c % S``)."""
+
+    added: np.ndarray  #: float (B, 2, C): capacity to add, sector units, >= 0
+    count: np.ndarray  #: int (B, 2, C): new enterprises to open (0 where nothing is added)
+    builder: np.ndarray  #: int8 (B, 2, C): owner code of what is built
+    entry_share: np.ndarray  #: float (B, S): share of new capacity that founds new plants
+    quality: np.ndarray  #: float (B, R): technology of new plant relative to its source
+    level: np.ndarray  #: float (B, R): the allies' technology on offer
+    strength: np.ndarray  #: float (B, R): the strongest alliance
+    sources: np.ndarray  #: float (B, R, P): the offer's mix by power
+
+
+def build_all(
+    layout: Layout,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    transfer: np.ndarray,
+    orders: Orders,
+) -> None:
+    """Carry out ``orders`` on the plant arrays in place, cell by cell, the state's money
+    before private money, and add the technology imported, by value, to ``transfer`` (B, P).
+    The reference for the compiled :func:`angang.model.kernels.build_all`."""
+    n_sectors = layout.price.size
+    for c in range(layout.cell_start.size):
+        r, s = divmod(c, n_sectors)
+        plants = cell(layout, c, capacity, active, owner, tech, provenance, small)
+        for k in (0, 1):
+            gained = build(
+                plants,
+                orders.added[:, k, c],
+                orders.count[:, k, c],
+                orders.builder[:, k, c],
+                orders.entry_share[:, s],
+                orders.quality[:, r],
+                orders.level[:, r],
+                orders.strength[:, r],
+                orders.sources[:, r],
+            )
+            transfer += gained * layout.price[s]
+
+
 def build(
     cell: Cell,
     added: np.ndarray,

@@ -37,6 +37,7 @@ Weitzman, 'The "Ratchet Principle" and Performance Incentives', *Bell Journal of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -58,6 +59,16 @@ STATE_BUILDER = {
     "ccp": "central-soe",
 }
 HAS_STATE_BUILDER = np.array([STATE_BUILDER[r] is not None for r in RULERS])
+#: owner code of what each ruler's state builds in heavy and in light industry
+STATE_CODE_HEAVY = np.array([OWNER[STATE_BUILDER[r] or "private"] for r in RULERS])
+STATE_CODE_LIGHT = np.array(
+    [
+        OWNER["local-soe" if STATE_BUILDER[r] == "central-soe" else STATE_BUILDER[r] or "private"]
+        for r in RULERS
+    ]
+)
+#: carries out a year's building orders in place (reference or compiled kernel)
+Builder = Callable[..., None]
 JAPANESE_RULE = [RULERS.index("manchukuo"), RULERS.index("japan-occupied")]
 RELOCATABLE = SECTORS.index("machinery")  #: the sector whose plant the Third Front moved
 ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean plant
@@ -202,8 +213,16 @@ def _relative_balance(state: State, world: World) -> np.ndarray:
     return np.where(used, np.exp(log - mean), 1.0)
 
 
-def step(state: State, world: World, params: Params, rng: Streams) -> State:
-    """Build this year's investment (and relocated plant) as extensions and new enterprises."""
+def step(
+    state: State,
+    world: World,
+    params: Params,
+    rng: Streams,
+    build: Builder = construction.build_all,
+) -> State:
+    """Build this year's investment (and relocated plant) as extensions and new enterprises.
+    ``build`` carries out the orders: the NumPy reference, or the compiled kernel that
+    :mod:`angang.model.loop` passes in."""
     lay = world.layout
     state_money, private_money = budgets(state, world, params)
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
@@ -225,25 +244,17 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     quality = 1.0 - params.campaign_quality_loss * state.lever("campaign_intensity")
     supply = construction.offer(state, world)
     transfer = state.transfer.copy()
-    for c in range(n_cells):
-        r, s = divmod(c, lay.price.size)
-        cell = construction.cell(lay, c, capacity, active, owner, tech, provenance, small)
-        for added, count, private in (
-            (new_state[:, r, s], entrants[:, c], False),
-            (new_private[:, r, s], entrants[:, n_cells + c], True),
-        ):
-            gained = construction.build(
-                cell,
-                added,
-                count,
-                _builder(state, r, s, lay.heavy[s], private),
-                params.entry_share[:, 0] * lay.entry[s],
-                quality[:, r],
-                supply.level[:, r],
-                supply.strength[:, r],
-                supply.sources[:, r],
-            )
-            transfer += gained * lay.price[s]
+    orders = construction.Orders(
+        added=np.stack([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1),
+        count=entrants.reshape(-1, 2, n_cells),
+        builder=_builders(state, lay),
+        entry_share=params.entry_share[:, :1] * lay.entry,
+        quality=quality,
+        level=supply.level,
+        strength=supply.strength,
+        sources=supply.sources,
+    )
+    build(lay, capacity, active, owner, tech, provenance, small, transfer, orders)
     return replace(
         state,
         capacity=capacity,
@@ -302,20 +313,18 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     )
 
 
-def _builder(state: State, r: int, s: int, heavy: bool, private: bool) -> np.ndarray:
-    """int8 (B,): owner code of new plant built with this money in region r. Private money
-    in heavy industry under Japanese rule is Japanese companies' (Nissan's Manchuria Heavy
-    Industries and the like), which the model counts as colonial."""
-    if private:
-        japanese = np.isin(state.ruler[:, r], JAPANESE_RULE) & heavy
-        return np.where(japanese, OWNER["colonial"], OWNER["private"]).astype(np.int8)
-    codes = []
-    for ruler in state.ruler[:, r]:
-        name = STATE_BUILDER[RULERS[ruler]] or "private"
-        if name == "central-soe" and not heavy:
-            name = "local-soe"
-        codes.append(OWNER[name])
-    return np.asarray(codes, dtype=np.int8)
+def _builders(state: State, lay: Layout) -> np.ndarray:
+    """int8 (B, 2, C): owner code of the plant built in each cell with the state's money
+    (k = 0: its ruler's state builder, a central SOE in heavy and a local SOE in light
+    industry; private where the ruler has none) and with private money (k = 1). Private
+    money in heavy industry under Japanese rule is Japanese companies' (Nissan's Manchuria
+    Heavy Industries and the like), which the model counts as colonial."""
+    ruler = np.repeat(state.ruler, lay.price.size, axis=1)  # (B, C): each cell's region's
+    heavy = np.tile(lay.heavy, lay.coast.size)  # (C,)
+    japanese = np.isin(ruler, JAPANESE_RULE) & heavy
+    private = np.where(japanese, OWNER["colonial"], OWNER["private"])
+    public = np.where(heavy, STATE_CODE_HEAVY[ruler], STATE_CODE_LIGHT[ruler])
+    return np.stack([public, private], axis=1).astype(np.int8)
 
 
 def _cell_mean(capacity: np.ndarray, active: np.ndarray, lay: Layout) -> np.ndarray:

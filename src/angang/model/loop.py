@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,6 +58,25 @@ SCHEDULE: tuple[Step, ...] = (
     projects.step,
     investment.step,
 )
+#: the engines a run can use: the NumPy reference, or the same schedule with the per-slot
+#: loops compiled (:mod:`angang.model.kernels`; identical results, tested)
+ENGINES = ("numba", "numpy")
+
+
+def schedule(engine: str = "numba") -> tuple[Step, ...]:
+    """The year's steps for ``engine``: :data:`SCHEDULE`, its loops compiled for "numba"."""
+    if engine == "numpy":
+        return SCHEDULE
+    if engine != "numba":
+        raise ValueError(f"engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    from angang.model import kernels
+
+    compiled: dict[Step, Step] = {
+        investment.step: functools.partial(investment.step, build=kernels.build_all),
+        technology.step: kernels.technology_step,
+        labour.employ: kernels.employ,
+    }
+    return tuple(compiled.get(step, step) for step in SCHEDULE)
 
 
 @dataclass(frozen=True)
@@ -98,13 +118,15 @@ def simulate(
     on_year: Callable[[int], None] | None = None,
     checkpoint_at: int | None = None,
     start_from: Snapshot | None = None,
+    engine: str = "numba",
 ) -> BatchResult:
     """Run a batch of runs (ids ``run_ids`` of the ensemble with root ``seed``) to the end.
 
     ``checkpoint_at`` keeps a snapshot of the batch at the start of that year;
     ``start_from`` continues a snapshot (whose branching the caller has checked) instead of
-    starting in the first year.
+    starting in the first year; ``engine`` (:data:`ENGINES`) never changes a result.
     """
+    steps = schedule(engine)
     run_ids = np.asarray(run_ids, dtype=np.int64)
     world = world or make_world(scenario, scale)
     params = params or Params.repeat(scenario.parameters, run_ids.size)
@@ -138,7 +160,7 @@ def simulate(
                 enterprise_years.copy(),
                 world.projects.ids,
             )
-        for step in SCHEDULE:
+        for step in steps:
             state = step(state, world, params, rng)
         for name, (ents, values) in observe(state, world).items():
             rows.setdefault(name, []).append(values)

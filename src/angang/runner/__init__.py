@@ -31,6 +31,7 @@ def run(
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
+    engine: str = "numba",
 ) -> Ensemble:
     """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
 
@@ -61,6 +62,7 @@ def run(
         resume=resume,
         keep_series=keep_series,
         notice=notice,
+        engine=engine,
     )
     if out is None:
         return run_ensemble(loaded, **options)  # type: ignore[arg-type]

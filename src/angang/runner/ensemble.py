@@ -29,7 +29,7 @@ from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.state import Params
 from angang.engine.world import make_world
 from angang.errors import AngangError
-from angang.model.loop import simulate
+from angang.model.loop import ENGINES, simulate
 from angang.runner.files import load_snapshot, read_json, sha256
 from angang.runner.limits import check_size
 from angang.runner.spool import Done, Spool, batch_stem
@@ -86,6 +86,7 @@ class Job:
     scale: float
     checkpoint_at: int | None = None
     start_from: Snapshot | None = None
+    engine: str = "numba"
 
 
 def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
@@ -99,6 +100,7 @@ def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
         checkpoint_at=job.checkpoint_at,
         start_from=job.start_from,
         on_year=on_year,
+        engine=job.engine,
     )
     return Done(job.index, result.to_frame(), result.enterprise_years, result.snapshot)
 
@@ -243,6 +245,7 @@ def run_ensemble(
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
+    engine: str = "numba",
 ) -> Ensemble:
     """Run ``runs`` histories of ``loaded.scenario`` with root ``seed``, batch by batch.
 
@@ -255,9 +258,12 @@ def run_ensemble(
     ``keep_series=False`` (with a spool) keeps no series in memory, so memory does not grow
     with the number of runs; the run directory is then written from the spool.
     ``notice(text)`` hears of saved batches that failed their checks and are recomputed.
+    ``engine`` is "numba" (compiled kernels) or "numpy" (the reference): the same results.
     """
     if not keep_series and spool is None:
         raise ValueError("keep_series=False needs a spool to keep the series in")
+    if engine not in ENGINES:
+        raise AngangError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}.")
     if backend not in BACKENDS:
         raise AngangError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}.")
     if scheduler is not None and backend != "dask":
@@ -303,6 +309,7 @@ def run_ensemble(
             scale,
             checkpoint_at,
             branch.snapshot(i) if branch is not None else None,
+            engine,
         )
         for i, ids in enumerate(batches)
     ]

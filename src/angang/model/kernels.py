@@ -1,0 +1,654 @@
+"""Compiled kernels (Numba) for the mechanisms' per-slot loops, each identical, bit for bit,
+to its NumPy reference in :mod:`angang.mechanisms` (tests/unit/test_kernels.py holds this on
+random states and on whole ensembles).
+
+The reference works on whole (runs, slots) arrays a cell at a time; a kernel loops over runs,
+then cells, then slots, skips the runs and slots where the reference's arithmetic changes
+nothing (no building ordered, inactive plant in a sequential sum), and keeps the reference's
+order of floating-point operations: a sum NumPy takes along a contiguous axis is its pairwise
+sum (:func:`pairwise_sum`), one along an outer axis a plain running sum. Random draws stay in
+the mechanisms, in NumPy, so every run's streams are unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numba import njit
+
+from angang.engine.rng import Streams
+from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
+from angang.engine.world import OWNER, SOE_CODES, Layout, World
+from angang.ids import POWERS, WORKS
+from angang.mechanisms import labour, technology
+from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
+
+PRIVATE = OWNER["private"]
+BLOCK = 128  #: NumPy's pairwise-summation block (PW_BLOCKSIZE)
+
+
+@njit("float64(float64[::1], int64, int64)", cache=True)
+def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+    """``a[lo:lo+n].sum()`` exactly as NumPy computes it: eight running sums over blocks of
+    up to 128, combined as a tree, larger runs split in halves (a multiple of 8)."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    if n <= BLOCK:
+        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = 8
+        stop = n - n % 8
+        while i < stop:
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)
+
+
+@njit(cache=True)
+def _build_cell(  # pragma: no cover - compiled
+    b: int,
+    lo: int,
+    size: int,
+    reserved: np.ndarray,
+    campaign: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    added: float,
+    count: int,
+    builder: int,
+    entry_share: float,
+    quality: float,
+    level: float,
+    strength: float,
+    sources: np.ndarray,
+    buffer: np.ndarray,
+) -> float:
+    """:func:`angang.mechanisms.construction.build` for run ``b`` in the cell of slots
+    ``lo:lo+size``; returns the capacity built with imported equipment, weighted as the
+    reference weights it (strength x imported level x quality x capacity built)."""
+    n_prov = provenance.shape[2]
+    # the cell's capacity-weighted technology and provenance (construction._mean)
+    for i in range(size):
+        buffer[i] = capacity[b, lo + i] * active[b, lo + i]
+    total = pairwise_sum(buffer, 0, size)
+    mass = np.zeros(n_prov)
+    weighted_tech = np.empty(size)
+    for i in range(size):
+        weighted_tech[i] = buffer[i] * tech[b, lo + i]
+    mean_tech = FIRST_PLANT_TECH
+    if total > 0:
+        mean_tech = pairwise_sum(weighted_tech, 0, size) / total
+    for i in range(size):
+        if active[b, lo + i]:  # an inactive slot adds +0.0 to the running sums
+            for p in range(n_prov):
+                mass[p] += weighted_tech[i] * provenance[b, lo + i, p]
+    norm = 0.0
+    for p in range(n_prov):
+        norm += mass[p]
+    mean_prov = np.zeros(n_prov)
+    if norm > 0:
+        for p in range(n_prov):
+            mean_prov[p] = mass[p] / norm
+    else:
+        mean_prov[0] = 1.0
+    # what is built: a share (the alliance's strength) imported at the allies' level
+    imported = max(level, mean_tech)
+    new_tech = min(max(((1.0 - strength) * mean_tech + strength * imported) * quality, 0.0), 1.0)
+    blend = np.empty(n_prov)
+    home = (1.0 - strength) * mean_tech
+    for p in range(n_prov):
+        blend[p] = home * mean_prov[p]
+    abroad = strength * imported
+    for p in range(1, n_prov):
+        blend[p] += abroad * sources[p - 1]
+    blend_total = 0.0
+    for p in range(n_prov):
+        blend_total += blend[p]
+    new_prov = mean_prov.copy()
+    if blend_total > 0:
+        for p in range(n_prov):
+            new_prov[p] = blend[p] / blend_total
+    built = _place(
+        b,
+        lo,
+        size,
+        reserved,
+        campaign,
+        capacity,
+        active,
+        owner,
+        tech,
+        provenance,
+        small,
+        added,
+        count,
+        builder,
+        entry_share,
+        new_tech,
+        new_prov,
+        buffer,
+    )
+    return strength * imported * quality * built
+
+
+@njit(cache=True)
+def _place(  # pragma: no cover - compiled
+    b: int,
+    lo: int,
+    size: int,
+    reserved: np.ndarray,
+    campaign: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    added: float,
+    count: int,
+    builder: int,
+    entry_share: float,
+    new_tech: float,
+    new_prov: np.ndarray,
+    buffer: np.ndarray,
+) -> float:
+    """:func:`angang.mechanisms.construction.place` of modern plant (not campaign plant)
+    for run ``b``; returns the capacity placed."""
+    n_prov = provenance.shape[2]
+    private_builder = builder == PRIVATE
+    same_kind = np.zeros(size, dtype=np.bool_)
+    has_kin = False
+    for i in range(size):
+        j = lo + i
+        if active[b, j] and ((owner[b, j] == PRIVATE) == private_builder) and not small[b, j]:
+            same_kind[i] = True
+            has_kin = True
+    if not has_kin and added > 0:
+        count = max(count, 1)
+    new = np.zeros(size, dtype=np.bool_)
+    opened = 0
+    free_seen = 0
+    for i in range(size):
+        j = lo + i
+        if not active[b, j] and not reserved[j] and not campaign[j]:
+            free_seen += 1
+            if free_seen <= count:
+                new[i] = True
+                opened += 1
+    entry = 0.0
+    if opened > 0:
+        entry = entry_share * added if has_kin else added
+    each = entry / opened if opened > 0 else 0.0
+    for i in range(size):
+        if new[i]:
+            j = lo + i
+            capacity[b, j] += each
+            active[b, j] = True
+            small[b, j] = False
+            owner[b, j] = builder
+            tech[b, j] = new_tech
+            for p in range(n_prov):
+                provenance[b, j, p] = new_prov[p]
+    rest = added - entry
+    use_kin = has_kin or opened > 0
+    for i in range(size):
+        j = lo + i
+        kin = same_kind[i] if use_kin else active[b, j]
+        buffer[i] = capacity[b, j] * kin
+    kin_total = pairwise_sum(buffer, 0, size)
+    if kin_total > 0:
+        for i in range(size):
+            j = lo + i
+            extra = buffer[i] * rest / kin_total
+            grown = capacity[b, j] + extra
+            w_new = extra / grown if grown > 0 else 0.0
+            tech[b, j] = (1.0 - w_new) * tech[b, j] + w_new * new_tech
+            for p in range(n_prov):
+                provenance[b, j, p] = (1.0 - w_new) * provenance[b, j, p] + w_new * new_prov[p]
+            capacity[b, j] += extra
+        return entry + rest
+    return entry
+
+
+@njit(cache=True)
+def _build_all(  # pragma: no cover - compiled
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    reserved: np.ndarray,
+    campaign: np.ndarray,
+    price: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    transfer: np.ndarray,
+    added: np.ndarray,
+    count: np.ndarray,
+    builder: np.ndarray,
+    entry_share: np.ndarray,
+    quality: np.ndarray,
+    level: np.ndarray,
+    strength: np.ndarray,
+    sources: np.ndarray,
+) -> None:
+    n_runs, _, n_cells = added.shape
+    n_sectors = price.size
+    n_powers = sources.shape[2]
+    buffer = np.empty(cell_size.max())
+    # the reference skips a cell and builder only when no run builds there
+    anyone = np.zeros((2, n_cells), dtype=np.bool_)
+    for b in range(n_runs):
+        for k in range(2):
+            for c in range(n_cells):
+                if added[b, k, c] > 0:
+                    anyone[k, c] = True
+    for b in range(n_runs):
+        for c in range(n_cells):
+            r = c // n_sectors
+            s = c % n_sectors
+            for k in range(2):
+                # with nothing added and no entrant the reference's arithmetic is the identity
+                if not anyone[k, c] or (added[b, k, c] == 0 and count[b, k, c] == 0):
+                    continue
+                weight = _build_cell(
+                    b,
+                    cell_start[c],
+                    cell_size[c],
+                    reserved,
+                    campaign,
+                    capacity,
+                    active,
+                    owner,
+                    tech,
+                    provenance,
+                    small,
+                    added[b, k, c],
+                    count[b, k, c],
+                    builder[b, k, c],
+                    entry_share[b, s],
+                    quality[b, r],
+                    level[b, r],
+                    strength[b, r],
+                    sources[b, r],
+                    buffer,
+                )
+                for p in range(n_powers):
+                    transfer[b, p] += weight * sources[b, r, p] * price[s]
+
+
+def build_all(
+    layout: Layout,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    transfer: np.ndarray,
+    orders: Orders,
+) -> None:
+    """The compiled :func:`angang.mechanisms.construction.build_all` (same arguments, same
+    results, in place)."""
+    _build_all(
+        layout.cell_start,
+        layout.cell_size,
+        layout.is_work,
+        layout.campaign,
+        layout.price,
+        capacity,
+        active,
+        owner,
+        tech,
+        provenance,
+        small,
+        transfer,
+        orders.added,
+        orders.count,
+        orders.builder,
+        orders.entry_share,
+        orders.quality,
+        orders.level,
+        orders.strength,
+        orders.sources,
+    )
+
+
+@njit(cache=True)
+def _technology(  # pragma: no cover - compiled
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    capacity: np.ndarray,
+    workforce: np.ndarray,
+    on_site: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    price: np.ndarray,
+    frontier: np.ndarray,
+    allied: np.ndarray,
+    planning: np.ndarray,
+    transfer_rate: np.ndarray,
+    indigenous_rate: np.ndarray,
+    expert_weight: np.ndarray,
+    diffusion_rate: np.ndarray,
+    soe_codes: np.ndarray,
+    angang: int,
+    domestic_cohorts: int,
+    engineers: int,
+    normal_engineer_share: float,
+    new_tech: np.ndarray,
+    new_provenance: np.ndarray,
+    transfer: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
+    ``new_provenance`` and ``transfer`` (zeroed by the caller)."""
+    n_runs, n_slots = tech.shape
+    n_powers = frontier.size
+    n_cohorts = workforce.shape[2]
+    foreign = np.zeros(n_powers)
+    gained = np.zeros(n_powers + 1)
+    for b in range(n_runs):
+        lead = 0.0
+        mix0 = 1.0
+        if angang >= 0:
+            lead = tech[b, angang] * active[b, angang]
+        for n in range(n_slots):
+            t = tech[b, n]
+            for p in range(n_powers):
+                foreign[p] = 0.0
+            home = 0.0
+            diffused = 0.0
+            if active[b, n]:
+                # absorptive capacity: engineers and experts relative to the workforce
+                domestic = 0.0
+                for k in range(domestic_cohorts):
+                    domestic += workforce[b, n, k]
+                staff_experts = 0.0
+                for k in range(domestic_cohorts, n_cohorts):
+                    staff_experts += workforce[b, n, k]
+                visiting = 0.0
+                for p in range(on_site.shape[2]):
+                    visiting += on_site[b, n, p]
+                experts = staff_experts + visiting
+                skilled = workforce[b, n, engineers] + expert_weight[b] * experts
+                absorb = 0.0
+                if domestic > 0:
+                    absorb = skilled / (normal_engineer_share * domestic)
+                absorb = min(max(absorb, 0.0), 1.0)
+                r = region[n]
+                best_gap = 0.0
+                total = 0.0
+                for p in range(n_powers):
+                    gap = max(0.0, frontier[p] - t)
+                    best_gap = max(best_gap, gap) if p > 0 else gap
+                    foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
+                    total += foreign[p]
+                scale = best_gap / total if total > best_gap else 1.0
+                shrink = min(1.0, scale)
+                for p in range(n_powers):
+                    foreign[p] = foreign[p] * shrink
+                home = indigenous_rate[b] * absorb * (1.0 - t)
+                if angang >= 0 and n != angang:
+                    code = owner[b, n]
+                    soe = False
+                    for i in range(soe_codes.size):
+                        if code == soe_codes[i]:
+                            soe = True
+                    if soe:
+                        diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
+            foreign_sum = 0.0
+            for p in range(n_powers):
+                foreign_sum += foreign[p]
+            new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
+            if angang >= 0:
+                mix0 = provenance[b, angang, 0]
+            gained[0] = home + diffused * mix0
+            for p in range(n_powers):
+                mix = provenance[b, angang, p + 1] if angang >= 0 else 0.0
+                gained[p + 1] = foreign[p] + diffused * mix
+            mass = 0.0
+            for p in range(n_powers + 1):
+                mass += t * provenance[b, n, p] + gained[p]
+            if mass > 0:
+                for p in range(n_powers + 1):
+                    new_provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
+            else:
+                for p in range(n_powers + 1):
+                    new_provenance[b, n, p] = provenance[b, n, p]
+            if active[b, n]:
+                value = capacity[b, n] * price[sector[n]]
+                for p in range(n_powers):
+                    transfer[b, p] += foreign[p] * value
+
+
+def technology_step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.technology.step` (same results)."""
+    del rng  # technology draws nothing
+    lay = world.layout
+    slot = int(lay.work_slot[WORKS.index("angang")])
+    new_tech = np.empty_like(state.tech)
+    new_provenance = np.empty_like(state.provenance)
+    transfer = np.zeros((state.runs, len(POWERS)))
+    _technology(
+        state.tech,
+        state.provenance,
+        state.active,
+        state.owner,
+        state.capacity,
+        state.workforce,
+        state.on_site,
+        lay.region,
+        lay.sector,
+        lay.price,
+        world.timeline.frontier[world.timeline.row(state.year)],
+        np.maximum(0.0, state.relations()),
+        state.lever("planning"),
+        params.transfer_rate[:, 0],
+        params.indigenous_rate[:, 0],
+        params.expert_weight[:, 0],
+        params.diffusion_rate[:, 0],
+        SOE_CODES,
+        slot,
+        DOMESTIC_COHORTS,
+        technology.ENGINEERS,
+        technology.NORMAL_ENGINEER_SHARE,
+        new_tech,
+        new_provenance,
+        transfer,
+    )
+    return replace(state, tech=new_tech, provenance=new_provenance, transfer=transfer)
+
+
+@njit(cache=True)
+def _employ(  # pragma: no cover - compiled
+    active: np.ndarray,
+    owner: np.ndarray,
+    capacity: np.ndarray,
+    small: np.ndarray,
+    workforce: np.ndarray,
+    claim: np.ndarray,
+    profit: np.ndarray,
+    welfare: np.ndarray,
+    grievance: np.ndarray,
+    fatigue: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    labour: np.ndarray,
+    cohort_split: np.ndarray,
+    hardness: np.ndarray,
+    factor: np.ndarray,
+    fed: np.ndarray,
+    small_labour: np.ndarray,
+    attrition: np.ndarray,
+    layoff_speed: np.ndarray,
+    welfare_level: np.ndarray,
+    grievance_decay: np.ndarray,
+    grievance_layoff: np.ndarray,
+    grievance_welfare: np.ndarray,
+    colonial_grievance: np.ndarray,
+    protest_rate: np.ndarray,
+    protest_threshold: np.ndarray,
+    soe_codes: np.ndarray,
+    colonial_code: int,
+    staffing_slack: float,
+    private_welfare: float,
+    welfare_adjustment: float,
+    fatigue_grievance: float,
+    new_workforce: np.ndarray,
+    new_welfare: np.ndarray,
+    new_grievance: np.ndarray,
+    laid_off: np.ndarray,
+    rate: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
+    workforce, welfare, grievance, lay-offs and the protest rate the caller draws from."""
+    n_runs, n_slots, n_cohorts = workforce.shape
+    n_domestic = cohort_split.size
+    domestic = np.empty(n_domestic)
+    for b in range(n_runs):
+        for n in range(n_slots):
+            on = active[b, n]
+            code = owner[b, n]
+            soe = False
+            for i in range(soe_codes.size):
+                if code == soe_codes[i]:
+                    soe = True
+            soe = soe and on
+            h = hardness[b, region[n]]
+            persons = capacity[b, n] * on * labour[sector[n]]
+            persons = persons * (small_labour[b] if small[b, n] else 1.0)
+            total = persons * factor[b]
+            slack = (1.0 - h) * staffing_slack + claim[b, n]
+            keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
+            distress = profit[b, n] < 0 and soe
+            fire_share = h * layoff_speed[b] * distress if soe else 1.0
+            fired_sum = 0.0
+            before = 0.0
+            people = 0.0
+            for k in range(n_domestic):
+                need = total * cohort_split[k]
+                wanted = need * keep_share
+                current = workforce[b, n, k]
+                kept = current * (1.0 - attrition[b])
+                surplus = max(0.0, kept - wanted)
+                fired = surplus if fed[b] < 1.0 else fire_share * surplus
+                fired_sum += fired
+                before += current
+                domestic[k] = max(wanted, kept - fired) if on else 0.0
+                people += domestic[k]
+            gone = fired_sum if on else before
+            laid_off[b, n] = gone
+            for k in range(n_cohorts):
+                new_workforce[b, n, k] = workforce[b, n, k] if on else 0.0
+            if on:
+                for k in range(n_domestic):
+                    new_workforce[b, n, k] = domestic[k]
+            cut = h * (0.3 + 0.7 * distress)
+            if soe:
+                target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
+            else:
+                target = private_welfare
+            w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
+            new_welfare[b, n] = w
+            share = gone / before if before > 0 else 0.0
+            g = min(
+                max(
+                    grievance[b, n] * (1.0 - grievance_decay[b])
+                    + grievance_layoff[b] * share
+                    + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
+                    + colonial_grievance[b] * (code == colonial_code)
+                    + fatigue_grievance * fatigue[b, n],
+                    0.0,
+                ),
+                1.0,
+            )
+            new_grievance[b, n] = g
+            people = people + gone
+            rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
+
+
+def employ(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.labour.employ` (same results, same draws)."""
+    lay = world.layout
+    growth = params.labour_productivity_growth
+    factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
+    fed = state.food ** params.sent_down[:, 0]
+    new_workforce = np.empty_like(state.workforce)
+    welfare = np.empty_like(state.welfare)
+    grievance = np.empty_like(state.grievance)
+    laid_off = np.empty_like(state.laid_off)
+    rate = np.empty_like(state.laid_off)
+    _employ(
+        state.active,
+        state.owner,
+        state.capacity,
+        state.small,
+        state.workforce,
+        state.claim,
+        state.profit,
+        state.welfare,
+        state.grievance,
+        state.fatigue,
+        lay.region,
+        lay.sector,
+        lay.labour,
+        COHORT_SPLIT,
+        state.lever("budget_hardness"),
+        factor,
+        fed,
+        params.small_labour[:, 0],
+        params.attrition[:, 0],
+        params.layoff_speed[:, 0],
+        params.welfare_level[:, 0],
+        params.grievance_decay[:, 0],
+        params.grievance_layoff[:, 0],
+        params.grievance_welfare[:, 0],
+        params.colonial_grievance[:, 0],
+        params.protest_rate[:, 0],
+        params.protest_threshold[:, 0],
+        SOE_CODES,
+        OWNER["colonial"],
+        labour.STAFFING_SLACK,
+        labour.PRIVATE_WELFARE,
+        labour.WELFARE_ADJUSTMENT,
+        labour.FATIGUE_GRIEVANCE,
+        new_workforce,
+        welfare,
+        grievance,
+        laid_off,
+        rate,
+    )
+    protest = rng.poisson(np.minimum(rate, 1e6)).astype(float)
+    return replace(
+        state,
+        workforce=new_workforce,
+        welfare=welfare,
+        grievance=grievance,
+        laid_off=laid_off,
+        protest=protest,
+    )

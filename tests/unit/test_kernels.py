@@ -1,0 +1,151 @@
+"""Every compiled kernel gives exactly what its NumPy reference gives: on states taken from
+histories with parameters drawn across their ranges, as they are and perturbed into corners
+(plants closed with staff still on the books, hungry years, losses, odd technology mixes),
+and on whole ensembles, down to the last bit of series.parquet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import fields, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State, initial_state
+from angang.engine.world import World, make_world
+from angang.model import kernels
+from angang.model.loop import SCHEDULE, schedule, simulate
+from angang.runner import run
+from angang.scenario import load_scenario, parameter_table
+
+RUNS, SCALE, SEED = 3, 0.3, 4
+YEARS = (1925, 1938, 1946, 1953, 1959, 1962, 1967, 1975, 1985, 1995)
+#: (reference, compiled) for every step the compiled schedule replaces
+PAIRS = [(ref, new) for ref, new in zip(SCHEDULE, schedule("numba"), strict=True) if ref is not new]
+
+
+def _params(draw: int) -> Params:
+    """Every parameter drawn uniformly in its range, independently for each run."""
+    rng = np.random.default_rng(draw)
+    rows = parameter_table()
+    names = [r["name"] for r in rows]
+    points = np.array([[rng.uniform(r["low"], r["high"]) for r in rows] for _ in range(RUNS)])
+    return Params.from_points(load_scenario("baseline").parameters, names, points)
+
+
+def _states(world: World, params: Params) -> Iterator[tuple[State, Streams]]:
+    """The state at the start of each of :data:`YEARS` (reference schedule), with its
+    streams where they stand."""
+    scenario = load_scenario("baseline")
+    rng = Streams(SEED, np.arange(RUNS))
+    state = initial_state(scenario, world, params, RUNS)
+    for year in world.timeline.years:
+        if year in YEARS:
+            yield state, rng
+        for step in SCHEDULE:
+            state = step(state, world, params, rng)
+
+
+def _perturbed(state: State, seed: int) -> State:
+    """The same state pushed into corners the history may rarely reach."""
+    rng = np.random.default_rng(seed)
+    shape = state.active.shape
+    closed = rng.random(shape) < 0.15  # closed plants keep their staff on the books a year
+    opened = rng.random(shape) < 0.05
+    provenance = rng.dirichlet(np.ones(state.provenance.shape[2]), size=shape)
+    keep = rng.random(shape) < 0.3
+    provenance[keep] = state.provenance[keep]
+    tech = np.where(rng.random(shape) < 0.5, rng.random(shape), state.tech)
+    return replace(
+        state,
+        active=(state.active & ~closed) | opened,
+        capacity=state.capacity * rng.uniform(0.0, 2.0, shape) * (rng.random(shape) > 0.05),
+        tech=np.where(rng.random(shape) < 0.05, 0.0, tech),
+        provenance=provenance,
+        workforce=state.workforce * rng.uniform(0.0, 3.0, state.workforce.shape),
+        on_site=rng.uniform(0.0, 5.0, state.on_site.shape) * (rng.random(shape) < 0.1)[..., None],
+        profit=rng.normal(0.0, 1.0, shape),
+        claim=rng.uniform(0.0, 0.5, shape),
+        fatigue=rng.uniform(0.0, 1.0, shape),
+        food=rng.uniform(0.5, 1.0, state.food.shape),
+        owner=rng.choice(np.unique(state.owner), shape).astype(state.owner.dtype),
+    )
+
+
+def _copy_streams(rng: Streams) -> Streams:
+    twin = Streams(SEED, rng.run_ids)
+    twin.restore(rng.positions())
+    return twin
+
+
+def _assert_same(a: State, b: State, what: str) -> None:
+    for f in fields(State):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and x.shape == y.shape, f"{what}: {f.name}"
+            same = np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+            assert same, f"{what}: {f.name} differs in {np.sum(x != y)} of {x.size} values"
+        else:
+            assert x == y, f"{what}: {f.name}"
+
+
+def test_the_compiled_schedule_replaces_the_heavy_loops() -> None:
+    names = {getattr(ref, "__qualname__", "") for ref, _ in PAIRS}
+    assert {"step", "employ"} <= names and len(PAIRS) >= 3
+
+
+@pytest.mark.parametrize("draw", [0, 1])
+def test_every_kernel_equals_its_reference(draw: int) -> None:
+    world = make_world(load_scenario("baseline"), SCALE)
+    params = _params(draw)
+    checked = 0
+    for state, rng in _states(world, params):
+        for variant in (state, _perturbed(state, draw * 100 + state.year)):
+            for reference, compiled in PAIRS:
+                ref_rng, new_rng = _copy_streams(rng), _copy_streams(rng)
+                want = reference(variant, world, params, ref_rng)
+                got = compiled(variant, world, params, new_rng)
+                what = f"{getattr(reference, '__module__', reference)} in {state.year}"
+                _assert_same(want, got, what)
+                assert ref_rng.positions() == new_rng.positions(), f"{what}: draws differ"
+                checked += 1
+    assert checked == len(YEARS) * 2 * len(PAIRS)
+
+
+@pytest.mark.parametrize("n", [1, 5, 7, 8, 9, 16, 23, 128, 129, 300, 1000, 4097])
+def test_pairwise_sum_is_numpys(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(20):
+        a = rng.random(n) * 10.0 ** rng.uniform(-6, 6, n)
+        assert kernels.pairwise_sum(a, 0, n) == a.sum()
+    a = rng.random(n + 3)
+    assert kernels.pairwise_sum(a, 3, n) == a[3:].sum()
+
+
+def test_a_batch_is_the_same_history_in_both_engines() -> None:
+    scenario = load_scenario("baseline")
+    a = simulate(scenario, np.arange(4), 9, scale=0.5, engine="numpy")
+    b = simulate(scenario, np.arange(4), 9, scale=0.5, engine="numba")
+    assert a.records.keys() == b.records.keys()
+    for name, (entities, values) in a.records.items():
+        assert entities == b.records[name][0]
+        assert np.array_equal(values, b.records[name][1], equal_nan=True), name
+    assert np.array_equal(a.enterprise_years, b.enterprise_years)
+
+
+def test_series_parquet_is_identical_whatever_the_engine(tmp_path: Path) -> None:
+    files = []
+    for engine in ("numpy", "numba"):
+        out = tmp_path / engine
+        run("no-great-leap", runs=3, seed=2, out=out, scale=0.3, batch_size=2, engine=engine)
+        files.append(out / "series.parquet")
+    a, b = (pd.read_parquet(f) for f in files)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_an_unknown_engine_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="engine: expected one of numba, numpy"):
+        schedule("cuda")
