@@ -27,6 +27,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from angang.engine.aggregate import sum_short
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
 from angang.engine.world import World, is_soe
@@ -40,8 +41,8 @@ def absorptive_capacity(state: State, params: Params) -> np.ndarray:
     """(B, N) in [0, 1]: engineers and foreign experts (on the staff, or on site with a
     key-point project) relative to the workforce."""
     wf = state.workforce
-    domestic = wf[..., :DOMESTIC_COHORTS].sum(axis=2)
-    experts = wf[..., DOMESTIC_COHORTS:].sum(axis=2) + state.on_site.sum(axis=2)
+    domestic = sum_short(wf[..., :DOMESTIC_COHORTS])
+    experts = sum_short(wf[..., DOMESTIC_COHORTS:]) + sum_short(state.on_site)
     skilled = wf[..., ENGINEERS] + params.expert_weight * experts
     ratio = np.divide(
         skilled, NORMAL_ENGINEER_SHARE * domestic, out=np.zeros_like(domestic), where=domestic > 0

@@ -84,17 +84,22 @@ def _build_cell(  # pragma: no cover - compiled
     strength: float,
     sources: np.ndarray,
     buffer: np.ndarray,
+    weighted_tech: np.ndarray,
+    flags: np.ndarray,
+    vectors: np.ndarray,
 ) -> float:
     """:func:`angang.mechanisms.construction.build` for run ``b`` in the cell of slots
     ``lo:lo+size``; returns the capacity built with imported equipment, weighted as the
-    reference weights it (strength x imported level x quality x capacity built)."""
+    reference weights it (strength x imported level x quality x capacity built). The last
+    four arguments are scratch space (no allocation per call)."""
     n_prov = provenance.shape[2]
+    mass, mean_prov, blend, new_prov = vectors[0], vectors[1], vectors[2], vectors[3]
     # the cell's capacity-weighted technology and provenance (construction._mean)
     for i in range(size):
         buffer[i] = capacity[b, lo + i] * active[b, lo + i]
     total = pairwise_sum(buffer, 0, size)
-    mass = np.zeros(n_prov)
-    weighted_tech = np.empty(size)
+    for p in range(n_prov):
+        mass[p] = 0.0
     for i in range(size):
         weighted_tech[i] = buffer[i] * tech[b, lo + i]
     mean_tech = FIRST_PLANT_TECH
@@ -107,7 +112,8 @@ def _build_cell(  # pragma: no cover - compiled
     norm = 0.0
     for p in range(n_prov):
         norm += mass[p]
-    mean_prov = np.zeros(n_prov)
+    for p in range(n_prov):
+        mean_prov[p] = 0.0
     if norm > 0:
         for p in range(n_prov):
             mean_prov[p] = mass[p] / norm
@@ -116,7 +122,6 @@ def _build_cell(  # pragma: no cover - compiled
     # what is built: a share (the alliance's strength) imported at the allies' level
     imported = max(level, mean_tech)
     new_tech = min(max(((1.0 - strength) * mean_tech + strength * imported) * quality, 0.0), 1.0)
-    blend = np.empty(n_prov)
     home = (1.0 - strength) * mean_tech
     for p in range(n_prov):
         blend[p] = home * mean_prov[p]
@@ -126,7 +131,8 @@ def _build_cell(  # pragma: no cover - compiled
     blend_total = 0.0
     for p in range(n_prov):
         blend_total += blend[p]
-    new_prov = mean_prov.copy()
+    for p in range(n_prov):
+        new_prov[p] = mean_prov[p]
     if blend_total > 0:
         for p in range(n_prov):
             new_prov[p] = blend[p] / blend_total
@@ -149,6 +155,7 @@ def _build_cell(  # pragma: no cover - compiled
         new_tech,
         new_prov,
         buffer,
+        flags,
     )
     return strength * imported * quality * built
 
@@ -173,21 +180,23 @@ def _place(  # pragma: no cover - compiled
     new_tech: float,
     new_prov: np.ndarray,
     buffer: np.ndarray,
+    flags: np.ndarray,
 ) -> float:
     """:func:`angang.mechanisms.construction.place` of modern plant (not campaign plant)
-    for run ``b``; returns the capacity placed."""
+    for run ``b``; returns the capacity placed (``flags``: scratch, (2, size) at least)."""
     n_prov = provenance.shape[2]
     private_builder = builder == PRIVATE
-    same_kind = np.zeros(size, dtype=np.bool_)
+    same_kind, new = flags[0], flags[1]
     has_kin = False
     for i in range(size):
         j = lo + i
+        same_kind[i] = False
+        new[i] = False
         if active[b, j] and ((owner[b, j] == PRIVATE) == private_builder) and not small[b, j]:
             same_kind[i] = True
             has_kin = True
     if not has_kin and added > 0:
         count = max(count, 1)
-    new = np.zeros(size, dtype=np.bool_)
     opened = 0
     free_seen = 0
     for i in range(size):
@@ -258,7 +267,11 @@ def _build_all(  # pragma: no cover - compiled
     n_runs, _, n_cells = added.shape
     n_sectors = price.size
     n_powers = sources.shape[2]
-    buffer = np.empty(cell_size.max())
+    widest = cell_size.max()
+    buffer = np.empty(widest)
+    weighted_tech = np.empty(widest)
+    flags = np.zeros((2, widest), dtype=np.bool_)
+    vectors = np.zeros((4, provenance.shape[2]))
     # the reference skips a cell and builder only when no run builds there
     anyone = np.zeros((2, n_cells), dtype=np.bool_)
     for b in range(n_runs):
@@ -295,6 +308,9 @@ def _build_all(  # pragma: no cover - compiled
                     strength[b, r],
                     sources[b, r],
                     buffer,
+                    weighted_tech,
+                    flags,
+                    vectors,
                 )
                 for p in range(n_powers):
                     transfer[b, p] += weight * sources[b, r, p] * price[s]

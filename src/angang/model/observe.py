@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from angang.engine.aggregate import by_region_sector
-from angang.engine.state import State
+from angang.engine.aggregate import by_region_sector, sum_short
+from angang.engine.state import DOMESTIC_COHORTS, State
 from angang.engine.world import Layout, World, is_soe
 from angang.ids import COMMITTEES, NATION, POWERS, REGIONS, SECTORS, WORKS
 from angang.mechanisms.local_politics import tension
@@ -167,7 +167,7 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
     planned_reported = (state.reported * (target > 0)).sum(axis=1, keepdims=True)
     ang_target = named(target)[:, :1] if angang >= 0 else np.zeros((state.runs, 1))
     ang_reported = named(state.reported)[:, :1] if angang >= 0 else np.zeros((state.runs, 1))
-    domestic = state.workforce[..., :3].sum(axis=2)
+    domestic = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
     employment = by_region_sector(domestic, lay).sum(axis=2)
     experts = state.workforce[..., 3:].sum(axis=1) + state.on_site.sum(axis=1)
     sector_entities = [f"{NATION}:{s}" for s in SECTORS] + [
@@ -292,7 +292,7 @@ def _politics_and_labour(
         ang = x[:, angang : angang + 1] if angang >= 0 else np.full((state.runs, 1), np.nan)
         return np.concatenate([ang, national], axis=1)
 
-    people = state.workforce[..., :3].sum(axis=2)
+    people = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
     g_nat, g_reg = _weighted(state.grievance, people + state.laid_off, lay)
 
     def totals(x: np.ndarray) -> np.ndarray:
