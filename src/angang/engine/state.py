@@ -269,14 +269,44 @@ def labour_requirement(
 ) -> np.ndarray:
     """Domestic workforce (B, N, K) needed to run ``capacity`` with the technique of ``year``;
     small campaign plants (``small``, bool (B, N)) need ``small_labour`` times as many hands."""
+    total = labour_persons(layout, capacity, year, growth, small, small_labour)
+    out = np.zeros((*total.shape, K))
+    out[..., :DOMESTIC_COHORTS] = total[..., None] * COHORT_SPLIT
+    return out
+
+
+def labour_persons(
+    layout: Layout,
+    capacity: np.ndarray,
+    year: int,
+    growth: np.ndarray,
+    small: np.ndarray | None = None,
+    small_labour: np.ndarray | None = None,
+) -> np.ndarray:
+    """(B, N): the persons :func:`labour_requirement` splits among the domestic cohorts."""
     persons = capacity * layout.labour[layout.sector]  # (N,) or (B, N)
     if small is not None and small_labour is not None:
         persons = persons * np.where(small, small_labour, 1.0)
     factor = (1.0 + growth) ** (1952 - year)  # (B, 1)
-    total = persons * factor
-    out = np.zeros((*total.shape, K))
-    out[..., :DOMESTIC_COHORTS] = total[..., None] * COHORT_SPLIT
-    return out
+    return persons * factor
+
+
+def labour_total(
+    layout: Layout,
+    capacity: np.ndarray,
+    year: int,
+    growth: np.ndarray,
+    small: np.ndarray | None = None,
+    small_labour: np.ndarray | None = None,
+) -> np.ndarray:
+    """(B, N): ``labour_requirement(...)[..., :DOMESTIC_COHORTS].sum(axis=2)`` — the cohorts'
+    shares of the persons needed, added in cohort order (the same numbers, without building
+    the cohort array)."""
+    persons = labour_persons(layout, capacity, year, growth, small, small_labour)
+    total = persons * COHORT_SPLIT[0]
+    for share in COHORT_SPLIT[1:]:
+        total += persons * share
+    return total
 
 
 __all__ = ["MANAGEMENT_SYSTEMS", "OWNERS", "RULERS", "Params", "State", "initial_state"]

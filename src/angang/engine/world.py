@@ -308,9 +308,13 @@ OWNER = {name: i for i, name in enumerate(OWNERS)}
 SOE_CODES = np.array([OWNER[o] for o in SOE_OWNERS])
 
 
+#: bool by owner code: whether the owner is a state-owned enterprise's
+SOE_BY_CODE = np.isin(np.arange(len(OWNERS)), SOE_CODES)
+
+
 def is_soe(owner: np.ndarray) -> np.ndarray:
     """bool, same shape: the owner code is a state-owned enterprise's."""
-    return np.isin(owner, SOE_CODES)
+    return SOE_BY_CODE[owner]
 
 
 @dataclass(frozen=True)

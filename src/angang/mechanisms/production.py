@@ -33,7 +33,7 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector, sum_short
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement, labour_total
 from angang.engine.world import OWNER, World, is_soe
 from angang.ids import SECTORS
 
@@ -76,10 +76,22 @@ def staff_need(state: State, world: World, params: Params, capacity: np.ndarray)
     )[..., :DOMESTIC_COHORTS]
 
 
+def staff_total(state: State, world: World, params: Params, capacity: np.ndarray) -> np.ndarray:
+    """(B, N): all the domestic staff ``capacity`` needs (:func:`staff_need`, summed)."""
+    return labour_total(
+        world.layout,
+        capacity,
+        state.year,
+        params.labour_productivity_growth,
+        state.small,
+        params.small_labour,
+    )
+
+
 def staffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N) in [0, 1]: the share of its output a plant can staff — 1 unless it has fewer
     hands than its technique needs (as when workers were sent back to the villages)."""
-    need = sum_short(staff_need(state, world, params, in_service(state)))
+    need = staff_total(state, world, params, in_service(state))
     have = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
     ratio = np.divide(have, need, out=np.ones_like(need), where=need > 0)
     return np.minimum(1.0, ratio) ** params.labour_shortfall
@@ -283,9 +295,8 @@ def _after_production(
 
 def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): staff beyond what the plant's capacity needs, as a share of that need."""
-    need = staff_need(state, world, params, state.capacity * state.active)
+    total = staff_total(state, world, params, state.capacity * state.active)
     have = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
-    total = sum_short(need)
     return np.divide(
         np.maximum(0.0, have - total), total, out=np.zeros_like(total), where=total > 0
     )

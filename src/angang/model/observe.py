@@ -169,7 +169,11 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
     ang_reported = named(state.reported)[:, :1] if angang >= 0 else np.zeros((state.runs, 1))
     domestic = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
     employment = by_region_sector(domestic, lay).sum(axis=2)
-    experts = state.workforce[..., 3:].sum(axis=1) + state.on_site.sum(axis=1)
+    # sums over the slots (an outer axis) by einsum, which adds in the same order as
+    # ndarray.sum there, three times as fast
+    experts = np.einsum("bnk->bk", state.workforce[..., DOMESTIC_COHORTS:]) + np.einsum(
+        "bnp->bp", state.on_site
+    )
     sector_entities = [f"{NATION}:{s}" for s in SECTORS] + [
         f"{r}:{s}" for r in REGIONS for s in SECTORS
     ]
@@ -253,8 +257,7 @@ def _technology(state: State, world: World) -> dict[str, tuple[list[str], np.nda
     national, regional = _weighted(state.tech, weight, lay)
     angang = lay.work_slot[WORKS.index("angang")]
     sources = ["domestic", *POWERS]
-    mass = (weight * state.tech)[..., None] * state.provenance  # (B, N, 1+P)
-    china = mass.sum(axis=1)
+    china = np.einsum("bn,bnp->bp", weight * state.tech, state.provenance)  # (B, 1+P)
     china = _ratio(china, china.sum(axis=1, keepdims=True))
     if angang >= 0:
         ang_tech = state.tech[:, angang : angang + 1]
