@@ -33,7 +33,7 @@ from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
 from angang.engine.world import LEVER, OWNER, SOE_CODES, World, make_world
 from angang.ids import POWERS, SECTORS, WORKS
 from angang.mechanisms import labour, planning, production, technology
-from angang.model.loop import simulate
+from angang.model.loop import SCHEDULE, schedule, simulate
 from angang.scenario import load_scenario
 from angang.scenario.schema import Scenario
 
@@ -72,9 +72,16 @@ def _context(state: State, world: World) -> State:
 
 
 def angang_core(
-    scenario: Scenario, world: World, state: State, runs: int, years: int, seed: int
+    scenario: Scenario,
+    world: World,
+    state: State,
+    runs: int,
+    years: int,
+    seed: int,
+    engine: str = "numba",
 ) -> dict[str, np.ndarray]:
-    """The enterprise core on arrays, ``runs`` at once; outcomes per run."""
+    """The enterprise core on arrays, ``runs`` at once (compiled kernels unless ``engine`` is
+    "numpy"); outcomes per run."""
     batch = State(
         **{
             f: (np.repeat(v, runs, axis=0) if isinstance(v, np.ndarray) else v)
@@ -83,10 +90,12 @@ def angang_core(
     )
     params = Params.repeat(scenario.parameters, runs)
     rng = Streams(seed, np.arange(runs))
+    compiled = dict(zip(SCHEDULE, schedule(engine), strict=True))
+    steps = [compiled[s] for s in (technology.step, production.step, planning.step, labour.employ)]
     for _ in range(years):
         batch = planning.new_plan_year(batch, world, params, rng)
         batch = _context(batch, world)
-        for step in (technology.step, production.step, planning.step, labour.employ):
+        for step in steps:
             batch = step(batch, world, params, rng)
     return outcomes_of_arrays(batch, world)
 

@@ -90,22 +90,31 @@ class BatchResult:
     snapshot: Snapshot | None = None  #: the batch at the checkpoint year, if one was asked for
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy long form: run, year, variable, entity, value."""
-        frames = []
-        for name, (entities, arr) in self.records.items():
+        """Tidy long form: run, year, variable, entity, value. ``variable`` and ``entity``
+        are categoricals (sorted categories, the same for every batch of a scenario, so
+        batches concatenate as categoricals): cheap to build, send between processes and
+        filter on."""
+        names = sorted(self.records)
+        entities = sorted({e for name in names for e in self.records[name][0]})
+        code = {e: i for i, e in enumerate(entities)}
+        runs, years, variables, ents, values = [], [], [], [], []
+        for v, name in enumerate(names):
+            these, arr = self.records[name]
             b, t, e = arr.shape
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "run": np.repeat(self.run_ids, t * e).astype(np.int64),
-                        "year": np.tile(np.repeat(self.years, e), b).astype(np.int64),
-                        "variable": name,
-                        "entity": np.tile(np.asarray(entities, dtype=object), b * t),
-                        "value": arr.reshape(-1),
-                    }
-                )
-            )
-        return pd.concat(frames, ignore_index=True)
+            runs.append(np.repeat(self.run_ids, t * e))
+            years.append(np.tile(np.repeat(self.years, e), b))
+            variables.append(np.full(b * t * e, v, dtype=np.int16))
+            ents.append(np.tile(np.array([code[x] for x in these], dtype=np.int32), b * t))
+            values.append(arr.reshape(-1))
+        return pd.DataFrame(
+            {
+                "run": np.concatenate(runs).astype(np.int64),
+                "year": np.concatenate(years).astype(np.int64),
+                "variable": pd.Categorical.from_codes(np.concatenate(variables), names),
+                "entity": pd.Categorical.from_codes(np.concatenate(ents), entities),
+                "value": np.concatenate(values),
+            }
+        )
 
 
 def simulate(

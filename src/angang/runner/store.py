@@ -252,7 +252,7 @@ def _write_checks(folder: Path, ensemble: Ensemble) -> None:
 
     def batches() -> Iterator[pd.DataFrame]:
         for batch in ensemble.batch_files():
-            frame = pd.read_parquet(batch)
+            frame = _categorical(pd.read_parquet(batch))  # the rules filter on these
             steel.append(frame[frame["variable"] == "steel_output"])
             yield frame
 
@@ -380,8 +380,13 @@ def read_series(run_dir: Path) -> pd.DataFrame:
             got = got.value_type
         if got != want and not (pa.types.is_string(want) and pa.types.is_large_string(got)):
             raise AngangError(f"{path}: column {name!r} holds {got}, expected {want}.")
-    series = table.select(SCHEMA.names).to_pandas()
-    for column in ("variable", "entity"):  # a streamed file stores plain strings
+    return _categorical(table.select(SCHEMA.names).to_pandas())
+
+
+def _categorical(series: pd.DataFrame) -> pd.DataFrame:
+    """``variable`` and ``entity`` as categories (a streamed file stores plain strings):
+    filtering on them is then a comparison of integer codes, many times faster."""
+    for column in ("variable", "entity"):
         if series[column].dtype != "category":
             series[column] = series[column].astype("category")
     return series
