@@ -110,8 +110,8 @@ class BatchResult:
             {
                 "run": np.concatenate(runs).astype(np.int64),
                 "year": np.concatenate(years).astype(np.int64),
-                "variable": pd.Categorical.from_codes(np.concatenate(variables), names),
-                "entity": pd.Categorical.from_codes(np.concatenate(ents), entities),
+                "variable": pd.Categorical.from_codes(np.concatenate(variables), pd.Index(names)),
+                "entity": pd.Categorical.from_codes(np.concatenate(ents), pd.Index(entities)),
                 "value": np.concatenate(values),
             }
         )
