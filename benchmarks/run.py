@@ -3,9 +3,12 @@
 Each configuration runs in a fresh subprocess so that its peak resident memory is its own.
 Configurations: ``small`` (a few hundred enterprise agents), ``default`` (the baseline's own
 scale), ``full`` (about 100,000 agents, the historical order of magnitude of Chinese
-industrial enterprises). Then two whole-system measurements: an ensemble on all cores, and a
-counterfactual branched from a checkpoint against the same run from 1916.
-Usage: ``python benchmarks/run.py [--configs small,default,full]``.
+industrial enterprises); each with the compiled engine, and ``default`` also with the NumPy
+reference. Then whole-system measurements: the marginal rate of a 544-run over a 32-run
+ensemble on all cores, from scenario to series.parquet; a counterfactual branched from a
+checkpoint against the same run from 1916; the enterprise core against a Mesa reference;
+and, with ``--big``, the peak memory of a 10,000-run ensemble.
+Usage: ``python benchmarks/run.py [--configs small,default,full] [--big]``.
 """
 
 from __future__ import annotations
@@ -20,23 +23,25 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-#: name -> (agent scale, batch sizes to try, full histories per row)
+#: name -> (agent scale, batch sizes to try, full histories per row, engines)
 CONFIGS = {
-    "small": (0.2, (8, 32), 32),
-    "default": (1.0, (8, 32, 64), 64),
-    "full": (60.0, (1, 2), 2),
+    "small": (0.2, (8, 32), 32, ("numba",)),
+    "default": (1.0, (8, 32, 64), 64, ("numba", "numpy")),
+    "full": (60.0, (1, 2), 2, ("numba",)),
 }
-#: issue #7's targets on a 2-core machine, printed beside the measurements
+#: issue #13's targets on a 2-core machine, printed beside the measurements
 TARGETS = (
-    "at default scale >= 200 full histories/s and >= 10 million enterprise-years/s; "
-    "a full-scale history in < 5 s; >= 100x a Mesa reference; a 10,000-run "
-    "default-scale ensemble within 2 GB"
+    ">= 100 full histories/s at default scale on both cores, scenario to series.parquet "
+    "(marginal rate of 544 over 32 runs); >= 100x the Mesa reference; a full-scale history "
+    "in < 1 s with its cost per active enterprise-year within 2x of the default scale's; a "
+    "10,000-run default-scale ensemble under 2 GB"
 )
 HERE = Path(__file__).resolve().parent
 
 
-def measure(scale: float, batch: int, runs: int) -> dict[str, float]:
+def measure(scale: float, batch: int, runs: int, engine: str) -> dict[str, float]:
     """Run one ensemble in this process and return its throughput and peak memory."""
     import numpy as np
 
@@ -46,11 +51,12 @@ def measure(scale: float, batch: int, runs: int) -> dict[str, float]:
 
     scenario = load_scenario("baseline")
     world = make_world(scenario, scale)
-    start = time.perf_counter()
+    simulate(scenario, np.arange(1), seed=1, world=make_world(scenario, 0.05), engine=engine)
+    start = time.perf_counter()  # after the kernels are loaded (compiled once, then cached)
     enterprise_years = 0.0
     for first in range(0, runs, batch):
         ids = np.arange(first, min(runs, first + batch))
-        result = simulate(scenario, ids, seed=1, world=world)
+        result = simulate(scenario, ids, seed=1, world=world, engine=engine)
         enterprise_years += float(result.enterprise_years.sum())
     seconds = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -64,18 +70,25 @@ def measure(scale: float, batch: int, runs: int) -> dict[str, float]:
 
 
 def whole_system(runs: int = 64) -> list[str]:
-    """An ensemble on all cores, and a branched counterfactual against a full one."""
+    """The marginal rate of a large ensemble written to disk, and a branched counterfactual
+    against a full one, on all cores."""
     import tempfile
 
     from angang.runner import run
 
     lines = []
-    start = time.perf_counter()
-    run("baseline", runs=runs, seed=1, workers=0)
-    seconds = time.perf_counter() - start
+    seconds = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (32, 544):
+            start = time.perf_counter()
+            run("baseline", runs=n, seed=1, workers=0, out=Path(tmp) / f"r{n}", keep_series=False)
+            seconds[n] = time.perf_counter() - start
+    marginal = (544 - 32) / (seconds[544] - seconds[32])
     lines.append(
-        f"Ensemble, `angang.run('baseline', runs={runs}, workers=0)` on "
-        f"{os.cpu_count()} cores: {seconds:.1f} s, {runs / seconds:.1f} histories/s."
+        f"Ensembles to disk (`angang.run('baseline', runs=N, workers=0, out=...)`: scenario to "
+        f"series.parquet, results.duckdb, scorecard and validation) on {os.cpu_count()} cores: "
+        f"32 runs {seconds[32]:.1f} s, 544 runs {seconds[544]:.1f} s; marginal rate "
+        f"{marginal:.1f} histories/s ({marginal / (os.cpu_count() or 1):.1f} per core)."
     )
     with tempfile.TemporaryDirectory() as tmp:
         run("baseline", runs=runs, seed=1, workers=0, checkpoint_at=1958, out=Path(tmp) / "parent")
@@ -91,6 +104,35 @@ def whole_system(runs: int = 64) -> list[str]:
         f"({full / branched:.1f}x faster; identical results, tested)."
     )
     return lines
+
+
+def big_ensemble(runs: int = 10_000) -> list[str]:
+    """Peak memory of a large default-scale ensemble streamed to disk, in a fresh process:
+    the parent's peak and its largest worker's (together an upper bound of the total)."""
+    import tempfile
+
+    code = (
+        "import resource, sys, time, json; from pathlib import Path; "
+        "from angang.runner import run; t = time.perf_counter(); "
+        f"run('baseline', runs={runs}, seed=1, workers=0, out=Path(sys.argv[1]) / 'big', "
+        "keep_series=False); "
+        "print(json.dumps([time.perf_counter() - t, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [sys.executable, "-c", code, tmp], capture_output=True, text=True, check=True
+        )
+        size = sum(f.stat().st_size for f in (Path(tmp) / "big").iterdir() if f.is_file())
+    seconds, parent, child = json.loads(out.stdout.strip().splitlines()[-1])
+    return [
+        f"{runs:,}-run default-scale ensemble to disk on {os.cpu_count()} cores: "
+        f"{seconds:.0f} s ({runs / seconds:.1f} histories/s); peak memory {parent / 1024:.0f} MiB "
+        f"in the parent and {child / 1024:.0f} MiB in its largest worker ("
+        f"{(parent + child * (os.cpu_count() or 1)) / 1024:.0f} MiB at most together); run "
+        f"directory {size / 2**20:,.0f} MiB."
+    ]
 
 
 def mesa_ratio(scale: float = 1.0, years: int = 25) -> list[str]:
@@ -118,6 +160,22 @@ def mesa_ratio(scale: float = 1.0, years: int = 25) -> list[str]:
     ]
 
 
+def _cost_per_enterprise_year(rows: list[dict[str, Any]]) -> list[str]:
+    """Full scale's cost per active enterprise-year against the default scale's (best
+    batch of each, compiled engine)."""
+    best: dict[str, float] = {}
+    for r in rows:
+        if r["engine"] == "numba":
+            best[r["config"]] = max(best.get(r["config"], 0.0), r["enterprise_years_per_s"])
+    if "full" not in best or "default" not in best:
+        return []
+    return [
+        "",
+        f"Cost per active enterprise-year, full scale against default scale: "
+        f"{best['default'] / best['full']:.1f}x.",
+    ]
+
+
 def machine() -> str:
     """A one-line description of the machine the benchmark ran on."""
     cpu = platform.processor() or platform.machine()
@@ -134,40 +192,53 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--big", action="store_true", help="also a 10,000-run ensemble")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        scale, batch, runs = json.loads(args.child)
-        print(json.dumps(measure(scale, batch, runs)))
+        scale, batch, runs, engine = json.loads(args.child)
+        print(json.dumps(measure(scale, batch, runs, engine)))
         return
     rows = []
     for name in args.configs.split(","):
-        scale, batches, runs = CONFIGS[name]
-        for batch in batches:
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", json.dumps([scale, batch, runs])],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            rows.append({"config": name, "batch": batch, "runs": runs, **json.loads(out.stdout)})
+        scale, batches, runs, engines = CONFIGS[name]
+        for engine in engines:
+            for batch in batches:
+                out = subprocess.run(
+                    [sys.executable, __file__, "--child", json.dumps([scale, batch, runs, engine])],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                rows.append(
+                    {
+                        "config": name,
+                        "engine": engine,
+                        "batch": batch,
+                        "runs": runs,
+                        **json.loads(out.stdout),
+                    }
+                )
     header = f"angang benchmark — {datetime.now(UTC):%Y-%m-%d} — {machine()}"
     lines = [
         header,
         "",
         "Engine, one process, full histories 1916-2000 of the calibrated baseline:",
         "",
-        "| config | slots | batch | runs | runs/s | s per history | enterprise-years/s "
-        "| peak RSS (MiB) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| config | engine | slots | batch | runs | runs/s | s per history | "
+        "enterprise-years/s | peak RSS (MiB) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['config']} | {r['slots']:,} | {r['batch']} | {r['runs']} | "
+            f"| {r['config']} | {r['engine']} | {r['slots']:,} | {r['batch']} | {r['runs']} | "
             f"{r['runs_per_s']:.2f} | {1 / r['runs_per_s']:.2f} | "
             f"{r['enterprise_years_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |"
         )
-    lines += ["", *whole_system(), "", *mesa_ratio(), "", f"Targets (issue #7): {TARGETS}."]
+    lines += [*_cost_per_enterprise_year(rows), "", *whole_system(), "", *mesa_ratio()]
+    if args.big:
+        lines += ["", *big_ensemble()]
+    lines += ["", f"Targets (issue #13): {TARGETS}."]
     text = "\n".join(lines)
     print(text)
     (HERE / "results" / "latest.md").write_text(text + "\n")

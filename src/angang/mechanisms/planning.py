@@ -65,7 +65,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         out=np.zeros_like(next_target),
         where=reported_capacity > 0,
     )
-    return _budget(
+    return budget(
         replace(state, reported=reported, hidden=hidden, next_rate=next_rate),
         world,
         params,
@@ -73,7 +73,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     )
 
 
-def _budget(state: State, world: World, params: Params, rng: Streams) -> State:
+def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     """Loss-makers exit with a probability that grows with the hardness of their budget."""
     lay = world.layout
     hardness = np.where(

@@ -27,6 +27,7 @@ Hirata, *Making Mao's Steelworks* (2024), Introduction (campaigns and over-drive
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -120,8 +121,17 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
     return wanted - restraint * excess
 
 
-def step(state: State, world: World, params: Params, rng: Streams) -> State:
-    """Retire old plant, then produce this year's output with upstream shortages and wear."""
+def step(
+    state: State,
+    world: World,
+    params: Params,
+    rng: Streams,
+    potential: Callable[[State, World, Params, np.ndarray], np.ndarray] = potential,
+    after: Callable[..., State] | None = None,
+) -> State:
+    """Retire old plant, then produce this year's output with upstream shortages and wear.
+    ``potential`` and ``after`` (wear and accounts) are this module's, or the compiled ones
+    :mod:`angang.model.loop` passes."""
     lay = world.layout
     state = replace(
         state,
@@ -201,7 +211,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     output = made * np.where(state.small, params.small_usable, 1.0)
     local = np.einsum("brs,sk->brk", wanted_cells, lay.inputs)
     return replace(
-        _after_production(state, world, params, output, shortage, balance),
+        (after or _after_production)(state, world, params, output, shortage, balance),
         input_demand=local,
         building_met=building_met,
     )
@@ -279,7 +289,7 @@ def _after_production(
     price = lay.price[lay.sector] * (1.0 - _competition(state, world, params, output))
     unit_cost = params.variable_cost_share * (
         1.0 + 0.5 * (1.0 - state.tech)
-    ) + params.social_cost * (_overstaffing(state, world, params) + state.welfare)
+    ) + params.social_cost * (overstaffing(state, world, params) + state.welfare)
     profit = price * output - lay.price[lay.sector] * (
         unit_cost * output + params.fixed_cost_share * state.capacity
     )
@@ -293,7 +303,7 @@ def _after_production(
     )
 
 
-def _overstaffing(state: State, world: World, params: Params) -> np.ndarray:
+def overstaffing(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): staff beyond what the plant's capacity needs, as a share of that need."""
     total = staff_total(state, world, params, state.capacity * state.active)
     have = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
@@ -310,11 +320,17 @@ def _competition(state: State, world: World, params: Params, output: np.ndarray)
     Japanese mills of Shanghai, the SMR's works) competed on their terms, so neither suffers it.
     """
     lay = world.layout
+    share = private_share(state, world, output)
+    openness = state.lever("market_openness")[:, lay.region]
+    return params.competition * share[:, lay.sector] * openness * is_soe(state.owner)
+
+
+def private_share(state: State, world: World, output: np.ndarray) -> np.ndarray:
+    """(B, S): private firms' share of each sector's national output."""
+    lay = world.layout
     private = (state.owner == OWNER["private"]) & state.active
     by_sector = by_region_sector(output, lay).sum(axis=1)  # (B, S)
     private_by_sector = by_region_sector(output * private, lay).sum(axis=1)
-    share = np.divide(
+    return np.divide(
         private_by_sector, by_sector, out=np.zeros_like(by_sector), where=by_sector > 0
     )
-    openness = state.lever("market_openness")[:, lay.region]
-    return params.competition * share[:, lay.sector] * openness * is_soe(state.owner)

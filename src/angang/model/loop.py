@@ -75,6 +75,8 @@ def schedule(engine: str = "numba") -> tuple[Step, ...]:
         investment.step: functools.partial(investment.step, build=kernels.build_all),
         technology.step: kernels.technology_step,
         labour.employ: kernels.employ,
+        planning.step: kernels.planning_step,
+        production.step: kernels.production_step,
     }
     return tuple(compiled.get(step, step) for step in SCHEDULE)
 
