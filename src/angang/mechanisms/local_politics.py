@@ -57,18 +57,7 @@ def committee_of_region(state: State, world: World) -> np.ndarray:
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Move control toward the management system's split; committees mobilize and claim."""
     lay = world.layout
-    hold = _merge_holds(state, world, params)
-    centralization = state.lever("centralization")
-    # committees run production campaigns and lead political mobilization alike
-    campaign = np.maximum(state.lever("campaign_intensity"), state.lever("mobilization"))
-    # committee power follows decentralization and campaigns (committees run them)
-    target_c = np.clip(
-        FROM_DECENTRALIZATION * (1.0 - centralization) + FROM_CAMPAIGNS * campaign, 0.0, 1.0
-    )  # (B, R)
-    target_committee = target_c[:, COMMITTEE_REGION]
-    committee_power = state.committee_power + params.control_adjustment * (
-        target_committee - state.committee_power
-    )
+    hold, committee_power, centralization, campaign = committees(state, world, params)
     system = state.management[:, lay.region]  # (B, N)
     tilt = 0.75 + 0.25 * centralization[:, lay.region]
     m_target = MINISTRY_SHARE[system] * tilt * (1.0 - hold)
@@ -90,6 +79,26 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         committee_hold=hold,
         claim=claim,
     )
+
+
+def committees(
+    state: State, world: World, params: Params
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Committees' holds over merged works (B, N) and power (B, C), with the centralization
+    and the campaign intensity (B, R) they follow: committees run production campaigns and
+    lead political mobilization alike, and gain power as the centre lets go and as they
+    run campaigns."""
+    hold = _merge_holds(state, world, params)
+    centralization = state.lever("centralization")
+    campaign = np.maximum(state.lever("campaign_intensity"), state.lever("mobilization"))
+    target_c = np.clip(
+        FROM_DECENTRALIZATION * (1.0 - centralization) + FROM_CAMPAIGNS * campaign, 0.0, 1.0
+    )  # (B, R)
+    target_committee = target_c[:, COMMITTEE_REGION]
+    committee_power = state.committee_power + params.control_adjustment * (
+        target_committee - state.committee_power
+    )
+    return hold, committee_power, centralization, campaign
 
 
 def _merge_holds(state: State, world: World, params: Params) -> np.ndarray:

@@ -21,7 +21,14 @@ from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
 from angang.engine.world import OWNER, SOE_BY_CODE, SOE_CODES, Layout, World
 from angang.ids import POWERS, WORKS
-from angang.mechanisms import labour, planning, production, technology
+from angang.mechanisms import (
+    labour,
+    local_politics,
+    planning,
+    production,
+    rehabilitation,
+    technology,
+)
 from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
 
 PRIVATE = OWNER["private"]
@@ -922,4 +929,185 @@ def after_production(
     )
     return replace(
         state, output=output, wear=wear, profit=profit, shortage=shortage, balance=balance
+    )
+
+
+@njit(cache=True)
+def _absorptive_capacity(  # pragma: no cover - compiled
+    workforce: np.ndarray,
+    on_site: np.ndarray,
+    b: int,
+    n: int,
+    domestic_cohorts: int,
+    engineers: int,
+    expert_weight: float,
+    normal_engineer_share: float,
+) -> float:
+    """:func:`angang.mechanisms.technology.absorptive_capacity` of one plant."""
+    domestic = 0.0
+    for k in range(domestic_cohorts):
+        domestic += workforce[b, n, k]
+    staff_experts = 0.0
+    for k in range(domestic_cohorts, workforce.shape[2]):
+        staff_experts += workforce[b, n, k]
+    visiting = 0.0
+    for p in range(on_site.shape[2]):
+        visiting += on_site[b, n, p]
+    skilled = workforce[b, n, engineers] + expert_weight * (staff_experts + visiting)
+    ratio = skilled / (normal_engineer_share * domestic) if domestic > 0 else 0.0
+    return min(max(ratio, 0.0), 1.0)
+
+
+@njit(cache=True)
+def _rehabilitate(  # pragma: no cover - compiled
+    damaged: np.ndarray,
+    workforce: np.ndarray,
+    on_site: np.ndarray,
+    disruption: np.ndarray,
+    disorder: np.ndarray,
+    occupied: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    rehab_rate: np.ndarray,
+    expert_weight: np.ndarray,
+    domestic_cohorts: int,
+    engineers: int,
+    normal_engineer_share: float,
+    restored: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.rehabilitation.step`: writes the damage left."""
+    n_runs, n_slots = damaged.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            if damaged[b, n] == 0.0:  # nothing to restore (most plant): 0 x anything is 0
+                restored[b, n] = 0.0
+                continue
+            r = region[n]
+            order = (1.0 - disruption[b, r, sector[n]]) * (1.0 - disorder[b, r])
+            absorb = _absorptive_capacity(
+                workforce,
+                on_site,
+                b,
+                n,
+                domestic_cohorts,
+                engineers,
+                expert_weight[b],
+                normal_engineer_share,
+            )
+            rate = rehab_rate[b] * absorb * order * (not occupied[b, r])
+            restored[b, n] = damaged[b, n] * (1.0 - min(max(rate, 0.0), 1.0))
+
+
+def rehabilitation_step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.rehabilitation.step` (same results)."""
+    del rng  # rehabilitation draws nothing
+    lay = world.layout
+    damaged = np.empty_like(state.damaged)
+    _rehabilitate(
+        state.damaged,
+        state.workforce,
+        state.on_site,
+        state.disruption,
+        state.disorder,
+        state.ruler == rehabilitation.OCCUPIER,
+        lay.region,
+        lay.sector,
+        params.rehab_rate[:, 0],
+        params.expert_weight[:, 0],
+        DOMESTIC_COHORTS,
+        technology.ENGINEERS,
+        technology.NORMAL_ENGINEER_SHARE,
+        damaged,
+    )
+    return replace(state, damaged=damaged)
+
+
+@njit(cache=True)
+def _control(  # pragma: no cover - compiled
+    active: np.ndarray,
+    owner: np.ndarray,
+    management: np.ndarray,
+    ministry_control: np.ndarray,
+    director_power: np.ndarray,
+    hold: np.ndarray,
+    committee_power: np.ndarray,
+    centralization: np.ndarray,
+    campaign: np.ndarray,
+    region: np.ndarray,
+    committee: np.ndarray,
+    ministry_share: np.ndarray,
+    director_share: np.ndarray,
+    soe_by_code: np.ndarray,
+    speed: np.ndarray,
+    mobilization_strength: np.ndarray,
+    claim_rate: np.ndarray,
+    ministry: np.ndarray,
+    director: np.ndarray,
+    claim: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim."""
+    n_runs, n_slots = active.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            r = region[n]
+            system = management[b, r]
+            tilt = 0.75 + 0.25 * centralization[b, r]
+            m_target = ministry_share[system] * tilt * (1.0 - hold[b, n])
+            d_target = director_share[system] * (1.0 - hold[b, n])
+            mc = ministry_control[b, n]
+            dp = director_power[b, n]
+            m = mc + speed[b] * (m_target - mc)
+            c = committee_power[b, committee[n]]
+            mobilized = mobilization_strength[b] * campaign[b, r] * c * dp
+            d = dp + speed[b] * (d_target - dp) - mobilized
+            if soe_by_code[owner[b, n]] and active[b, n]:
+                m = min(max(m, 0.0), 1.0)
+                ministry[b, n] = m
+                director[b, n] = min(max(d, 0.0), 1.0)
+                claim[b, n] = claim_rate[b] * (1.0 - m) * c
+            else:
+                ministry[b, n] = mc
+                director[b, n] = dp
+                claim[b, n] = 0.0
+
+
+def local_politics_step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.local_politics.step` (same results)."""
+    del rng
+    lay = world.layout
+    hold, committee_power, centralization, campaign = local_politics.committees(
+        state, world, params
+    )
+    ministry = np.empty_like(state.ministry_control)
+    director = np.empty_like(state.director_power)
+    claim = np.empty_like(state.claim)
+    _control(
+        state.active,
+        state.owner,
+        state.management,
+        state.ministry_control,
+        state.director_power,
+        hold,
+        committee_power,
+        centralization,
+        campaign,
+        lay.region,
+        lay.committee,
+        local_politics.MINISTRY_SHARE,
+        local_politics.DIRECTOR_SHARE,
+        SOE_BY_CODE,
+        params.control_adjustment[:, 0],
+        params.mobilization_strength[:, 0],
+        params.claim_rate[:, 0],
+        ministry,
+        director,
+        claim,
+    )
+    return replace(
+        state,
+        committee_power=committee_power,
+        ministry_control=ministry,
+        director_power=director,
+        committee_hold=hold,
+        claim=claim,
     )

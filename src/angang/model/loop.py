@@ -77,6 +77,8 @@ def schedule(engine: str = "numba") -> tuple[Step, ...]:
         labour.employ: kernels.employ,
         planning.step: kernels.planning_step,
         production.step: kernels.production_step,
+        rehabilitation.step: kernels.rehabilitation_step,
+        local_politics.step: kernels.local_politics_step,
     }
     return tuple(compiled.get(step, step) for step in SCHEDULE)
 
