@@ -5,6 +5,9 @@ and on whole ensembles, down to the last bit of series.parquet."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import fields, replace
 from pathlib import Path
@@ -149,3 +152,26 @@ def test_series_parquet_is_identical_whatever_the_engine(tmp_path: Path) -> None
 def test_an_unknown_engine_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="engine: expected one of numba, numpy"):
         schedule("cuda")
+
+
+def test_the_kernels_load_from_numbas_cache(tmp_path: Path) -> None:
+    """A second process loads the compiled kernels from the on-disk cache rather than
+    compiling them again (a recursive kernel once crashed on this)."""
+    code = (
+        "import numpy as np; from angang.model import kernels; "
+        "from angang.scenario import load_scenario; from angang.model.loop import simulate; "
+        "simulate(load_scenario('baseline'), np.arange(1), 1, scale=0.05, engine='numba'); "
+        "kernels_ = (kernels.pairwise_sum, kernels._build_all, kernels._technology); "
+        "print(sum(sum(k.stats.cache_hits.values()) for k in kernels_), "
+        "sum(sum(k.stats.cache_misses.values()) for k in kernels_))"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    first, second = (
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()[-2:]
+        for _ in range(2)
+    )
+    assert first == ["0", "3"], first  # compiled: three misses
+    assert second == ["3", "0"], second  # loaded: three hits, nothing compiled
+    assert any(tmp_path.rglob("*.nbi"))
