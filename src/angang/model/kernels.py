@@ -19,7 +19,7 @@ from numba import njit
 
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
-from angang.engine.world import OWNER, SOE_BY_CODE, SOE_CODES, Layout, World
+from angang.engine.world import OWNER, SOE_BY_CODE, Layout, World
 from angang.ids import POWERS, WORKS
 from angang.mechanisms import (
     labour,
@@ -379,7 +379,7 @@ def _technology(  # pragma: no cover - compiled
     indigenous_rate: np.ndarray,
     expert_weight: np.ndarray,
     diffusion_rate: np.ndarray,
-    soe_codes: np.ndarray,
+    soe_by_code: np.ndarray,
     angang: int,
     domestic_cohorts: int,
     engineers: int,
@@ -436,14 +436,8 @@ def _technology(  # pragma: no cover - compiled
                 for p in range(n_powers):
                     foreign[p] = foreign[p] * shrink
                 home = indigenous_rate[b] * absorb * (1.0 - t)
-                if angang >= 0 and n != angang:
-                    code = owner[b, n]
-                    soe = False
-                    for i in range(soe_codes.size):
-                        if code == soe_codes[i]:
-                            soe = True
-                    if soe:
-                        diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
+                if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
+                    diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
             foreign_sum = 0.0
             for p in range(n_powers):
                 foreign_sum += foreign[p]
@@ -495,7 +489,7 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         params.indigenous_rate[:, 0],
         params.expert_weight[:, 0],
         params.diffusion_rate[:, 0],
-        SOE_CODES,
+        SOE_BY_CODE,
         slot,
         DOMESTIC_COHORTS,
         technology.ENGINEERS,
@@ -536,7 +530,7 @@ def _employ(  # pragma: no cover - compiled
     colonial_grievance: np.ndarray,
     protest_rate: np.ndarray,
     protest_threshold: np.ndarray,
-    soe_codes: np.ndarray,
+    soe_by_code: np.ndarray,
     colonial_code: int,
     staffing_slack: float,
     private_welfare: float,
@@ -557,11 +551,7 @@ def _employ(  # pragma: no cover - compiled
         for n in range(n_slots):
             on = active[b, n]
             code = owner[b, n]
-            soe = False
-            for i in range(soe_codes.size):
-                if code == soe_codes[i]:
-                    soe = True
-            soe = soe and on
+            soe = soe_by_code[code] and on
             h = hardness[b, region[n]]
             persons = capacity[b, n] * on * labour[sector[n]]
             persons = persons * (small_labour[b] if small[b, n] else 1.0)
@@ -654,7 +644,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         params.colonial_grievance[:, 0],
         params.protest_rate[:, 0],
         params.protest_threshold[:, 0],
-        SOE_CODES,
+        SOE_BY_CODE,
         OWNER["colonial"],
         labour.STAFFING_SLACK,
         labour.PRIVATE_WELFARE,
