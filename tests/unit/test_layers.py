@@ -52,3 +52,46 @@ def test_the_check_sees_an_upward_import() -> None:
     assert "angang.model.loop" in imported(probe, "from angang.model.loop import simulate\n")
     assert "angang.engine.world" in imported(probe, "from .world import Layout\n")
     assert "angang.mechanisms" in imported(probe, "from ..mechanisms import labour\n")
+
+
+def _graph() -> dict[str, set[str]]:
+    """angang's modules and the angang modules each imports (at the top or inside a
+    function), packages resolved to their __init__ module."""
+    modules = {
+        "angang." + ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in ROOT.rglob("*.py")
+    }
+    graph = {}
+    for path in ROOT.rglob("*.py"):
+        name = "angang." + ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        name = name.removesuffix(".__init__")
+        graph[name] = {m for m in imported(path) if m in modules and m != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Import cycles (each found once, from its first module in sorted order)."""
+    found, done = [], set()
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in path:
+                cycle = path[path.index(nxt) :]
+                if min(cycle) == cycle[0] and frozenset(cycle) not in done:
+                    done.add(frozenset(cycle))
+                    found.append([*cycle, nxt])
+            elif len(path) < 12:
+                visit(nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    return found
+
+
+def test_no_import_cycles_between_modules() -> None:
+    cycles = _cycles(_graph())
+    assert not cycles, cycles
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from angang.errors import AngangError
 
 if TYPE_CHECKING:
-    from angang.runner.ensemble import Done, Job
+    from angang.runner.job import Job
+    from angang.runner.spool import Done
 
 RETRIES = 2
 #: a scheduler address: a protocol Dask speaks, a host and an optional port number
@@ -48,7 +49,7 @@ def run_on_dask(jobs: list[Job], scheduler: str | None, workers: int) -> Iterato
             "--backend dask needs dask.distributed, which is not installed. "
             "Install it with `pip install 'angang[cluster]'`."
         ) from None
-    from angang.runner.ensemble import run_job
+    from angang.runner.job import run_job
 
     if scheduler is not None:
         check_address(scheduler)

@@ -26,11 +26,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from angang.engine.checkpoint import Snapshot, branch_differences
-from angang.engine.state import Params
 from angang.engine.world import make_world
 from angang.errors import AngangError
-from angang.model.loop import ENGINES, simulate
+from angang.model.loop import ENGINES
 from angang.runner.files import load_snapshot, read_json, sha256
+from angang.runner.job import Job, run_job
 from angang.runner.limits import check_size
 from angang.runner.spool import Done, Spool, batch_stem
 from angang.scenario.loader import Loaded
@@ -73,36 +73,6 @@ class Ensemble:
         if self.spool is None:
             raise AngangError("this ensemble kept its series in memory and has no spool.")
         return [batch_stem(self.spool, i).with_suffix(".parquet") for i in range(self.batches)]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One batch: everything a worker process or a Dask worker needs, picklable."""
-
-    index: int
-    scenario: Scenario
-    ids: np.ndarray
-    seed: int
-    scale: float
-    checkpoint_at: int | None = None
-    start_from: Snapshot | None = None
-    engine: str = "numba"
-
-
-def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
-    """Run one batch (in whatever process or worker the backend chose)."""
-    result = simulate(
-        job.scenario,
-        job.ids,
-        job.seed,
-        params=Params.repeat(job.scenario.parameters, job.ids.size),
-        scale=job.scale,
-        checkpoint_at=job.checkpoint_at,
-        start_from=job.start_from,
-        on_year=on_year,
-        engine=job.engine,
-    )
-    return Done(job.index, result.to_frame(), result.enterprise_years, result.snapshot)
 
 
 def resolve_workers(workers: int, batches: int) -> int:
