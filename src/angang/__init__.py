@@ -14,7 +14,7 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0+unknown"
 
 _API = {
-    "run": ("angang.runner", "run"),
+    "run": ("angang.analysis.checks", "run"),
     "compare": ("angang.analysis.compare", "compare"),
     "attribute": ("angang.analysis.attribution", "attribute"),
     "sensitivity": ("angang.analysis.sensitivity", "sensitivity"),

@@ -96,7 +96,7 @@ def run(
     ] = "numba",
 ) -> None:
     """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
-    from angang.runner import run as run_api
+    from angang.analysis.checks import run as run_api
 
     if resume and out_dir is None:
         raise AngangError("--resume needs --out: the run directory to continue.")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from angang.analysis import checks
 from angang.errors import AngangError
 from angang.runner import ensemble as ensemble_module
 from angang.runner import run
@@ -147,13 +148,16 @@ def test_compare_branches_and_gets_the_numbers_of_full_runs() -> None:
 
 def test_a_streamed_run_writes_the_same_directory(tmp_path: Path) -> None:
     """keep_series=False (what `angang run` does) holds no series in memory and writes the
-    same series, scorecard and database as an in-memory run."""
+    same series and database as an in-memory run, and the same scorecard once checked."""
     import json
 
     import duckdb
 
     kept = run("baseline", out=tmp_path / "kept", **SMALL)
     streamed = run("baseline", out=tmp_path / "streamed", keep_series=False, **SMALL)
+    assert not (tmp_path / "kept" / "scorecard.json").exists()  # storing does not score
+    checks.write(tmp_path / "kept")
+    checks.write(tmp_path / "streamed")
     assert streamed.series is None
     with pytest.raises(AngangError, match="read_series"):
         streamed.table  # noqa: B018
@@ -174,3 +178,15 @@ def test_the_process_pool_refills_its_window_and_equals_one_process() -> None:
     pooled = run("baseline", workers=2, **settings)
     _same(pooled.table, run("baseline", workers=1, **settings).table)
     assert sorted(pooled.table["run"].unique()) == list(range(10))
+
+
+def test_the_api_run_writes_its_checks_beside_the_run(tmp_path: Path) -> None:
+    """`angang.run(out=...)` composes storing (the runner) and checking (the analysis)."""
+    import json
+
+    import angang
+
+    angang.run("baseline", out=tmp_path / "r", **SMALL)
+    checks_ = json.loads((tmp_path / "r" / "scorecard.json").read_text())
+    assert len(checks_) >= 30 and all("passed" in c for c in checks_)
+    assert json.loads((tmp_path / "r" / "validation.json").read_text())["checks"]

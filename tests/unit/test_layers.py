@@ -1,5 +1,6 @@
 """The layers import one way (DESIGN.md §4): the engine imports no mechanism and no model,
-the mechanisms no model, and none of the three the runner, the analysis or the interfaces."""
+the mechanisms no model, none of the three the runner, the analysis or the interfaces, and
+the runner neither the analysis nor the interfaces; no module imports itself round a loop."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ FORBIDDEN = {
     "engine": ("angang.mechanisms", "angang.model", *ABOVE),
     "mechanisms": ("angang.model", *ABOVE),
     "model": ABOVE,
+    # the runner stores runs; what judges them (scorecard, validation) sits above it
+    "runner": ("angang.analysis", "angang.report", "angang.dashboard", "angang.cli"),
 }
 
 

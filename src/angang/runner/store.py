@@ -1,4 +1,6 @@
 """The run directory: manifest.json, series.parquet and results.duckdb, written atomically.
+What the run is checked against (scorecard.json, validation.json) is written beside them by
+the caller (:mod:`angang.analysis.checks`): storing a run does not score it.
 
 Everything is first written to a hidden ``.NAME.partial-*`` sibling and renamed into place
 only when complete (the manifest last), so an interrupted run never leaves a directory that
@@ -170,7 +172,6 @@ def write_run(
         if ensemble.snapshots:
             _write_checkpoint(partial / CHECKPOINT, ensemble, batch_size)
         _write_database(partial / DATABASE, ensemble, manifest)
-        _write_checks(partial, ensemble)
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         if spooled:
             Spool(partial, {}).clear()
@@ -237,27 +238,6 @@ def _write_series(path: Path, ensemble: Ensemble) -> None:
         for batch in ensemble.batch_files():
             table = pq.read_table(batch)
             writer.write_table(table.select(SCHEMA.names).cast(SCHEMA))
-
-
-def _write_checks(folder: Path, ensemble: Ensemble) -> None:
-    """The scorecard and the out-of-sample validation, written with the run; a streamed
-    ensemble is scored batch by batch, and validated on its steel series alone."""
-    from angang.analysis import scorecard, validation
-
-    if ensemble.series is not None:
-        scorecard.write(scorecard.score(ensemble.series), folder)
-        validation.write(validation.validate(ensemble.series), folder)
-        return
-    steel: list[pd.DataFrame] = []
-
-    def batches() -> Iterator[pd.DataFrame]:
-        for batch in ensemble.batch_files():
-            frame = _categorical(pd.read_parquet(batch))  # the rules filter on these
-            steel.append(frame[frame["variable"] == "steel_output"])
-            yield frame
-
-    scorecard.write(scorecard.score_batches(batches()), folder)
-    validation.write(validation.validate(pd.concat(steel, ignore_index=True)), folder)
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
@@ -381,6 +361,25 @@ def read_series(run_dir: Path) -> pd.DataFrame:
         if got != want and not (pa.types.is_string(want) and pa.types.is_large_string(got)):
             raise AngangError(f"{path}: column {name!r} holds {got}, expected {want}.")
     return _categorical(table.select(SCHEMA.names).to_pandas())
+
+
+def read_series_blocks(run_dir: Path, runs: int = 64) -> Iterator[pd.DataFrame]:
+    """The tidy series of a finished run directory, ``runs`` whole runs at a time (each
+    frame holds every row of its runs), checked like :func:`read_series`: for reading an
+    ensemble too large to hold in memory at once."""
+    path = _verified(run_dir, SERIES, read_manifest(run_dir))
+    try:
+        ids = np.unique(pq.read_table(path, columns=["run"]).column("run").to_numpy())
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        raise AngangError(
+            f"{path}: cannot be read as Parquet ({err}); the file is damaged. Rerun the ensemble."
+        ) from None
+    for first in range(0, ids.size, runs):
+        block = ids[first : first + runs]
+        table = pq.read_table(
+            path, filters=[("run", ">=", int(block[0])), ("run", "<=", int(block[-1]))]
+        )
+        yield _categorical(table.select(SCHEMA.names).to_pandas())
 
 
 def _categorical(series: pd.DataFrame) -> pd.DataFrame:
