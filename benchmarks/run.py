@@ -74,7 +74,7 @@ def whole_system(runs: int = 64) -> list[str]:
     against a full one, on all cores."""
     import tempfile
 
-    from angang.runner import run
+    from angang import run
 
     lines = []
     seconds = {}
@@ -113,7 +113,7 @@ def big_ensemble(runs: int = 10_000) -> list[str]:
 
     code = (
         "import resource, sys, time, json; from pathlib import Path; "
-        "from angang.runner import run; t = time.perf_counter(); "
+        "from angang import run; t = time.perf_counter(); "
         f"run('baseline', runs={runs}, seed=1, workers=0, out=Path(sys.argv[1]) / 'big', "
         "keep_series=False); "
         "print(json.dumps([time.perf_counter() - t, "
