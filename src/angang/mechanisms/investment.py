@@ -298,6 +298,8 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
         & ~lay.is_work
     )
     frac = share[:, lay.region] * movable  # (B, N)
+    if not frac.any():  # nothing moves (most years): the same numbers, without the copies
+        return replace(state, threat=danger, relocating=np.zeros_like(state.relocating))
     moved = state.capacity * frac
     workforce = state.workforce * (1.0 - frac)[..., None]
     per_sector = by_region_sector(moved, lay).sum(axis=1)  # (B, S)

@@ -62,7 +62,17 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     )
     opening = state.opening[:, lay.region]
     voice = np.clip(state.voice * VOICE_MEMORY + opening * state.grievance, 0.0, 1.0)
-    workforce, director = state.workforce, state.director_power
+    return purge(
+        replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice),
+        world,
+    )
+
+
+def purge(state: State, world: World) -> State:
+    """This year's purges: of those who spoke out (engineers, by their voice) or of managers
+    and engineers as a class."""
+    lay = world.layout
+    workforce, director, voice = state.workforce, state.director_power, state.voice
     for e in world.timeline.discrete.get(state.year, []):
         if isinstance(e, PurgeEvent):
             hit = np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
@@ -73,15 +83,7 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
             else:  # managers and engineers as a class (the Cultural Revolution)
                 workforce[..., ENGINEERS] *= 1.0 - e.share * hit
                 director = director * (1.0 - e.share * hit)
-    return replace(
-        state,
-        fatigue=fatigue,
-        commitment=commitment,
-        effort=effort,
-        voice=voice,
-        workforce=workforce,
-        director_power=director,
-    )
+    return replace(state, voice=voice, workforce=workforce, director_power=director)
 
 
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:

@@ -1101,3 +1101,78 @@ def local_politics_step(state: State, world: World, params: Params, rng: Streams
         committee_hold=hold,
         claim=claim,
     )
+
+
+@njit(cache=True)
+def _mobilize(  # pragma: no cover - compiled
+    fatigue: np.ndarray,
+    voice: np.ndarray,
+    grievance: np.ndarray,
+    campaign: np.ndarray,
+    committee_power: np.ndarray,
+    opening: np.ndarray,
+    hunger: np.ndarray,
+    region: np.ndarray,
+    committee: np.ndarray,
+    fatigue_rate: np.ndarray,
+    campaign_commitment: np.ndarray,
+    effort_commitment: np.ndarray,
+    fatigue_decay: float,
+    fatigue_scale: float,
+    base_commitment: float,
+    voice_memory: float,
+    new_fatigue: np.ndarray,
+    commitment: np.ndarray,
+    effort: np.ndarray,
+    new_voice: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.labour.mobilize` before the year's purges."""
+    n_runs, n_slots = fatigue.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            r = region[n]
+            camp = campaign[b, r]
+            f = fatigue[b, n] * (1.0 - fatigue_decay) + fatigue_rate[b] * camp * fatigue_scale
+            c = committee_power[b, committee[n]]
+            will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
+            will = min(max(will, 0.0), 1.0)
+            push = 1.0 + effort_commitment[b] * (will - base_commitment)
+            new_fatigue[b, n] = f
+            commitment[b, n] = will
+            effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
+            spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
+            new_voice[b, n] = min(max(spoken, 0.0), 1.0)
+
+
+def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.labour.mobilize` (same results)."""
+    del rng
+    lay = world.layout
+    fatigue = np.empty_like(state.fatigue)
+    commitment = np.empty_like(state.fatigue)
+    effort = np.empty_like(state.fatigue)
+    voice = np.empty_like(state.voice)
+    _mobilize(
+        state.fatigue,
+        state.voice,
+        state.grievance,
+        state.lever("campaign_intensity"),
+        state.committee_power,
+        state.opening,
+        (state.food[:, None] ** params.hunger_effort)[:, 0],  # NumPy's power, as the reference
+        lay.region,
+        lay.committee,
+        params.fatigue_rate[:, 0],
+        params.campaign_commitment[:, 0],
+        params.effort_commitment[:, 0],
+        labour.FATIGUE_DECAY,
+        labour.FATIGUE_SCALE,
+        labour.BASE_COMMITMENT,
+        labour.VOICE_MEMORY,
+        fatigue,
+        commitment,
+        effort,
+        voice,
+    )
+    moved = replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice)
+    return labour.purge(moved, world)

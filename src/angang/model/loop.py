@@ -74,6 +74,7 @@ def schedule(engine: str = "numba") -> tuple[Step, ...]:
     compiled: dict[Step, Step] = {
         investment.step: functools.partial(investment.step, build=kernels.build_all),
         technology.step: kernels.technology_step,
+        labour.mobilize: kernels.mobilize,
         labour.employ: kernels.employ,
         planning.step: kernels.planning_step,
         production.step: kernels.production_step,
