@@ -364,22 +364,50 @@ def read_series(run_dir: Path) -> pd.DataFrame:
 
 
 def read_series_blocks(run_dir: Path, runs: int = 64) -> Iterator[pd.DataFrame]:
-    """The tidy series of a finished run directory, ``runs`` whole runs at a time (each
+    """The tidy series of a finished run directory about ``runs`` whole runs at a time (each
     frame holds every row of its runs), checked like :func:`read_series`: for reading an
-    ensemble too large to hold in memory at once."""
+    ensemble too large to hold in memory at once. Row groups are read together when their
+    ranges of runs overlap, so a run is never split between frames."""
     path = _verified(run_dir, SERIES, read_manifest(run_dir))
     try:
-        ids = np.unique(pq.read_table(path, columns=["run"]).column("run").to_numpy())
+        parquet = pq.ParquetFile(path)
+        spans = {
+            g: _run_span(parquet, g)
+            for g in range(parquet.num_row_groups)
+            if parquet.metadata.row_group(g).num_rows > 0
+        }
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise AngangError(
             f"{path}: cannot be read as Parquet ({err}); the file is damaged. Rerun the ensemble."
         ) from None
-    for first in range(0, ids.size, runs):
-        block = ids[first : first + runs]
-        table = pq.read_table(
-            path, filters=[("run", ">=", int(block[0])), ("run", "<=", int(block[-1]))]
-        )
-        yield _categorical(table.select(SCHEMA.names).to_pandas())
+    block: list[int] = []
+    first = last = 0
+    for group in sorted(spans, key=lambda g: spans[g]):
+        low, high = spans[group]
+        if block and low > last and last - first + 1 >= runs:
+            yield _read_groups(parquet, block)
+            block = []
+        if block:
+            last = max(last, high)
+        else:
+            first, last = low, high
+        block.append(group)
+    if block:
+        yield _read_groups(parquet, block)
+
+
+def _run_span(parquet: pq.ParquetFile, group: int) -> tuple[int, int]:
+    """The first and last run a row group holds (from its statistics, else by reading it)."""
+    column = parquet.schema_arrow.get_field_index("run")
+    stats = parquet.metadata.row_group(group).column(column).statistics
+    if stats is not None and stats.has_min_max:
+        return int(stats.min), int(stats.max)
+    ids = parquet.read_row_group(group, columns=["run"]).column("run").to_numpy()
+    return int(ids.min()), int(ids.max())
+
+
+def _read_groups(parquet: pq.ParquetFile, groups: list[int]) -> pd.DataFrame:
+    return _categorical(parquet.read_row_groups(groups).select(SCHEMA.names).to_pandas())
 
 
 def _categorical(series: pd.DataFrame) -> pd.DataFrame:
