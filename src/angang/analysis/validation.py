@@ -24,6 +24,8 @@ from angang.analysis.scorecard import wide
 from angang.data import load_history
 
 VALIDATION = "validation.json"
+#: the steel series the validation reads (of the variable ``steel_output``)
+STEEL_ENTITIES = ("china", "northeast", "southwest", "northwest", "angang")
 
 
 @dataclass(frozen=True)
