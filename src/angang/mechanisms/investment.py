@@ -181,7 +181,10 @@ def _base_weights(state: State, world: World, params: Params, regional: np.ndarr
     pull = (basis + floor) ** params.allocation_elasticity[:, :, None]
     profit = by_region_sector(state.profit, lay)
     capital = capval * lay.capital_output  # what the plant cost, million 1952 yuan
-    rate = np.divide(profit, capital, out=np.zeros_like(profit), where=capital > 0)
+    # a cell with next to no capital can have an infinite profit rate; the excess return
+    # below is clipped, so it simply counts as the highest
+    with np.errstate(over="ignore"):
+        rate = np.divide(profit, capital, out=np.zeros_like(profit), where=capital > 0)
     # each run's total on its own row (a sum over two axes at once is ordered by the batch)
     total_profit = profit.reshape(state.runs, -1).sum(axis=1)
     total_capital = capital.reshape(state.runs, -1).sum(axis=1)
