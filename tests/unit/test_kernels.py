@@ -159,9 +159,10 @@ def test_the_kernels_load_from_numbas_cache(tmp_path: Path) -> None:
     compiling them again (a recursive kernel once crashed on this)."""
     code = (
         "import numpy as np; from angang.model import kernels; "
+        "from angang.model.kernels import construction, technology; "
         "from angang.scenario import load_scenario; from angang.model.loop import simulate; "
         "simulate(load_scenario('baseline'), np.arange(1), 1, scale=0.05, engine='numba'); "
-        "kernels_ = (kernels.pairwise_sum, kernels._build_all, kernels._technology); "
+        "kernels_ = (kernels.pairwise_sum, construction._build_all, technology._technology); "
         "print(sum(sum(k.stats.cache_hits.values()) for k in kernels_), "
         "sum(sum(k.stats.cache_misses.values()) for k in kernels_))"
     )

@@ -1,0 +1,303 @@
+"""Compiled :func:`angang.mechanisms.construction.build_all`: a year's building orders."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from angang.engine.world import OWNER, Layout
+from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
+from angang.model.kernels.sums import pairwise_sum
+
+PRIVATE = OWNER["private"]
+
+
+@njit(cache=True)
+def _build_cell(  # pragma: no cover - compiled
+    b: int,
+    lo: int,
+    size: int,
+    reserved: np.ndarray,
+    campaign: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    added: float,
+    count: int,
+    builder: int,
+    entry_share: float,
+    quality: float,
+    level: float,
+    strength: float,
+    sources: np.ndarray,
+    buffer: np.ndarray,
+    weighted_tech: np.ndarray,
+    flags: np.ndarray,
+    vectors: np.ndarray,
+) -> float:
+    """:func:`angang.mechanisms.construction.build` for run ``b`` in the cell of slots
+    ``lo:lo+size``; returns the capacity built with imported equipment, weighted as the
+    reference weights it (strength x imported level x quality x capacity built). The last
+    four arguments are scratch space (no allocation per call)."""
+    n_prov = provenance.shape[2]
+    mass, mean_prov, blend, new_prov = vectors[0], vectors[1], vectors[2], vectors[3]
+    # the cell's capacity-weighted technology and provenance (construction._mean)
+    for i in range(size):
+        buffer[i] = capacity[b, lo + i] * active[b, lo + i]
+    total = pairwise_sum(buffer, 0, size)
+    for p in range(n_prov):
+        mass[p] = 0.0
+    for i in range(size):
+        weighted_tech[i] = buffer[i] * tech[b, lo + i]
+    mean_tech = FIRST_PLANT_TECH
+    if total > 0:
+        mean_tech = pairwise_sum(weighted_tech, 0, size) / total
+    for i in range(size):
+        if active[b, lo + i]:  # an inactive slot adds +0.0 to the running sums
+            for p in range(n_prov):
+                mass[p] += weighted_tech[i] * provenance[b, lo + i, p]
+    norm = 0.0
+    for p in range(n_prov):
+        norm += mass[p]
+    for p in range(n_prov):
+        mean_prov[p] = 0.0
+    if norm > 0:
+        for p in range(n_prov):
+            mean_prov[p] = mass[p] / norm
+    else:
+        mean_prov[0] = 1.0
+    # what is built: a share (the alliance's strength) imported at the allies' level
+    imported = max(level, mean_tech)
+    new_tech = min(max(((1.0 - strength) * mean_tech + strength * imported) * quality, 0.0), 1.0)
+    home = (1.0 - strength) * mean_tech
+    for p in range(n_prov):
+        blend[p] = home * mean_prov[p]
+    abroad = strength * imported
+    for p in range(1, n_prov):
+        blend[p] += abroad * sources[p - 1]
+    blend_total = 0.0
+    for p in range(n_prov):
+        blend_total += blend[p]
+    for p in range(n_prov):
+        new_prov[p] = mean_prov[p]
+    if blend_total > 0:
+        for p in range(n_prov):
+            new_prov[p] = blend[p] / blend_total
+    built = _place(
+        b,
+        lo,
+        size,
+        reserved,
+        campaign,
+        capacity,
+        active,
+        owner,
+        tech,
+        provenance,
+        small,
+        added,
+        count,
+        builder,
+        entry_share,
+        new_tech,
+        new_prov,
+        buffer,
+        flags,
+    )
+    return strength * imported * quality * built
+
+
+@njit(cache=True)
+def _place(  # pragma: no cover - compiled
+    b: int,
+    lo: int,
+    size: int,
+    reserved: np.ndarray,
+    campaign: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    added: float,
+    count: int,
+    builder: int,
+    entry_share: float,
+    new_tech: float,
+    new_prov: np.ndarray,
+    buffer: np.ndarray,
+    flags: np.ndarray,
+) -> float:
+    """:func:`angang.mechanisms.construction.place` of modern plant (not campaign plant)
+    for run ``b``; returns the capacity placed (``flags``: scratch, (2, size) at least)."""
+    n_prov = provenance.shape[2]
+    private_builder = builder == PRIVATE
+    same_kind, new = flags[0], flags[1]
+    has_kin = False
+    for i in range(size):
+        j = lo + i
+        same_kind[i] = False
+        new[i] = False
+        if active[b, j] and ((owner[b, j] == PRIVATE) == private_builder) and not small[b, j]:
+            same_kind[i] = True
+            has_kin = True
+    if not has_kin and added > 0:
+        count = max(count, 1)
+    opened = 0
+    free_seen = 0
+    for i in range(size):
+        j = lo + i
+        if not active[b, j] and not reserved[j] and not campaign[j]:
+            free_seen += 1
+            if free_seen <= count:
+                new[i] = True
+                opened += 1
+    entry = 0.0
+    if opened > 0:
+        entry = entry_share * added if has_kin else added
+    each = entry / opened if opened > 0 else 0.0
+    for i in range(size):
+        if new[i]:
+            j = lo + i
+            capacity[b, j] += each
+            active[b, j] = True
+            small[b, j] = False
+            owner[b, j] = builder
+            tech[b, j] = new_tech
+            for p in range(n_prov):
+                provenance[b, j, p] = new_prov[p]
+    rest = added - entry
+    use_kin = has_kin or opened > 0
+    for i in range(size):
+        j = lo + i
+        kin = same_kind[i] if use_kin else active[b, j]
+        buffer[i] = capacity[b, j] * kin
+    kin_total = pairwise_sum(buffer, 0, size)
+    if kin_total > 0:
+        for i in range(size):
+            j = lo + i
+            extra = buffer[i] * rest / kin_total
+            grown = capacity[b, j] + extra
+            w_new = extra / grown if grown > 0 else 0.0
+            tech[b, j] = (1.0 - w_new) * tech[b, j] + w_new * new_tech
+            for p in range(n_prov):
+                provenance[b, j, p] = (1.0 - w_new) * provenance[b, j, p] + w_new * new_prov[p]
+            capacity[b, j] += extra
+        return entry + rest
+    return entry
+
+
+@njit(cache=True)
+def _build_all(  # pragma: no cover - compiled
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    reserved: np.ndarray,
+    campaign: np.ndarray,
+    price: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    transfer: np.ndarray,
+    added: np.ndarray,
+    count: np.ndarray,
+    builder: np.ndarray,
+    entry_share: np.ndarray,
+    quality: np.ndarray,
+    level: np.ndarray,
+    strength: np.ndarray,
+    sources: np.ndarray,
+) -> None:
+    n_runs, _, n_cells = added.shape
+    n_sectors = price.size
+    n_powers = sources.shape[2]
+    widest = cell_size.max()
+    buffer = np.empty(widest)
+    weighted_tech = np.empty(widest)
+    flags = np.zeros((2, widest), dtype=np.bool_)
+    vectors = np.zeros((4, provenance.shape[2]))
+    # the reference skips a cell and builder only when no run builds there
+    anyone = np.zeros((2, n_cells), dtype=np.bool_)
+    for b in range(n_runs):
+        for k in range(2):
+            for c in range(n_cells):
+                if added[b, k, c] > 0:
+                    anyone[k, c] = True
+    for b in range(n_runs):
+        for c in range(n_cells):
+            r = c // n_sectors
+            s = c % n_sectors
+            for k in range(2):
+                # with nothing added and no entrant the reference's arithmetic is the identity
+                if not anyone[k, c] or (added[b, k, c] == 0 and count[b, k, c] == 0):
+                    continue
+                weight = _build_cell(
+                    b,
+                    cell_start[c],
+                    cell_size[c],
+                    reserved,
+                    campaign,
+                    capacity,
+                    active,
+                    owner,
+                    tech,
+                    provenance,
+                    small,
+                    added[b, k, c],
+                    count[b, k, c],
+                    builder[b, k, c],
+                    entry_share[b, s],
+                    quality[b, r],
+                    level[b, r],
+                    strength[b, r],
+                    sources[b, r],
+                    buffer,
+                    weighted_tech,
+                    flags,
+                    vectors,
+                )
+                for p in range(n_powers):
+                    transfer[b, p] += weight * sources[b, r, p] * price[s]
+
+
+def build_all(
+    layout: Layout,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    small: np.ndarray,
+    transfer: np.ndarray,
+    orders: Orders,
+) -> None:
+    """The compiled :func:`angang.mechanisms.construction.build_all` (same arguments, same
+    results, in place)."""
+    _build_all(
+        layout.cell_start,
+        layout.cell_size,
+        layout.is_work,
+        layout.campaign,
+        layout.price,
+        capacity,
+        active,
+        owner,
+        tech,
+        provenance,
+        small,
+        transfer,
+        orders.added,
+        orders.count,
+        orders.builder,
+        orders.entry_share,
+        orders.quality,
+        orders.level,
+        orders.strength,
+        orders.sources,
+    )

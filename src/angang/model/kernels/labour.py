@@ -1,0 +1,256 @@
+"""Compiled mobilization and employment (:mod:`angang.mechanisms.labour`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numba import njit
+
+from angang.engine.rng import Streams
+from angang.engine.state import COHORT_SPLIT, Params, State
+from angang.engine.world import OWNER, SOE_BY_CODE, World
+from angang.mechanisms import (
+    labour,
+)
+
+
+@njit(cache=True)
+def _mobilize(  # pragma: no cover - compiled
+    fatigue: np.ndarray,
+    voice: np.ndarray,
+    grievance: np.ndarray,
+    campaign: np.ndarray,
+    committee_power: np.ndarray,
+    opening: np.ndarray,
+    hunger: np.ndarray,
+    region: np.ndarray,
+    committee: np.ndarray,
+    fatigue_rate: np.ndarray,
+    campaign_commitment: np.ndarray,
+    effort_commitment: np.ndarray,
+    fatigue_decay: float,
+    fatigue_scale: float,
+    base_commitment: float,
+    voice_memory: float,
+    new_fatigue: np.ndarray,
+    commitment: np.ndarray,
+    effort: np.ndarray,
+    new_voice: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.labour.mobilize` before the year's purges."""
+    n_runs, n_slots = fatigue.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            r = region[n]
+            camp = campaign[b, r]
+            f = fatigue[b, n] * (1.0 - fatigue_decay) + fatigue_rate[b] * camp * fatigue_scale
+            c = committee_power[b, committee[n]]
+            will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
+            will = min(max(will, 0.0), 1.0)
+            push = 1.0 + effort_commitment[b] * (will - base_commitment)
+            new_fatigue[b, n] = f
+            commitment[b, n] = will
+            effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
+            spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
+            new_voice[b, n] = min(max(spoken, 0.0), 1.0)
+
+
+def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.labour.mobilize` (same results)."""
+    del rng
+    lay = world.layout
+    fatigue = np.empty_like(state.fatigue)
+    commitment = np.empty_like(state.fatigue)
+    effort = np.empty_like(state.fatigue)
+    voice = np.empty_like(state.voice)
+    _mobilize(
+        state.fatigue,
+        state.voice,
+        state.grievance,
+        state.lever("campaign_intensity"),
+        state.committee_power,
+        state.opening,
+        (state.food[:, None] ** params.hunger_effort)[:, 0],  # NumPy's power, as the reference
+        lay.region,
+        lay.committee,
+        params.fatigue_rate[:, 0],
+        params.campaign_commitment[:, 0],
+        params.effort_commitment[:, 0],
+        labour.FATIGUE_DECAY,
+        labour.FATIGUE_SCALE,
+        labour.BASE_COMMITMENT,
+        labour.VOICE_MEMORY,
+        fatigue,
+        commitment,
+        effort,
+        voice,
+    )
+    moved = replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice)
+    return labour.purge(moved, world)
+
+
+@njit(cache=True)
+def _employ(  # pragma: no cover - compiled
+    active: np.ndarray,
+    owner: np.ndarray,
+    capacity: np.ndarray,
+    small: np.ndarray,
+    workforce: np.ndarray,
+    claim: np.ndarray,
+    profit: np.ndarray,
+    welfare: np.ndarray,
+    grievance: np.ndarray,
+    fatigue: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    labour: np.ndarray,
+    cohort_split: np.ndarray,
+    hardness: np.ndarray,
+    factor: np.ndarray,
+    fed: np.ndarray,
+    small_labour: np.ndarray,
+    attrition: np.ndarray,
+    layoff_speed: np.ndarray,
+    welfare_level: np.ndarray,
+    grievance_decay: np.ndarray,
+    grievance_layoff: np.ndarray,
+    grievance_welfare: np.ndarray,
+    colonial_grievance: np.ndarray,
+    protest_rate: np.ndarray,
+    protest_threshold: np.ndarray,
+    soe_by_code: np.ndarray,
+    colonial_code: int,
+    staffing_slack: float,
+    private_welfare: float,
+    welfare_adjustment: float,
+    fatigue_grievance: float,
+    new_workforce: np.ndarray,
+    new_welfare: np.ndarray,
+    new_grievance: np.ndarray,
+    laid_off: np.ndarray,
+    rate: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
+    workforce, welfare, grievance, lay-offs and the protest rate the caller draws from."""
+    n_runs, n_slots, n_cohorts = workforce.shape
+    n_domestic = cohort_split.size
+    domestic = np.empty(n_domestic)
+    for b in range(n_runs):
+        for n in range(n_slots):
+            on = active[b, n]
+            code = owner[b, n]
+            soe = soe_by_code[code] and on
+            h = hardness[b, region[n]]
+            persons = capacity[b, n] * on * labour[sector[n]]
+            persons = persons * (small_labour[b] if small[b, n] else 1.0)
+            total = persons * factor[b]
+            slack = (1.0 - h) * staffing_slack + claim[b, n]
+            keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
+            distress = profit[b, n] < 0 and soe
+            fire_share = h * layoff_speed[b] * distress if soe else 1.0
+            fired_sum = 0.0
+            before = 0.0
+            people = 0.0
+            for k in range(n_domestic):
+                need = total * cohort_split[k]
+                wanted = need * keep_share
+                current = workforce[b, n, k]
+                kept = current * (1.0 - attrition[b])
+                surplus = max(0.0, kept - wanted)
+                fired = surplus if fed[b] < 1.0 else fire_share * surplus
+                fired_sum += fired
+                before += current
+                domestic[k] = max(wanted, kept - fired) if on else 0.0
+                people += domestic[k]
+            gone = fired_sum if on else before
+            laid_off[b, n] = gone
+            for k in range(n_cohorts):
+                new_workforce[b, n, k] = workforce[b, n, k] if on else 0.0
+            if on:
+                for k in range(n_domestic):
+                    new_workforce[b, n, k] = domestic[k]
+            cut = h * (0.3 + 0.7 * distress)
+            if soe:
+                target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
+            else:
+                target = private_welfare
+            w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
+            new_welfare[b, n] = w
+            share = gone / before if before > 0 else 0.0
+            g = min(
+                max(
+                    grievance[b, n] * (1.0 - grievance_decay[b])
+                    + grievance_layoff[b] * share
+                    + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
+                    + colonial_grievance[b] * (code == colonial_code)
+                    + fatigue_grievance * fatigue[b, n],
+                    0.0,
+                ),
+                1.0,
+            )
+            new_grievance[b, n] = g
+            people = people + gone
+            rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
+
+
+def employ(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.labour.employ` (same results, same draws)."""
+    lay = world.layout
+    growth = params.labour_productivity_growth
+    factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
+    fed = state.food ** params.sent_down[:, 0]
+    new_workforce = np.empty_like(state.workforce)
+    welfare = np.empty_like(state.welfare)
+    grievance = np.empty_like(state.grievance)
+    laid_off = np.empty_like(state.laid_off)
+    rate = np.empty_like(state.laid_off)
+    _employ(
+        state.active,
+        state.owner,
+        state.capacity,
+        state.small,
+        state.workforce,
+        state.claim,
+        state.profit,
+        state.welfare,
+        state.grievance,
+        state.fatigue,
+        lay.region,
+        lay.sector,
+        lay.labour,
+        COHORT_SPLIT,
+        state.lever("budget_hardness"),
+        factor,
+        fed,
+        params.small_labour[:, 0],
+        params.attrition[:, 0],
+        params.layoff_speed[:, 0],
+        params.welfare_level[:, 0],
+        params.grievance_decay[:, 0],
+        params.grievance_layoff[:, 0],
+        params.grievance_welfare[:, 0],
+        params.colonial_grievance[:, 0],
+        params.protest_rate[:, 0],
+        params.protest_threshold[:, 0],
+        SOE_BY_CODE,
+        OWNER["colonial"],
+        labour.STAFFING_SLACK,
+        labour.PRIVATE_WELFARE,
+        labour.WELFARE_ADJUSTMENT,
+        labour.FATIGUE_GRIEVANCE,
+        new_workforce,
+        welfare,
+        grievance,
+        laid_off,
+        rate,
+    )
+    protest = rng.poisson(np.minimum(rate, 1e6)).astype(float)
+    return replace(
+        state,
+        workforce=new_workforce,
+        welfare=welfare,
+        grievance=grievance,
+        laid_off=laid_off,
+        protest=protest,
+    )

@@ -1,0 +1,106 @@
+"""Compiled per-plant control, power and claim (:mod:`angang.mechanisms.local_politics`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numba import njit
+
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State
+from angang.engine.world import SOE_BY_CODE, World
+from angang.mechanisms import (
+    local_politics,
+)
+
+
+@njit(cache=True)
+def _control(  # pragma: no cover - compiled
+    active: np.ndarray,
+    owner: np.ndarray,
+    management: np.ndarray,
+    ministry_control: np.ndarray,
+    director_power: np.ndarray,
+    hold: np.ndarray,
+    committee_power: np.ndarray,
+    centralization: np.ndarray,
+    campaign: np.ndarray,
+    region: np.ndarray,
+    committee: np.ndarray,
+    ministry_share: np.ndarray,
+    director_share: np.ndarray,
+    soe_by_code: np.ndarray,
+    speed: np.ndarray,
+    mobilization_strength: np.ndarray,
+    claim_rate: np.ndarray,
+    ministry: np.ndarray,
+    director: np.ndarray,
+    claim: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim."""
+    n_runs, n_slots = active.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            r = region[n]
+            system = management[b, r]
+            tilt = 0.75 + 0.25 * centralization[b, r]
+            m_target = ministry_share[system] * tilt * (1.0 - hold[b, n])
+            d_target = director_share[system] * (1.0 - hold[b, n])
+            mc = ministry_control[b, n]
+            dp = director_power[b, n]
+            m = mc + speed[b] * (m_target - mc)
+            c = committee_power[b, committee[n]]
+            mobilized = mobilization_strength[b] * campaign[b, r] * c * dp
+            d = dp + speed[b] * (d_target - dp) - mobilized
+            if soe_by_code[owner[b, n]] and active[b, n]:
+                m = min(max(m, 0.0), 1.0)
+                ministry[b, n] = m
+                director[b, n] = min(max(d, 0.0), 1.0)
+                claim[b, n] = claim_rate[b] * (1.0 - m) * c
+            else:
+                ministry[b, n] = mc
+                director[b, n] = dp
+                claim[b, n] = 0.0
+
+
+def local_politics_step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.local_politics.step` (same results)."""
+    del rng
+    lay = world.layout
+    hold, committee_power, centralization, campaign = local_politics.committees(
+        state, world, params
+    )
+    ministry = np.empty_like(state.ministry_control)
+    director = np.empty_like(state.director_power)
+    claim = np.empty_like(state.claim)
+    _control(
+        state.active,
+        state.owner,
+        state.management,
+        state.ministry_control,
+        state.director_power,
+        hold,
+        committee_power,
+        centralization,
+        campaign,
+        lay.region,
+        lay.committee,
+        local_politics.MINISTRY_SHARE,
+        local_politics.DIRECTOR_SHARE,
+        SOE_BY_CODE,
+        params.control_adjustment[:, 0],
+        params.mobilization_strength[:, 0],
+        params.claim_rate[:, 0],
+        ministry,
+        director,
+        claim,
+    )
+    return replace(
+        state,
+        committee_power=committee_power,
+        ministry_control=ministry,
+        director_power=director,
+        committee_hold=hold,
+        claim=claim,
+    )

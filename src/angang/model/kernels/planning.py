@@ -1,0 +1,106 @@
+"""Compiled planning (:mod:`angang.mechanisms.planning`), before the budget's exits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numba import njit
+
+from angang.engine.rng import Streams
+from angang.engine.state import Params, State
+from angang.engine.world import SOE_BY_CODE, World
+from angang.mechanisms import (
+    planning,
+)
+
+
+@njit(cache=True)
+def _plan(  # pragma: no cover - compiled
+    active: np.ndarray,
+    owner: np.ndarray,
+    small: np.ndarray,
+    capacity: np.ndarray,
+    wear: np.ndarray,
+    damaged: np.ndarray,
+    output: np.ndarray,
+    target: np.ndarray,
+    director_power: np.ndarray,
+    region: np.ndarray,
+    planning_lever: np.ndarray,
+    campaign_lever: np.ndarray,
+    slack_hiding: np.ndarray,
+    small_usable: np.ndarray,
+    overreport: np.ndarray,
+    plan_growth: np.ndarray,
+    campaign_target_boost: np.ndarray,
+    ratchet: np.ndarray,
+    soe_by_code: np.ndarray,
+    routine_pressure: float,
+    reported: np.ndarray,
+    hidden: np.ndarray,
+    next_rate: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.planning.step` before the budget's exits: writes
+    ``reported``, ``hidden`` and ``next_rate``."""
+    n_runs, n_slots = active.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            r = region[n]
+            plan = planning_lever[b, r] * soe_by_code[owner[b, n]] * active[b, n]
+            campaign = campaign_lever[b, r]
+            power = director_power[b, n]
+            hide = slack_hiding[b] * power * plan
+            seen = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * (1.0 - hide)
+            pressure = min(max(campaign * (1.0 - power) + routine_pressure * plan, 0.0), 1.0)
+            made = output[b, n]
+            if small[b, n]:  # small plants report the worthless part too
+                made = made / max(small_usable[b], 1e-9)
+            planned = plan > 0
+            gap = max(0.0, target[b, n] - made) * planned
+            report = made + overreport[b] * pressure * gap
+            growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
+            if target[b, n] > 0:
+                ratcheted = report + ratchet[b] * (report - target[b, n])
+            else:
+                ratcheted = report
+            ceiling = seen * (1.0 + campaign_target_boost[b] * campaign)
+            wanted = min(max(ratcheted * growth, 0.0), ceiling) * planned
+            reported[b, n] = report
+            hidden[b, n] = hide
+            next_rate[b, n] = wanted / seen if seen > 0 else 0.0
+
+
+def planning_step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.planning.step` (same results, same draws)."""
+    lay = world.layout
+    reported = np.empty_like(state.output)
+    hidden = np.empty_like(state.output)
+    next_rate = np.empty_like(state.output)
+    _plan(
+        state.active,
+        state.owner,
+        state.small,
+        state.capacity,
+        state.wear,
+        state.damaged,
+        state.output,
+        state.target,
+        state.director_power,
+        lay.region,
+        state.lever("planning"),
+        state.lever("campaign_intensity"),
+        params.slack_hiding[:, 0],
+        params.small_usable[:, 0],
+        params.overreport[:, 0],
+        params.plan_growth[:, 0],
+        params.campaign_target_boost[:, 0],
+        params.ratchet[:, 0],
+        SOE_BY_CODE,
+        planning.ROUTINE_PRESSURE,
+        reported,
+        hidden,
+        next_rate,
+    )
+    planned = replace(state, reported=reported, hidden=hidden, next_rate=next_rate)
+    return planning.budget(planned, world, params, rng)

@@ -1,0 +1,42 @@
+"""NumPy's summation order, for kernels that must add exactly as NumPy does."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+BLOCK = 128  #: NumPy's pairwise-summation block (PW_BLOCKSIZE)
+
+
+@njit("float64(float64[::1], int64, int64)", cache=True)
+def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+    """``a[lo:lo+n].sum()`` exactly as NumPy computes it: eight running sums over blocks of
+    up to 128, combined as a tree, larger runs split in halves (a multiple of 8)."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    if n <= BLOCK:
+        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = 8
+        stop = n - n % 8
+        while i < stop:
+            r0 += a[lo + i]
+            r1 += a[lo + i + 1]
+            r2 += a[lo + i + 2]
+            r3 += a[lo + i + 3]
+            r4 += a[lo + i + 4]
+            r5 += a[lo + i + 5]
+            r6 += a[lo + i + 6]
+            r7 += a[lo + i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res += a[lo + i]
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)

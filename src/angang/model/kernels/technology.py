@@ -1,0 +1,184 @@
+"""Compiled technology transfer (:mod:`angang.mechanisms.technology`) and the absorptive
+capacity it and rehabilitation share."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+from numba import njit
+
+from angang.engine.rng import Streams
+from angang.engine.state import DOMESTIC_COHORTS, Params, State
+from angang.engine.world import SOE_BY_CODE, World
+from angang.ids import POWERS, WORKS
+from angang.mechanisms import (
+    technology,
+)
+
+
+@njit(cache=True)
+def absorptive_capacity(  # pragma: no cover - compiled
+    workforce: np.ndarray,
+    on_site: np.ndarray,
+    b: int,
+    n: int,
+    domestic_cohorts: int,
+    engineers: int,
+    expert_weight: float,
+    normal_engineer_share: float,
+) -> float:
+    """:func:`angang.mechanisms.technology.absorptive_capacity` of one plant."""
+    domestic = 0.0
+    for k in range(domestic_cohorts):
+        domestic += workforce[b, n, k]
+    staff_experts = 0.0
+    for k in range(domestic_cohorts, workforce.shape[2]):
+        staff_experts += workforce[b, n, k]
+    visiting = 0.0
+    for p in range(on_site.shape[2]):
+        visiting += on_site[b, n, p]
+    skilled = workforce[b, n, engineers] + expert_weight * (staff_experts + visiting)
+    ratio = skilled / (normal_engineer_share * domestic) if domestic > 0 else 0.0
+    return min(max(ratio, 0.0), 1.0)
+
+
+@njit(cache=True)
+def _technology(  # pragma: no cover - compiled
+    tech: np.ndarray,
+    provenance: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    capacity: np.ndarray,
+    workforce: np.ndarray,
+    on_site: np.ndarray,
+    region: np.ndarray,
+    sector: np.ndarray,
+    price: np.ndarray,
+    frontier: np.ndarray,
+    allied: np.ndarray,
+    planning: np.ndarray,
+    transfer_rate: np.ndarray,
+    indigenous_rate: np.ndarray,
+    expert_weight: np.ndarray,
+    diffusion_rate: np.ndarray,
+    soe_by_code: np.ndarray,
+    angang: int,
+    domestic_cohorts: int,
+    engineers: int,
+    normal_engineer_share: float,
+    new_tech: np.ndarray,
+    new_provenance: np.ndarray,
+    transfer: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
+    ``new_provenance`` and ``transfer`` (zeroed by the caller)."""
+    n_runs, n_slots = tech.shape
+    n_powers = frontier.size
+    n_cohorts = workforce.shape[2]
+    foreign = np.zeros(n_powers)
+    gained = np.zeros(n_powers + 1)
+    for b in range(n_runs):
+        lead = 0.0
+        mix0 = 1.0
+        if angang >= 0:
+            lead = tech[b, angang] * active[b, angang]
+        for n in range(n_slots):
+            t = tech[b, n]
+            for p in range(n_powers):
+                foreign[p] = 0.0
+            home = 0.0
+            diffused = 0.0
+            if active[b, n]:
+                # absorptive capacity: engineers and experts relative to the workforce
+                domestic = 0.0
+                for k in range(domestic_cohorts):
+                    domestic += workforce[b, n, k]
+                staff_experts = 0.0
+                for k in range(domestic_cohorts, n_cohorts):
+                    staff_experts += workforce[b, n, k]
+                visiting = 0.0
+                for p in range(on_site.shape[2]):
+                    visiting += on_site[b, n, p]
+                experts = staff_experts + visiting
+                skilled = workforce[b, n, engineers] + expert_weight[b] * experts
+                absorb = 0.0
+                if domestic > 0:
+                    absorb = skilled / (normal_engineer_share * domestic)
+                absorb = min(max(absorb, 0.0), 1.0)
+                r = region[n]
+                best_gap = 0.0
+                total = 0.0
+                for p in range(n_powers):
+                    gap = max(0.0, frontier[p] - t)
+                    best_gap = max(best_gap, gap) if p > 0 else gap
+                    foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
+                    total += foreign[p]
+                scale = best_gap / total if total > best_gap else 1.0
+                shrink = min(1.0, scale)
+                for p in range(n_powers):
+                    foreign[p] = foreign[p] * shrink
+                home = indigenous_rate[b] * absorb * (1.0 - t)
+                if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
+                    diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
+            foreign_sum = 0.0
+            for p in range(n_powers):
+                foreign_sum += foreign[p]
+            new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
+            if angang >= 0:
+                mix0 = provenance[b, angang, 0]
+            gained[0] = home + diffused * mix0
+            for p in range(n_powers):
+                mix = provenance[b, angang, p + 1] if angang >= 0 else 0.0
+                gained[p + 1] = foreign[p] + diffused * mix
+            mass = 0.0
+            for p in range(n_powers + 1):
+                mass += t * provenance[b, n, p] + gained[p]
+            if mass > 0:
+                for p in range(n_powers + 1):
+                    new_provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
+            else:
+                for p in range(n_powers + 1):
+                    new_provenance[b, n, p] = provenance[b, n, p]
+            if active[b, n]:
+                value = capacity[b, n] * price[sector[n]]
+                for p in range(n_powers):
+                    transfer[b, p] += foreign[p] * value
+
+
+def technology_step(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.technology.step` (same results)."""
+    del rng  # technology draws nothing
+    lay = world.layout
+    slot = int(lay.work_slot[WORKS.index("angang")])
+    new_tech = np.empty_like(state.tech)
+    new_provenance = np.empty_like(state.provenance)
+    transfer = np.zeros((state.runs, len(POWERS)))
+    _technology(
+        state.tech,
+        state.provenance,
+        state.active,
+        state.owner,
+        state.capacity,
+        state.workforce,
+        state.on_site,
+        lay.region,
+        lay.sector,
+        lay.price,
+        world.timeline.frontier[world.timeline.row(state.year)],
+        np.maximum(0.0, state.relations()),
+        state.lever("planning"),
+        params.transfer_rate[:, 0],
+        params.indigenous_rate[:, 0],
+        params.expert_weight[:, 0],
+        params.diffusion_rate[:, 0],
+        SOE_BY_CODE,
+        slot,
+        DOMESTIC_COHORTS,
+        technology.ENGINEERS,
+        technology.NORMAL_ENGINEER_SHARE,
+        new_tech,
+        new_provenance,
+        transfer,
+    )
+    return replace(state, tech=new_tech, provenance=new_provenance, transfer=transfer)
