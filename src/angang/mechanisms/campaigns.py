@@ -45,16 +45,17 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     draw = rng.uniform(lay.n)  # drawn every year, so that the streams stay aligned
     chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
     closing = state.small & state.active & (draw < chance)
-    keep = ~closing
-    state = replace(
-        state,
-        active=state.active & keep,
-        capacity=state.capacity * keep,
-        small=state.small & keep,
-        wear=state.wear * keep,
-        damaged=state.damaged * keep,
-        next_rate=state.next_rate * keep,
-    )
+    if closing.any():  # most years there is no small plant to close
+        keep = ~closing
+        state = replace(
+            state,
+            active=state.active & keep,
+            capacity=state.capacity * keep,
+            small=state.small & keep,
+            wear=state.wear * keep,
+            damaged=state.damaged * keep,
+            next_rate=state.next_rate * keep,
+        )
     if not (campaign > 0).any():
         return state
     # targets raised in the course of the campaign (Beidaihe, August 1958) against the plant
