@@ -10,9 +10,7 @@ from numba import njit
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, Params, State
 from angang.engine.world import OWNER, SOE_BY_CODE, World
-from angang.mechanisms import (
-    labour,
-)
+from angang.mechanisms import labour
 
 
 @njit(cache=True)

@@ -10,9 +10,7 @@ from numba import njit
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import SOE_BY_CODE, World
-from angang.mechanisms import (
-    local_politics,
-)
+from angang.mechanisms import local_politics
 
 
 @njit(cache=True)

@@ -10,10 +10,7 @@ from numba import njit
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
 from angang.engine.world import World
-from angang.mechanisms import (
-    rehabilitation,
-    technology,
-)
+from angang.mechanisms import rehabilitation, technology
 from angang.model.kernels.technology import absorptive_capacity
 
 

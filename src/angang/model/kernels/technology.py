@@ -12,9 +12,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
 from angang.engine.world import SOE_BY_CODE, World
 from angang.ids import POWERS, WORKS
-from angang.mechanisms import (
-    technology,
-)
+from angang.mechanisms import technology
 
 
 @njit(cache=True)
@@ -75,7 +73,6 @@ def _technology(  # pragma: no cover - compiled
     ``new_provenance`` and ``transfer`` (zeroed by the caller)."""
     n_runs, n_slots = tech.shape
     n_powers = frontier.size
-    n_cohorts = workforce.shape[2]
     foreign = np.zeros(n_powers)
     gained = np.zeros(n_powers + 1)
     for b in range(n_runs):
@@ -90,22 +87,16 @@ def _technology(  # pragma: no cover - compiled
             home = 0.0
             diffused = 0.0
             if active[b, n]:
-                # absorptive capacity: engineers and experts relative to the workforce
-                domestic = 0.0
-                for k in range(domestic_cohorts):
-                    domestic += workforce[b, n, k]
-                staff_experts = 0.0
-                for k in range(domestic_cohorts, n_cohorts):
-                    staff_experts += workforce[b, n, k]
-                visiting = 0.0
-                for p in range(on_site.shape[2]):
-                    visiting += on_site[b, n, p]
-                experts = staff_experts + visiting
-                skilled = workforce[b, n, engineers] + expert_weight[b] * experts
-                absorb = 0.0
-                if domestic > 0:
-                    absorb = skilled / (normal_engineer_share * domestic)
-                absorb = min(max(absorb, 0.0), 1.0)
+                absorb = absorptive_capacity(
+                    workforce,
+                    on_site,
+                    b,
+                    n,
+                    domestic_cohorts,
+                    engineers,
+                    expert_weight[b],
+                    normal_engineer_share,
+                )
                 r = region[n]
                 best_gap = 0.0
                 total = 0.0
