@@ -347,20 +347,29 @@ def read_series(run_dir: Path) -> pd.DataFrame:
     try:
         table = pq.read_table(path)
     except Exception as err:  # pyarrow raises several types for a damaged file
-        raise AngangError(
-            f"{path}: cannot be read as Parquet ({err}); the file is damaged. Rerun the ensemble."
-        ) from None
+        raise _unreadable(path, err) from None
+    _check_columns(path, table.schema)
+    return _categorical(table.select(SCHEMA.names).to_pandas())
+
+
+def _unreadable(path: Path, err: Exception) -> AngangError:
+    return AngangError(
+        f"{path}: cannot be read as Parquet ({err}); the file is damaged. Rerun the ensemble."
+    )
+
+
+def _check_columns(path: Path, schema: pa.Schema) -> None:
+    """Refuse a series file without the expected columns and types."""
     for name in SCHEMA.names:
-        if name not in table.column_names:
+        if name not in schema.names:
             raise AngangError(
                 f"{path}: has no column {name!r}; expected the columns {', '.join(SCHEMA.names)}."
             )
-        got, want = table.schema.field(name).type, SCHEMA.field(name).type
+        got, want = schema.field(name).type, SCHEMA.field(name).type
         if pa.types.is_dictionary(got):
             got = got.value_type
         if got != want and not (pa.types.is_string(want) and pa.types.is_large_string(got)):
             raise AngangError(f"{path}: column {name!r} holds {got}, expected {want}.")
-    return _categorical(table.select(SCHEMA.names).to_pandas())
 
 
 def read_series_blocks(run_dir: Path, runs: int = 64) -> Iterator[pd.DataFrame]:
@@ -371,15 +380,17 @@ def read_series_blocks(run_dir: Path, runs: int = 64) -> Iterator[pd.DataFrame]:
     path = _verified(run_dir, SERIES, read_manifest(run_dir))
     try:
         parquet = pq.ParquetFile(path)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        raise _unreadable(path, err) from None
+    _check_columns(path, parquet.schema_arrow)
+    try:
         spans = {
             g: _run_span(parquet, g)
             for g in range(parquet.num_row_groups)
             if parquet.metadata.row_group(g).num_rows > 0
         }
     except Exception as err:  # pyarrow raises several types for a damaged file
-        raise AngangError(
-            f"{path}: cannot be read as Parquet ({err}); the file is damaged. Rerun the ensemble."
-        ) from None
+        raise _unreadable(path, err) from None
     block: list[int] = []
     first = last = 0
     for group in sorted(spans, key=lambda g: spans[g]):
