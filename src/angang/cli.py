@@ -49,7 +49,7 @@ def run(
     scenario: Annotated[
         str, typer.Argument(help="built-in scenario name or a .toml file")
     ] = "baseline",
-    runs: Annotated[int, typer.Option(help="number of runs in the ensemble")] = 32,
+    runs: Annotated[int, typer.Option(help="number of runs in the ensemble")] = 64,
     seed: Annotated[int, typer.Option(help="root seed; run i uses stream (seed, i)")] = 1,
     out_dir: Annotated[Path | None, typer.Option("--out", help="run directory to write")] = None,
     batch_size: Annotated[int, typer.Option(help="runs per vectorised pass")] = 32,
@@ -97,6 +97,7 @@ def run(
 ) -> None:
     """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
     from angang.analysis.checks import run as run_api
+    from angang.runner.options import RunOptions
 
     if resume and out_dir is None:
         raise AngangError("--resume needs --out: the run directory to continue.")
@@ -107,24 +108,27 @@ def run(
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = run_api(
-            scenario,
+        options = RunOptions(
             runs=runs,
             seed=seed,
-            out=target,
             batch_size=batch_size,
             scale=scale,
-            overwrite=overwrite,
-            progress=advance,
             workers=workers,
             backend=backend,
             scheduler=scheduler,
             checkpoint_at=checkpoint_at,
+            engine=engine,
+        )
+        result = run_api(
+            scenario,
+            options,
+            out=target,
+            overwrite=overwrite,
+            progress=advance,
             from_checkpoint=from_checkpoint,
             resume=resume,
             keep_series=False,
             notice=_warn,
-            engine=engine,
         )
     if from_checkpoint is not None and not quiet:
         out.print(

@@ -89,9 +89,14 @@ def test_different_seeds_give_different_histories(baseline: Scenario) -> None:
 def test_worker_processes_do_not_change_results() -> None:
     """An ensemble run on two worker processes equals the same ensemble run in-process."""
     from angang.runner.ensemble import run_ensemble
+    from angang.runner.options import RunOptions
     from angang.scenario import load
 
     loaded = load("baseline")
-    one = run_ensemble(loaded, runs=4, seed=9, batch_size=2, scale=SMALL, workers=1).series
-    two = run_ensemble(loaded, runs=4, seed=9, batch_size=2, scale=SMALL, workers=2).series
+    one = run_ensemble(
+        loaded, RunOptions(runs=4, seed=9, batch_size=2, scale=SMALL, workers=1)
+    ).series
+    two = run_ensemble(
+        loaded, RunOptions(runs=4, seed=9, batch_size=2, scale=SMALL, workers=2)
+    ).series
     pd.testing.assert_frame_equal(one, two)

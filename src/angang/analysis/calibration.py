@@ -37,6 +37,7 @@ from angang.engine.state import Params
 from angang.engine.world import make_world
 from angang.errors import AngangError
 from angang.model.loop import simulate
+from angang.runner.options import RunOptions
 from angang.scenario.parameters import parameter_table
 from angang.scenario.schema import Scenario
 
@@ -240,6 +241,9 @@ def calibrate(
         raise AngangError(
             "calibration needs the optional dependency ELFI: pip install 'angang[calibrate]'."
         ) from None
+    # the same scale check as every ensemble's (resolved to the scenario's own when None)
+    if simulator is None:
+        scale = RunOptions(scale=scale, seed=seed, workers=workers).checked(scenario).scale
     optimum: dict[str, float] | None = None
     if search_iterations > 0 and simulator is None:
         optimum = search(scenario, names, search_iterations, scale, seed, workers, progress)

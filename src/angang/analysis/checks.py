@@ -42,10 +42,10 @@ def write(run_dir: Path | str) -> tuple[list[scorecard.Check], validation.Valida
     return checks, result
 
 
-def run(scenario: str | Path, **options: Any) -> Ensemble:
-    """Run an ensemble (:func:`angang.runner.run`, same options); with ``out``, write the
+def run(scenario: str | Path, *args: Any, **options: Any) -> Ensemble:
+    """Run an ensemble (:func:`angang.runner.run`, same arguments); with ``out``, write the
     run directory and then its scorecard and validation."""
-    ensemble = run_ensemble_into(scenario, **options)
+    ensemble = run_ensemble_into(scenario, *args, **options)
     if options.get("out") is not None:
         write(options["out"])
     return ensemble

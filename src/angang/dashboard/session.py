@@ -15,9 +15,11 @@ from angang.analysis.summary import quantiles
 from angang.dashboard.edits import Edits
 from angang.errors import AngangError
 from angang.runner.ensemble import run_ensemble
+from angang.runner.options import RunOptions
 from angang.scenario.loader import Loaded
 
 MAX_RUNS = 64
+MAX_SCALE = 2.0  #: the dashboard keeps to scales that answer in seconds (the runner allows 100)
 #: (variable, entity, year, label) shown as numbers above the figures
 HEADLINES = (
     ("steel_output", "china", 1936, "China's steel, 1936 (kt)"),
@@ -46,10 +48,11 @@ class Settings:
             )
         if self.seed < 0:
             raise AngangError(f"Seed: expected a non-negative whole number, got {self.seed}.")
-        if not 0.05 <= self.scale <= 2:
+        if not 0 < self.scale <= MAX_SCALE:
             raise AngangError(
-                f"Scale: expected 0.05 to 2 enterprise agents per cell "
-                f"(multiplier), got {self.scale}."
+                f"Scale: expected above 0 and at most {MAX_SCALE:g} enterprise agents per cell "
+                f"(the dashboard runs small ensembles; use `angang run --scale` for more), got "
+                f"{self.scale}."
             )
 
 
@@ -85,7 +88,8 @@ def _base_series(
 def _ensemble(
     loaded: Loaded, s: Settings, progress: Callable[[int, int], None] | None
 ) -> pd.DataFrame:
-    return run_ensemble(loaded, runs=s.runs, seed=s.seed, scale=s.scale, progress=progress).table
+    options = RunOptions(runs=s.runs, seed=s.seed, scale=s.scale)
+    return run_ensemble(loaded, options, progress=progress).table
 
 
 def headlines(series: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from angang.ids import COHORTS, COMMITTEES, OWNERS, POWERS, RULERS
 from angang.scenario.parameters import Parameters
 from angang.scenario.schema import MANAGEMENT_SYSTEMS, Scenario
 
-from .world import LEVER, OWNER, Layout, World
+from .world import OWNER, Layout, Levers, World
 
 K = len(COHORTS)
 DOMESTIC_COHORTS = 3  #: workers, skilled, engineers; the rest are foreign experts by power
@@ -139,9 +139,9 @@ class State:
         """B, the number of runs in the batch."""
         return int(self.active.shape[0])
 
-    def lever(self, name: str) -> np.ndarray:
+    def lever(self, lever: Levers) -> np.ndarray:
         """float (B, R): one lever's value in each region."""
-        return self.levers[:, LEVER[name], :]
+        return self.levers[:, lever, :]
 
     def relations(self) -> np.ndarray:
         """float (B, R, P): each region's ruler's alliance with each foreign power (-1 enemy,

@@ -9,6 +9,7 @@ the same floating-point result whatever the batch it is computed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import numpy as np
 
@@ -40,6 +41,29 @@ L = len(LEVERS)
 #: Chinese Model of Development' (1971)
 SMALL_PLANT_SECTORS = ("steel", "ore", "coal", "cement", "machinery")
 LEVER = {name: i for i, name in enumerate(LEVERS)}
+
+
+class Levers(IntEnum):
+    """The policy levers by name, for the mechanisms: ``state.lever(Levers.PLANNING)``. A
+    misspelt lever is an AttributeError at import and a type error, not a KeyError mid-run;
+    the values are the positions in ``State.levers`` (the scenario schema's order, checked
+    below)."""
+
+    CENTRALIZATION = 0
+    CAMPAIGN_INTENSITY = 1
+    INVESTMENT_RATE = 2
+    HEAVY_PRIORITY = 3
+    SECURITY_POSTURE = 4
+    MARKET_OPENNESS = 5
+    BUDGET_HARDNESS = 6
+    NATIONALIZATION_RATE = 7
+    PRIVATIZATION_RATE = 8
+    PLANNING = 9
+    MOBILIZATION = 10
+
+
+if tuple(lever.name.lower() for lever in Levers) != LEVERS:  # pragma: no cover
+    raise ImportError(f"engine.world.Levers is out of step with the schema's LEVERS: {LEVERS}")
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, SMALL_PLANT_SECTORS, World
+from angang.engine.world import OWNER, SMALL_PLANT_SECTORS, Levers, World
 from angang.ids import SECTORS
 from angang.mechanisms import construction
 from angang.mechanisms.production import in_service, utilization
@@ -40,8 +40,8 @@ NO_SMALL_PLANT = [s for s, name in enumerate(SECTORS) if name not in SMALL_PLANT
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Close small plants outside campaigns; build new ones where campaigns press."""
     lay = world.layout
-    campaign = state.lever("campaign_intensity")  # (B, R)
-    hardness = state.lever("budget_hardness")[:, lay.region]
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)  # (B, R)
+    hardness = state.lever(Levers.BUDGET_HARDNESS)[:, lay.region]
     draw = rng.uniform(lay.n)  # drawn every year, so that the streams stay aligned
     chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
     closing = state.small & state.active & (draw < chance)

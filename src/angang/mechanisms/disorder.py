@@ -29,7 +29,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import World, is_soe
+from angang.engine.world import Levers, World, is_soe
 from angang.ids import COMMITTEES, REGIONS
 
 REGIONAL = [COMMITTEES.index(r) for r in REGIONS]  #: the regional committees, region order
@@ -52,6 +52,6 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     regions = state.disorder.shape[1]
     sigma = params.disorder_noise
     luck = np.exp(sigma * rng.normal(regions) - 0.5 * sigma**2)
-    push = params.factional_rate * state.lever("mobilization") * contest(state, world) * luck
+    push = params.factional_rate * state.lever(Levers.MOBILIZATION) * contest(state, world) * luck
     disorder = np.clip(params.disorder_persistence * state.disorder + push, 0.0, 1.0)
     return replace(state, disorder=disorder)

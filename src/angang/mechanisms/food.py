@@ -26,7 +26,7 @@ import numpy as np
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import World
+from angang.engine.world import Levers, World
 
 MIN_FOOD = 0.3  #: the supply never falls below this share of need (the famine's floor)
 
@@ -38,7 +38,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
         0.0,
         1.0,
     )
-    campaign = state.lever("campaign_intensity").max(axis=1)  # the campaign is national
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY).max(axis=1)  # the campaign is national
     pulled = np.clip(params.labour_pull[:, 0] * campaign, 0.0, 1.0)
     return replace(
         state, agri_damage=damage, food=np.maximum(MIN_FOOD, 1.0 - damage), pulled=pulled

@@ -45,7 +45,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector, cell_sum
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, Layout, World
+from angang.engine.world import OWNER, Layout, Levers, World
 from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction
 
@@ -81,9 +81,9 @@ def central_budget(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
     lay = world.layout
     regional = by_region_sector(state.output * lay.price[lay.sector], lay).sum(axis=2)
     occupied = state.ruler == RULERS.index("ussr-occupation")
-    budget = state.lever("investment_rate") * regional * ~occupied
+    budget = state.lever(Levers.INVESTMENT_RATE) * regional * ~occupied
     has_state = HAS_STATE_BUILDER[state.ruler]
-    pooled = budget * state.lever("centralization") * has_state
+    pooled = budget * state.lever(Levers.CENTRALIZATION) * has_state
     return pooled, budget - pooled
 
 
@@ -117,13 +117,13 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
     private_value = value * (state.owner == OWNER["private"]) * state.active
     reinvest = (
         params.private_reinvestment
-        * state.lever("market_openness")[:, lay.region]
+        * state.lever(Levers.MARKET_OPENNESS)[:, lay.region]
         * private_value
         * ~occupied[:, lay.region]
     )
     # under the CCP local money builds local SOEs, or private and collective firms as far as
     # markets are open; under other rulers it is the owners' own money
-    private_part = np.where(is_ccp, state.lever("market_openness"), 1.0)[:, :, None]
+    private_part = np.where(is_ccp, state.lever(Levers.MARKET_OPENNESS), 1.0)[:, :, None]
     state_money = state_money + local_money * (1.0 - private_part)
     private_money = by_region_sector(reinvest, lay) + local_money * private_part
     return state_money, private_money
@@ -152,7 +152,7 @@ def threat(state: State, world: World) -> np.ndarray:
         lay.coast * hostile[:, :, POWERS.index("usa")]
         + lay.border * hostile[:, :, POWERS.index("ussr")]
     )
-    return np.clip(state.lever("security_posture") * exposure, 0.0, 1.0)
+    return np.clip(state.lever(Levers.SECURITY_POSTURE) * exposure, 0.0, 1.0)
 
 
 def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
@@ -160,10 +160,10 @@ def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
     lay = world.layout
     heavy = (
         params.heavy_bias[:, :, None]
-        * state.lever("heavy_priority")[:, :, None]
+        * state.lever(Levers.HEAVY_PRIORITY)[:, :, None]
         * (lay.heavy[None, None, :])
     )
-    safety = state.lever("security_posture") * lay.inland - threat(state, world)
+    safety = state.lever(Levers.SECURITY_POSTURE) * lay.inland - threat(state, world)
     return np.exp(heavy + params.security_bias[:, :, None] * safety[:, :, None])
 
 
@@ -196,7 +196,7 @@ def _base_weights(state: State, world: World, params: Params, regional: np.ndarr
         -1.0,
         2.0,
     )
-    openness = state.lever("market_openness")[:, :, None]
+    openness = state.lever(Levers.MARKET_OPENNESS)[:, :, None]
     return (
         pull
         * _relative_balance(state, world) ** params.demand_elasticity[:, :, None]
@@ -244,7 +244,7 @@ def step(
     lam = params.entry_share * entry * lam / (ENTRANT_SIZE * np.tile(mean_cap, 2) + 1e-9)
     entrants = rng.poisson(np.minimum(lam, 50.0))
     # plant thrown up in a campaign is of lower quality (the backyard furnaces of 1958)
-    quality = 1.0 - params.campaign_quality_loss * state.lever("campaign_intensity")
+    quality = 1.0 - params.campaign_quality_loss * state.lever(Levers.CAMPAIGN_INTENSITY)
     supply = construction.offer(state, world)
     transfer = state.transfer.copy()
     orders = construction.Orders(
@@ -277,7 +277,7 @@ def remote_cost(state: State, world: World, params: Params) -> np.ndarray:
     Built for safety in the interior it costs more — dispersed in mountains and caves, and
     reached by railways built for it (the Third Front's 'close to the mountains, dispersed,
     hidden'); the premium grows with the security posture."""
-    premium = params.security_cost * state.lever("security_posture") * world.layout.inland
+    premium = params.security_cost * state.lever(Levers.SECURITY_POSTURE) * world.layout.inland
     return (1.0 + premium)[:, :, None]
 
 
@@ -290,7 +290,7 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     """
     lay = world.layout
     danger = threat(state, world)  # (B, R)
-    share = params.relocation_rate * danger * state.lever("security_posture")
+    share = params.relocation_rate * danger * state.lever(Levers.SECURITY_POSTURE)
     # machine shops can be dismantled and moved (the defence and machine-building plants
     # that made up most of the Third Front); furnaces, mines and power stations cannot, and
     # named works sent staff, not themselves

@@ -29,7 +29,7 @@ import numpy as np
 
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
-from angang.engine.world import OWNER, World, is_soe
+from angang.engine.world import OWNER, Levers, World, is_soe
 from angang.ids import REGIONS
 from angang.mechanisms.production import staff_need
 from angang.scenario.schema import PurgeEvent
@@ -48,7 +48,7 @@ WELFARE_ADJUSTMENT = 0.5  #: share of the gap to its target welfare closes in a 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     """Campaign commitment and effort, disillusion, voice in openings, removal in purges."""
     lay = world.layout
-    campaign = state.lever("campaign_intensity")[:, lay.region]
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, lay.region]
     committee = state.committee_power[:, lay.committee]
     fatigue = state.fatigue * (1.0 - FATIGUE_DECAY) + params.fatigue_rate * campaign * FATIGUE_SCALE
     commitment = np.clip(
@@ -90,7 +90,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     """Hire to need, hoard or lay off by budget hardness, set welfare, grievance and protest."""
     lay = world.layout
     region = lay.region
-    hardness = state.lever("budget_hardness")[:, region]
+    hardness = state.lever(Levers.BUDGET_HARDNESS)[:, region]
     soe = is_soe(state.owner) & state.active
     need = staff_need(state, world, params, state.capacity * state.active)
     current = state.workforce[..., :DOMESTIC_COHORTS]

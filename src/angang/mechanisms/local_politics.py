@@ -28,7 +28,7 @@ import numpy as np
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import World, is_soe
+from angang.engine.world import Levers, World, is_soe
 from angang.ids import COMMITTEES, LOCALITIES, REGIONS, WORKS
 from angang.scenario.schema import MANAGEMENT_SYSTEMS, MergerEvent
 
@@ -89,8 +89,8 @@ def committees(
     lead political mobilization alike, and gain power as the centre lets go and as they
     run campaigns."""
     hold = _merge_holds(state, world, params)
-    centralization = state.lever("centralization")
-    campaign = np.maximum(state.lever("campaign_intensity"), state.lever("mobilization"))
+    centralization = state.lever(Levers.CENTRALIZATION)
+    campaign = np.maximum(state.lever(Levers.CAMPAIGN_INTENSITY), state.lever(Levers.MOBILIZATION))
     target_c = np.clip(
         FROM_DECENTRALIZATION * (1.0 - centralization) + FROM_CAMPAIGNS * campaign, 0.0, 1.0
     )  # (B, R)

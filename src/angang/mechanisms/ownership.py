@@ -24,7 +24,7 @@ import numpy as np
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, World, is_soe
+from angang.engine.world import OWNER, Levers, World, is_soe
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -35,11 +35,11 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n), rng.uniform(lay.n))
     owner = state.owner.copy()
     private = (owner == OWNER["private"]) & state.active
-    nationalized = private & (draw_nat < state.lever("nationalization_rate")[:, region])
+    nationalized = private & (draw_nat < state.lever(Levers.NATIONALIZATION_RATE)[:, region])
     central = heavy & (draw_kind < params.central_share_heavy)
     owner[nationalized & central] = OWNER["central-soe"]
     owner[nationalized & ~central] = OWNER["local-soe"]
-    rate = state.lever("privatization_rate")[:, region]
+    rate = state.lever(Levers.PRIVATIZATION_RATE)[:, region]
     if rate.any():  # the median is costly; most years let nothing go
         small = state.capacity < _sector_median(state, world)
         candidates = is_soe(state.owner) & state.active & small & ~lay.is_work[None, :]

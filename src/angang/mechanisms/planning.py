@@ -29,7 +29,7 @@ import numpy as np
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, World, is_soe
+from angang.engine.world import OWNER, Levers, World, is_soe
 
 ROUTINE_PRESSURE = 0.2  #: pressure to report success in an ordinary planned year
 
@@ -38,8 +38,8 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Report, compare with target, set next year's target, and close failed firms."""
     lay = world.layout
     region = lay.region
-    planning = state.lever("planning")[:, region] * is_soe(state.owner) * state.active
-    campaign = state.lever("campaign_intensity")[:, region]
+    planning = state.lever(Levers.PLANNING)[:, region] * is_soe(state.owner) * state.active
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, region]
     power = state.director_power
     # directors hide slack from the ministry
     hidden = params.slack_hiding * power * planning
@@ -78,7 +78,7 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     hardness = np.where(
         is_soe(state.owner) | (state.owner == OWNER["colonial"]),
-        state.lever("budget_hardness")[:, lay.region],
+        state.lever(Levers.BUDGET_HARDNESS)[:, lay.region],
         1.0,
     )
     losing = (state.profit < 0) & state.active & ~lay.is_work[None, :]

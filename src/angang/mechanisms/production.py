@@ -35,7 +35,7 @@ import numpy as np
 from angang.engine.aggregate import by_region_sector, sum_short
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement, labour_total
-from angang.engine.world import OWNER, World, is_soe
+from angang.engine.world import OWNER, Levers, World, is_soe
 from angang.ids import SECTORS
 
 #: upstream before downstream; an input produced later counts at its planned level
@@ -50,7 +50,7 @@ def utilization(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): the share of capacity in service a plant is driven at this year: normal, less
     war and disorder, more in a production campaign."""
     lay = world.layout
-    campaign = state.lever("campaign_intensity")[:, lay.region]
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, lay.region]
     disrupted = state.disruption[:, lay.region, lay.sector]
     unrest = params.disorder_loss * state.disorder[:, lay.region]
     return (
@@ -114,7 +114,7 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
         * farm
     )
     # a director who fears the ratchet keeps output near the target (Weitzman 1980)
-    planned = state.lever("planning")[:, region] * (state.target > 0)
+    planned = state.lever(Levers.PLANNING)[:, region] * (state.target > 0)
     restraint = planned * state.director_power
     ceiling = state.target * (1.0 + params.target_margin)
     excess = np.maximum(0.0, wanted - ceiling)
@@ -222,7 +222,7 @@ def import_reach(state: State, params: Params) -> np.ndarray:
     far as an industrial ally supplies what the region's ruler lacks (Japan for Manchukuo,
     the Soviet bloc for the First Five-Year Plan; after the split, self-reliance)."""
     ally = np.clip(state.relations(), 0.0, 1.0).max(axis=2)
-    return params.import_share * np.maximum(state.lever("market_openness"), ally)
+    return params.import_share * np.maximum(state.lever(Levers.MARKET_OPENNESS), ally)
 
 
 def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np.ndarray:
@@ -232,7 +232,7 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
     for goods nobody uses (machinery, light: final goods, in shortage under the plan)."""
     lay = world.layout
     last = by_region_sector(state.output * lay.price[lay.sector], lay).sum(axis=2)
-    planned = state.lever("investment_rate") * last  # (B, R), million yuan
+    planned = state.lever(Levers.INVESTMENT_RATE) * last  # (B, R), million yuan
     # light plant takes less steel and cement to build than heavy plant: weight this year's
     # plan by last year's mix of investment
     mix = state.investment.sum(axis=1)  # (B, S)
@@ -263,8 +263,8 @@ def absorb(state: State, params: Params) -> np.ndarray:
     reaches the mills over time."""
     target = (
         params.priority_absorption
-        * state.lever("heavy_priority")
-        * (1.0 - state.lever("market_openness"))
+        * state.lever(Levers.HEAVY_PRIORITY)
+        * (1.0 - state.lever(Levers.MARKET_OPENNESS))
     )
     return state.absorption + params.absorption_adjust * (target - state.absorption)
 
@@ -321,7 +321,7 @@ def _competition(state: State, world: World, params: Params, output: np.ndarray)
     """
     lay = world.layout
     share = private_share(state, world, output)
-    openness = state.lever("market_openness")[:, lay.region]
+    openness = state.lever(Levers.MARKET_OPENNESS)[:, lay.region]
     return params.competition * share[:, lay.sector] * openness * is_soe(state.owner)
 
 

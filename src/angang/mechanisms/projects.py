@@ -31,7 +31,7 @@ import numpy as np
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, World
+from angang.engine.world import OWNER, Levers, World
 from angang.mechanisms import construction
 from angang.mechanisms.investment import central_budget
 
@@ -44,7 +44,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     B = state.runs
     cost = pj.capacity * (lay.capital_output * lay.price)[pj.sector] / params.capital_productivity
     building = (pj.start <= state.year)[None, :] & (state.progress < 1.0)  # (B, J)
-    campaign = state.lever("campaign_intensity")[:, pj.region]
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, pj.region]
     partner_relation = _partner_relation(state, world)  # (B, J); NaN where built at home
     withdrawn = partner_relation <= 0.0
     pace = (

@@ -30,7 +30,7 @@ import numpy as np
 from angang.engine.aggregate import sum_short
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
-from angang.engine.world import World, is_soe
+from angang.engine.world import Levers, World, is_soe
 from angang.ids import WORKS
 
 ENGINEERS = 2  #: cohort index of domestic engineers
@@ -89,7 +89,7 @@ def _from_angang(state: State, world: World, params: Params) -> tuple[np.ndarray
         mix[..., 0] = 1.0
         return np.zeros_like(state.tech), mix
     lead = state.tech[:, slot : slot + 1] * state.active[:, slot : slot + 1]
-    planning = state.lever("planning")[:, world.layout.region]
+    planning = state.lever(Levers.PLANNING)[:, world.layout.region]
     receivers = is_soe(state.owner) & state.active
     receivers[:, slot] = False
     gain = params.diffusion_rate * planning * np.maximum(0.0, lead - state.tech) * receivers

@@ -5,36 +5,34 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 from angang.errors import AngangError
-from angang.runner.ensemble import DEFAULT_BATCH, Branch, BranchRefused, Ensemble, run_ensemble
+from angang.runner.ensemble import Branch, BranchRefused, Ensemble, run_ensemble
 from angang.runner.files import RunLock
+from angang.runner.options import RunOptions
 from angang.scenario.loader import load
 
 
 def run(
     scenario: str | Path,
-    runs: int = 32,
-    seed: int = 1,
+    options: RunOptions | None = None,
+    *,
     out: Path | str | None = None,
-    batch_size: int = DEFAULT_BATCH,
-    scale: float | None = None,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
-    backend: str = "local",
-    scheduler: str | None = None,
-    checkpoint_at: int | None = None,
     from_checkpoint: Path | str | None = None,
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
-    engine: str = "numba",
+    **settings: Any,
 ) -> Ensemble:
     """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
 
+    How to run it is ``options`` (:class:`RunOptions`), or its fields as keywords
+    (``run("baseline", runs=8, seed=2, scale=0.3)``), or both (the keywords win).
     With ``out``, finished batches are kept in a hidden spool beside it until the run is
     complete; ``resume=True`` continues an interrupted run from them. ``keep_series=False``
     (with ``out``) holds no series in memory: read it back with ``store.read_series(out)``.
@@ -42,35 +40,30 @@ def run(
     into the same ``out`` is refused. ``notice(text)`` hears of saved batches recomputed on
     resume because they failed their checks.
     """
+    unknown = sorted(set(settings) - {f.name for f in fields(RunOptions)})
+    if unknown:
+        raise TypeError(f"run() got unknown settings {unknown}; RunOptions has no such fields")
+    options = replace(options or RunOptions(), **settings)
     if not keep_series and out is None:
         raise AngangError("keep_series=False needs out: the run directory to stream to.")
     if resume and out is None:
         raise AngangError("--resume needs --out: the run directory to continue.")
     loaded = load(scenario)
     branch = Branch.read(Path(from_checkpoint)) if from_checkpoint is not None else None
-    options = dict(
-        runs=runs,
-        seed=seed,
-        batch_size=batch_size,
-        scale=scale,
+    context = dict(
         progress=progress,
-        workers=workers,
-        backend=backend,
-        scheduler=scheduler,
-        checkpoint_at=checkpoint_at,
         branch=branch,
         resume=resume,
         keep_series=keep_series,
         notice=notice,
-        engine=engine,
     )
     if out is None:
-        return run_ensemble(loaded, **options)  # type: ignore[arg-type]
+        return run_ensemble(loaded, options, **context)  # type: ignore[arg-type]
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with RunLock(out):
-            return _run_into(out, loaded, branch, overwrite, options)
+            return _run_into(out, loaded, branch, overwrite, options, context)
     except OSError as err:  # a folder that cannot be written, a full disk
         raise AngangError(
             f"{err.filename or out}: cannot write there "
@@ -80,13 +73,18 @@ def run(
 
 
 def _run_into(
-    out: Path, loaded: Any, branch: Branch | None, overwrite: bool, options: dict[str, Any]
+    out: Path,
+    loaded: Any,
+    branch: Branch | None,
+    overwrite: bool,
+    options: RunOptions,
+    context: dict[str, Any],
 ) -> Ensemble:
     """Run with the lock held: spool, compute, write the run directory."""
     from angang.runner.store import check_spool, check_target, spool_of, write_run
 
     spool = spool_of(out)
-    resume = options["resume"]
+    resume = context["resume"]
     if resume and not spool.is_dir():
         raise AngangError(f"{out}: no interrupted run to resume (no {spool.name} beside it).")
     check_target(out, overwrite)  # before computing anything
@@ -98,18 +96,18 @@ def _run_into(
                 "--resume to continue it, or --overwrite to start over."
             )
         shutil.rmtree(spool)
-    ensemble = run_ensemble(loaded, spool=spool, **options)
+    ensemble = run_ensemble(loaded, options, spool=spool, **context)
     write_run(
         out,
         ensemble,
-        batch_size=options["batch_size"] if branch is None else branch.batch_size,
+        batch_size=options.batch_size if branch is None else branch.batch_size,
         overwrite=overwrite,
         partial=spool,
     )
     return ensemble
 
 
-def run_branched(scenario: str | Path, checkpoint: Path | None, **options: object) -> Ensemble:
+def run_branched(scenario: str | Path, checkpoint: Path | None, **settings: Any) -> Ensemble:
     """Run from ``checkpoint`` where the scenario allows it, in full otherwise: the same
     numbers either way (branching is exact), only faster. For compare and attribute."""
     if checkpoint is not None:
@@ -117,7 +115,7 @@ def run_branched(scenario: str | Path, checkpoint: Path | None, **options: objec
             return run(scenario, from_checkpoint=checkpoint)
         except BranchRefused:
             pass
-    return run(scenario, **options)  # type: ignore[arg-type]
+    return run(scenario, **settings)
 
 
-__all__ = ["Ensemble", "run", "run_branched", "run_ensemble"]
+__all__ = ["Ensemble", "RunOptions", "run", "run_branched", "run_ensemble"]

@@ -28,16 +28,14 @@ from pydantic import ValidationError
 from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.world import make_world
 from angang.errors import AngangError
-from angang.model.loop import ENGINES
 from angang.runner.files import load_snapshot, read_json, sha256
 from angang.runner.job import Job, run_job
 from angang.runner.limits import check_size
+from angang.runner.options import RunOptions
 from angang.runner.spool import Done, Spool, batch_stem
 from angang.scenario.loader import Loaded
 from angang.scenario.schema import Scenario
 
-DEFAULT_BATCH = 32
-BACKENDS = ("local", "dask")
 CHECKPOINT = "checkpoint"  #: sub-folder of a run directory holding its snapshots
 
 
@@ -201,68 +199,47 @@ def _execute(
 
 def run_ensemble(
     loaded: Loaded,
-    runs: int,
-    seed: int,
-    batch_size: int = DEFAULT_BATCH,
-    scale: float | None = None,
+    options: RunOptions,
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
-    backend: str = "local",
-    scheduler: str | None = None,
-    checkpoint_at: int | None = None,
     branch: Branch | None = None,
     spool: Path | None = None,
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
-    engine: str = "numba",
 ) -> Ensemble:
-    """Run ``runs`` histories of ``loaded.scenario`` with root ``seed``, batch by batch.
+    """Run ``options.runs`` histories of ``loaded.scenario``, batch by batch.
 
-    ``workers`` > 1 (0: one per core) runs batches on a local process pool; ``backend="dask"``
-    runs them on a Dask cluster (``scheduler`` address, or a LocalCluster on loopback).
-    ``progress(done, total)`` counts run-years as batches finish. Results are identical
-    whatever the batch size, workers or backend, since run i always draws from (seed, i).
-    ``branch`` starts every batch from a parent's checkpoint (its runs, seed, scale and batch
-    size then apply). ``spool`` saves batches as they finish; ``resume`` reuses those saved.
-    ``keep_series=False`` (with a spool) keeps no series in memory, so memory does not grow
-    with the number of runs; the run directory is then written from the spool.
-    ``notice(text)`` hears of saved batches that failed their checks and are recomputed.
-    ``engine`` is "numba" (compiled kernels) or "numpy" (the reference): the same results.
+    ``options`` (:class:`RunOptions`, checked here against the scenario) says how: more than
+    one worker (0: one per core) runs batches on a local process pool; backend "dask" runs
+    them on a Dask cluster. Results are identical whatever the batch size, workers, backend
+    or engine, since run i always draws from (seed, i). ``progress(done, total)`` counts
+    run-years as batches finish. ``branch`` starts every batch from a parent's checkpoint
+    (its runs, seed, scale and batch size then apply). ``spool`` saves batches as they
+    finish; ``resume`` reuses those saved. ``keep_series=False`` (with a spool) keeps no
+    series in memory, so memory does not grow with the number of runs; the run directory
+    is then written from the spool. ``notice(text)`` hears of saved batches that failed
+    their checks and are recomputed.
     """
     if not keep_series and spool is None:
         raise ValueError("keep_series=False needs a spool to keep the series in")
-    if engine not in ENGINES:
-        raise AngangError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}.")
-    if backend not in BACKENDS:
-        raise AngangError(f"--backend must be one of {', '.join(BACKENDS)}, got {backend!r}.")
-    if scheduler is not None and backend != "dask":
-        raise AngangError("--scheduler needs --backend dask.")
-    if scheduler is not None:
-        from angang.runner.cluster import check_address
-
-        check_address(scheduler)
     scenario = loaded.scenario
     if branch is not None:
         branch.check(scenario)
-        runs, seed, batch_size, scale = branch.runs, branch.seed, branch.batch_size, branch.scale
-    if runs < 1:
-        raise AngangError(f"--runs must be at least 1, got {runs}.")
-    if batch_size < 1:
-        raise AngangError(f"--batch-size must be at least 1, got {batch_size}.")
-    if seed < 0:
-        raise AngangError(f"--seed must be a non-negative integer, got {seed}.")
-    scale = scenario.initial.scale if scale is None else scale
-    if not 0 < scale <= 100:
-        raise AngangError(f"--scale must be in (0, 100], got {scale}.")
-    first, last = scenario.meta.start_year, scenario.meta.end_year
-    if checkpoint_at is not None and not first < checkpoint_at <= last:
-        raise AngangError(
-            f"--checkpoint-at must be a year after {first} and no later than "
-            f"{last}, got {checkpoint_at}."
+        options = replace(
+            options,
+            runs=branch.runs,
+            seed=branch.seed,
+            batch_size=branch.batch_size,
+            scale=branch.scale,
         )
+    options = options.checked(scenario)
+    runs, seed, batch_size = options.runs, options.seed, options.batch_size
+    scale, checkpoint_at = options.scale, options.checkpoint_at
+    assert scale is not None  # resolved by checked()
     world = make_world(scenario, scale)
-    processes = 1 if backend == "dask" else resolve_workers(workers, -(-runs // batch_size))
+    processes = (
+        1 if options.backend == "dask" else resolve_workers(options.workers, -(-runs // batch_size))
+    )
     check_size(
         runs, batch_size, world.layout.n, processes, spool.parent if spool is not None else None
     )
@@ -279,7 +256,7 @@ def run_ensemble(
             scale,
             checkpoint_at,
             branch.snapshot(i) if branch is not None else None,
-            engine,
+            options.engine,
         )
         for i, ids in enumerate(batches)
     ]
@@ -313,7 +290,9 @@ def run_ensemble(
         if progress is not None:
             progress(done, total)
 
-    for result, counted in _execute(todo, backend, workers, scheduler, count):
+    for result, counted in _execute(
+        todo, options.backend, options.workers, options.scheduler, count
+    ):
         if store is not None:
             store.save(result)
         if not keep_series:

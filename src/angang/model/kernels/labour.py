@@ -9,7 +9,7 @@ from numba import njit
 
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, Params, State
-from angang.engine.world import OWNER, SOE_BY_CODE, World
+from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 
 
@@ -66,7 +66,7 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         state.fatigue,
         state.voice,
         state.grievance,
-        state.lever("campaign_intensity"),
+        state.lever(Levers.CAMPAIGN_INTENSITY),
         state.committee_power,
         state.opening,
         (state.food[:, None] ** params.hunger_effort)[:, 0],  # NumPy's power, as the reference
@@ -218,7 +218,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.sector,
         lay.labour,
         COHORT_SPLIT,
-        state.lever("budget_hardness"),
+        state.lever(Levers.BUDGET_HARDNESS),
         factor,
         fed,
         params.small_labour[:, 0],

@@ -9,7 +9,7 @@ from numba import njit
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import SOE_BY_CODE, World
+from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
 
 
@@ -86,8 +86,8 @@ def planning_step(state: State, world: World, params: Params, rng: Streams) -> S
         state.target,
         state.director_power,
         lay.region,
-        state.lever("planning"),
-        state.lever("campaign_intensity"),
+        state.lever(Levers.PLANNING),
+        state.lever(Levers.CAMPAIGN_INTENSITY),
         params.slack_hiding[:, 0],
         params.small_usable[:, 0],
         params.overreport[:, 0],

@@ -10,7 +10,7 @@ from numba import njit
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import SOE_BY_CODE, World
+from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.mechanisms import production
 
 
@@ -67,7 +67,7 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
         1.0 - params.agri_input[:, 0] * (1.0 - state.food),
         lay.heavy[lay.sector],
         lay.region,
-        state.lever("planning"),
+        state.lever(Levers.PLANNING),
         params.target_margin[:, 0],
         wanted,
     )
@@ -156,7 +156,7 @@ def after_production(
         state.owner,
         production.overstaffing(state, world, params),
         production.private_share(state, world, output),
-        state.lever("market_openness"),
+        state.lever(Levers.MARKET_OPENNESS),
         lay.price,
         lay.sector,
         lay.region,

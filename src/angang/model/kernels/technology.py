@@ -10,7 +10,7 @@ from numba import njit
 
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
-from angang.engine.world import SOE_BY_CODE, World
+from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.ids import POWERS, WORKS
 from angang.mechanisms import technology
 
@@ -158,7 +158,7 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         lay.price,
         world.timeline.frontier[world.timeline.row(state.year)],
         np.maximum(0.0, state.relations()),
-        state.lever("planning"),
+        state.lever(Levers.PLANNING),
         params.transfer_rate[:, 0],
         params.indigenous_rate[:, 0],
         params.expert_weight[:, 0],
