@@ -23,10 +23,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## run the baseline ensemble and print its summary
+## run the baseline ensemble, print its summary and scorecard, write its report.html
 run: install
 	$(BIN)/angang run baseline --runs $(RUNS) --seed $(SEED) --out $(OUT) --overwrite
-	$(BIN)/angang report $(OUT)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
 $(CHROMIUM):

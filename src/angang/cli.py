@@ -12,8 +12,17 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from rich.padding import Padding
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table as RichTable
+from rich.text import Text
 
 from angang.errors import AngangError
 
@@ -22,9 +31,47 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is plain: `[@YEARS]` is syntax, not a markup tag
 )
-out = Console()
-err = Console(stderr=True)
+# what the tables and messages print is data (ids, titles, sources, paths): never read as
+# markup or emoji codes (``:china:``), so it prints as written
+out = Console(emoji=False, markup=False, highlight=False)
+err = Console(stderr=True, emoji=False)
+
+
+def _console(width: int) -> Console:
+    """A console at least ``width`` wide (wide tables), as plain as :data:`out`."""
+    return Console(width=max(out.width, width), emoji=False, markup=False, highlight=False)
+
+
+WIDE = 120  #: terminal columns below which long tables print as blocks
+#: columns that hold ids and names: printed whole
+KEYS = frozenset({"fact", "parameter", "outcome", "event", "id", "name", "variable"})
+
+
+class Table(RichTable):
+    """A table of data: every cell, header and title printed as written (no markup, no emoji),
+    and the ``key`` columns (ids, names) as wide as their longest entry, so that an id is never
+    cut or folded, whatever the terminal's width or in a pipe."""
+
+    def __init__(self, *args: Any, title: str | Text | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, title=Text(title) if isinstance(title, str) else title, **kwargs)
+        self._keys: set[int] = set()
+
+    def add_column(self, header: Any = "", *args: Any, key: bool = False, **kwargs: Any) -> None:
+        if key:
+            self._keys.add(len(self.columns))
+            kwargs.update(no_wrap=True, min_width=len(str(header)))
+        super().add_column(Text(header) if isinstance(header, str) else header, *args, **kwargs)
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> None:
+        texts = [c if isinstance(c, Text) else Text(str(c)) for c in cells]
+        for i in self._keys & set(range(len(texts))):
+            column = self.columns[i]
+            column.min_width = max(column.min_width or 0, texts[i].cell_len)
+        super().add_row(*texts, **kwargs)
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -94,8 +141,12 @@ def run(
             help="numba (compiled kernels) or numpy (the readable reference): same results"
         ),
     ] = "numba",
+    report: Annotated[
+        bool, typer.Option("--report/--no-report", help="write report.html into the run directory")
+    ] = True,
 ) -> None:
-    """Run an ensemble and write a run directory (manifest, Parquet, DuckDB)."""
+    """Run an ensemble and write a run directory (manifest, Parquet, DuckDB, scorecard,
+    validation and report.html)."""
     from angang.analysis.checks import run as run_api
     from angang.runner.options import RunOptions
 
@@ -139,19 +190,29 @@ def run(
         _report_cascade(result.loaded.removed_with)
         _summary(result, target)
         _print_scorecard(target)
-    out.print(f"wrote {target}")
+    if report:
+        from angang.report.html import build
+
+        with _progress(quiet, counted=False) as bar:
+            bar.add_task("writing report.html", total=None)
+            page = build(target)
+        out.print(f"wrote {target} (open {page} in a browser)")
+    else:
+        out.print(f"wrote {target} (no report: `angang report {target}` writes it)")
 
 
 def _warn(text: str) -> None:
     err.print(f"[bold yellow]warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
 
 
-def _progress(quiet: bool) -> Progress:
+def _progress(quiet: bool, counted: bool = True) -> Progress:
+    """A progress bar on stderr: run-years done of the total, or (``counted=False``, for work
+    in parts of unequal size) a percentage."""
+    done = (MofNCompleteColumn(), TextColumn("run-years")) if counted else (TaskProgressColumn(),)
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("run-years"),
+        *done,
         TimeRemainingColumn(),
         console=err,
         disable=quiet,
@@ -179,28 +240,34 @@ def _summary(result: Any, run_dir: Path) -> None:
         table.add_column(str(col), justify="right")
     for _, row in frame.iterrows():
         table.add_row(*[str(v) for v in row])
-    Console(width=max(out.width, 132)).print(table)
+    _console(132).print(table)
+
+
+def _number(x: float, sign: bool = False) -> str:
+    """A number as a reader takes it in: thousands separated, three significant figures
+    below 1,000 (``1,426``, ``0.274``, ``+12.5``)."""
+    plus = "+" if sign else ""
+    return f"{x:{plus},.0f}" if abs(x) >= 1000 else f"{x:{plus}.3g}"
 
 
 def _print_scorecard(run_dir: Path) -> None:
     import json
 
-    checks = json.loads((run_dir / "scorecard.json").read_text())
+    from angang.analysis.scorecard import Check, fact_value
+
+    checks = [Check(**c) for c in json.loads((run_dir / "scorecard.json").read_text())]
     table = Table(
-        title=f"scorecard: {sum(c['passed'] for c in checks)} of {len(checks)} facts "
-        "pass (ensemble median, 5-95%)"
+        title=f"scorecard: {sum(c.passed for c in checks)} of {len(checks)} facts "
+        "pass (ensemble median, 5-95% over the runs)"
     )
     for col in ("fact", "target", "model", "tolerance", ""):
-        table.add_column(col, overflow="fold")
-
-    def num(x: float) -> str:
-        return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
+        table.add_column(col, overflow="fold", key=col in KEYS)
     for c in checks:
-        model = f"{num(c['median'])} ({num(c['low'])} to {num(c['high'])})"
-        mark = "[green]pass[/]" if c["passed"] else "[red]fail[/]"
-        table.add_row(c["id"], c["target"], model, c["tolerance"], mark)
-    Console(width=max(out.width, 160)).print(table)
+        mark = Text("pass", style="green") if c.passed else Text("fail", style="red")
+        # the model in the fact's own terms (a rank fact's share of years, a growth rate)
+        model = fact_value(c).replace(" over the runs", "")
+        table.add_row(c.id, c.target, model, c.tolerance, mark)
+    _console(160).print(table)
 
 
 @app.command()
@@ -328,7 +395,7 @@ def calibrate(
     path = calibration.write(posterior, out_dir)
     table = Table(title=f"posterior ({posterior.provenance['simulations']} simulations)")
     for col in ("parameter", "prior", "median", "5-95%", "pinned down by the data?"):
-        table.add_column(col)
+        table.add_column(col, key=col in KEYS)
     for _, r in posterior.summary.iterrows():
         table.add_row(
             r["parameter"],
@@ -372,21 +439,35 @@ def compare_cmd(
 ) -> None:
     """Compare two scenarios run with the same seeds; report B - A per outcome."""
     from angang.analysis import compare as comparison
+    from angang.model.observe import VARIABLES
 
-    result = comparison.compare(a, b, outcome, runs=runs, seed=seed, scale=scale)
+    with _progress(False, counted=False) as bar:
+        task = bar.add_task("simulating both", total=1)
+        result = comparison.compare(
+            a,
+            b,
+            outcome,
+            runs=runs,
+            seed=seed,
+            scale=scale,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     comparison.write(result, out_dir)
     table = Table(title=f"{b} minus {a} ({runs} runs each, common random numbers)")
-    for col in ("outcome", a, b, "difference (mean)", "5-95%"):
-        table.add_column(col)
+    for col in ("outcome", "unit", a, b, "difference (mean)", "5-95%"):
+        table.add_column(col, key=col in KEYS)
     for _, r in result.summary.iterrows():
+        variable = str(r["outcome"]).split(":")[0]
         table.add_row(
             r["outcome"],
-            f"{r['a_mean']:.4g}",
-            f"{r['b_mean']:.4g}",
-            f"{r['difference_mean']:+.4g}",
-            f"{r['difference_low']:+.4g} to {r['difference_high']:+.4g}",
+            VARIABLES[variable].unit if variable in VARIABLES else "",
+            _number(r["a_mean"]),
+            _number(r["b_mean"]),
+            _number(r["difference_mean"], sign=True),
+            f"{_number(r['difference_low'], sign=True)} to "
+            f"{_number(r['difference_high'], sign=True)}",
         )
-    Console(width=max(out.width, 140)).print(table)
+    _console(140).print(table)
     out.print(f"wrote {out_dir} (comparison.json, .parquet, .duckdb, .png)")
 
 
@@ -433,7 +514,7 @@ def attribute_cmd(
         f"(all named events minus none; {'exact' if result.exact else 'sampled'})"
     )
     for col in ("event", "contribution (mean)", "5-95% over runs"):
-        table.add_column(col)
+        table.add_column(col, key=col in KEYS)
     for e in ids:
         lo, hi = summary["intervals"][e]  # type: ignore[index]
         table.add_row(
@@ -487,7 +568,7 @@ def sensitivity_cmd(
         return
     table = Table(title=f"{result.method} indices of {result.outcome} ({result.evaluations} runs)")
     for col in result.indices.columns:
-        table.add_column(str(col))
+        table.add_column(str(col), key=col in KEYS)
     for _, r in result.indices.iterrows():
         table.add_row(*[f"{v:.3g}" if isinstance(v, float) else str(v) for v in r])
     out.print(table)
@@ -531,12 +612,12 @@ def data(
             sys.stdout.write(jsonlib.dumps(items, ensure_ascii=False, indent=2) + "\n")
         else:
             for item in items:
-                out.print(escape(f"[{item['id']}] {format_citation(item)}"), highlight=False)
+                out.print(f"[{item['id']}] {format_citation(item)}")
         return
     frame = load_history()
     table = Table(title=f"historical dataset v{DATA_VERSION}: {len(frame)} figures")
     for col in ("id", "years", "quantity", "entity", "value", "unit", "use", "source"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", key=col in KEYS)
     for _, r in frame.iterrows():
         years = f"{r['year']}" + (f"-{r['year_end']}" if not pd_isna(r["year_end"]) else "")
         table.add_row(
@@ -567,7 +648,7 @@ def scenarios() -> None:
 
     table = Table(title="built-in scenarios")
     for col in ("name", "title", "events", "question"):
-        table.add_column(col)
+        table.add_column(col, key=col in KEYS)
     for name in builtin_names():
         sc = load(name).scenario
         table.add_row(name, sc.meta.title, str(len(sc.events)), sc.meta.question or "")
@@ -588,12 +669,23 @@ def timeline(
     sc = load(scenario).scenario
     table = Table(title=f"{sc.meta.title} — {len(sc.events)} events", show_lines=False)
     for col in ("date", "id", "kind", "what it sets", "source"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", key=col in KEYS)
+    rows = []
     for e in sc.sorted_events():
         date = f"{e.year}-{e.month:02d}" if e.month else str(e.year)
         what = describe_event(e) + (f" [requires {', '.join(e.requires)}]" if e.requires else "")
-        table.add_row(date, e.id, e.kind, what, e.source)  # type: ignore[attr-defined]
-    out.print(table)
+        rows.append((date, e.id, e.kind, what, e.source))  # type: ignore[attr-defined]
+    if out.width >= WIDE:
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        return
+    # too narrow for five columns: one block per event, nothing cut
+    out.print(f"{sc.meta.title} — {len(sc.events)} events")
+    for date, id_, kind, what, source in rows:
+        out.print(f"\n{date}  {id_}  ({kind})")
+        out.print(Padding(Text(what), (0, 0, 0, 4)))
+        out.print(Padding(Text(source, style="dim"), (0, 0, 0, 4)))
 
 
 @app.command()
@@ -628,7 +720,7 @@ def variables(
 
         table = Table(title="parameters (global; defaults, units and plausible ranges)")
         for col in ("name", "default", "range", "unit", "meaning", "source"):
-            table.add_column(col, overflow="fold")
+            table.add_column(col, overflow="fold", key=col in KEYS)
         for row in parameter_table():
             table.add_row(
                 row["name"],
@@ -644,7 +736,7 @@ def variables(
 
     table = Table(title="recorded variables (series.parquet: run, year, variable, entity, value)")
     for col in ("variable", "unit", "entities", "meaning"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", key=col in KEYS)
     for name, var in VARIABLES.items():
         table.add_row(name, var.unit, var.entities, var.meaning)
     out.print(table)

@@ -66,7 +66,7 @@ def test_unknown_id_in_remove(tmp_path: Path, cli: CliRunner) -> None:
     p = write(tmp_path, "cf.toml", 'extends = "baseline"\nremove = ["third-front-1965"]\n')
     _fails(
         cli,
-        ["run", str(p), "--runs", "1"],
+        ["run", str(p), "--runs", "1", "--no-report"],
         "cf.toml",
         "line 2",
         "remove[0]",
@@ -148,7 +148,7 @@ def test_existing_output_is_not_clobbered(cli: CliRunner, tmp_path: Path) -> Non
     (tmp_path / "done" / "keep.txt").write_text("precious")
     _fails(
         cli,
-        ["run", "--runs", "1", "--scale", "0.05", "--out", str(tmp_path / "done")],
+        ["run", "--runs", "1", "--scale", "0.05", "--no-report", "--out", str(tmp_path / "done")],
         "already exists",
         "--overwrite",
     )

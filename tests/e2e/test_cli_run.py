@@ -52,6 +52,7 @@ def test_run_directory_holds_manifest_parquet_and_duckdb(run_dir: Path) -> None:
         "scorecard.json",
         "validation.json",
         "scenario.json",
+        "report.html",
     }
     assert not [p for p in run_dir.parent.iterdir() if p.name.startswith(".")]
 

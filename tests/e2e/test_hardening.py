@@ -27,7 +27,18 @@ from angang.scenario.loader import load_text
 
 from ..conftest import write
 
-SMALL = ["--runs", "4", "--scale", "0.1", "--batch-size", "2", "--workers", "1", "--quiet"]
+SMALL = [
+    "--runs",
+    "4",
+    "--scale",
+    "0.1",
+    "--batch-size",
+    "2",
+    "--workers",
+    "1",
+    "--quiet",
+    "--no-report",
+]
 SMALL_API = dict(runs=4, seed=3, scale=0.1, batch_size=2)
 BASE = Path(__file__).resolve().parents[2] / "src/angang/scenario/builtin/baseline.toml"
 

@@ -213,6 +213,7 @@ def test_a_mutated_scenario_validates_and_runs_or_exits_2(
         [
             "run",
             str(path),
+            "--no-report",
             "--runs",
             "1",
             "--scale",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,9 +56,11 @@ def compare(
     seed: int = 1,
     scale: float | None = None,
     batch_size: int = 32,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Run two ensembles with the same seeds and compare outcomes. B starts from a checkpoint
-    of A at the latest year they share, when there is one (same numbers, less work)."""
+    of A at the latest year they share, when there is one (same numbers, less work).
+    ``progress(done, total)`` counts the run-years of both ensembles."""
     specs = [parse(o) for o in (outcomes or DEFAULT_OUTCOMES)]
     options: dict[str, Any] = {"runs": runs, "seed": seed, "scale": scale, "batch_size": batch_size}
     first = load(a).scenario
@@ -68,8 +71,9 @@ def compare(
         extra: dict[str, Any] = (
             {"checkpoint_at": year, "out": checkpoint} if checkpoint is not None else {}
         )
-        series = {a: run(a, **options, **extra).table}
-        series[b] = run_branched(b, checkpoint, **options).table
+        first_half, second_half = _halves(progress)
+        series = {a: run(a, progress=first_half, **options, **extra).table}
+        series[b] = run_branched(b, checkpoint, progress=second_half, **options).table
     rows, summary, traj = [], [], []
     for o in specs:
         va, vb = o.per_run(series[a]), o.per_run(series[b])
@@ -103,6 +107,24 @@ def compare(
         pd.DataFrame(summary),
         pd.DataFrame(traj),
     )
+
+
+def _halves(
+    progress: Callable[[int, int], None] | None,
+) -> tuple[Callable[[int, int], None] | None, Callable[[int, int], None] | None]:
+    """Two progress callbacks, for A and B, that report to one bar as two equal halves (B
+    may branch from A's checkpoint and count fewer run-years; its half still fills the bar)."""
+    if progress is None:
+        return None, None
+    scale = 1000
+
+    def first(done: int, total: int) -> None:
+        progress(scale * done // max(total, 1), 2 * scale)
+
+    def second(done: int, total: int) -> None:
+        progress(scale + scale * done // max(total, 1), 2 * scale)
+
+    return first, second
 
 
 def _trajectories(
@@ -150,16 +172,15 @@ def write(result: Comparison, out: Path) -> Path:
 
 
 def figure(result: Comparison, path: Path) -> None:
-    """One panel per outcome: median and 5-95% band of each scenario over time."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """One panel per outcome: median and 5-95% band of each scenario over time. Drawn
+    without pyplot, so that calling it from a notebook leaves the user's backend alone."""
+    from matplotlib.figure import Figure
 
     outcomes = list(result.summary["outcome"])
     cols = 2
     rows = int(np.ceil(len(outcomes) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(11, 3.2 * rows), squeeze=False)
+    fig = Figure(figsize=(11, 3.2 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     colours = {result.a: "#0072B2", result.b: "#D55E00"}  # Okabe-Ito, colour-blind safe
     for ax, label in zip(axes.flat, outcomes, strict=False):
         t = result.trajectories[result.trajectories["outcome"] == label]
@@ -180,4 +201,3 @@ def figure(result: Comparison, path: Path) -> None:
     axes.flat[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)

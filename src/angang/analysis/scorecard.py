@@ -47,11 +47,12 @@ class Check:
 
 
 def fact_value(check: Check) -> str:
-    """The model's median and 5-95% band in the fact's own terms: a rank fact's statistic is
-    the share of years the rank holds, a growth fact's a yearly rate."""
-    if check.target.startswith("rank"):
+    """The model's median and 5-95% band in the fact's own terms: a rank or 'most years'
+    fact's statistic is the share of years it holds, a growth fact's a yearly rate."""
+    if check.target.startswith("rank") or check.target.endswith("in most years"):
+        held = "that rank" if check.target.startswith("rank") else "so"
         return (
-            f"that rank in {check.median:.0%} of the years "
+            f"{held} in {check.median:.0%} of the years "
             f"({check.low:.0%}–{check.high:.0%} over the runs)"
         )
     if "% a year" in check.target:
@@ -122,9 +123,10 @@ def _level(tolerance: float, reason: str, relative: bool = False) -> Rule:
             ratio = np.maximum(x, 1e-9) / target
             return np.abs(np.log(ratio)) / np.log(1.0 + tolerance)
 
+        unit = str(row["unit"]).split(";")[0].strip()  # kt, persons: levels with a unit
         return Verdict(
             stat,
-            f"{target:g}",
+            f"{target:,.0f} {unit}",
             f"±{tolerance:.0%} of target",
             reason,
             lambda m: abs(m - target) <= width,

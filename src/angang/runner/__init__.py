@@ -112,7 +112,7 @@ def run_branched(scenario: str | Path, checkpoint: Path | None, **settings: Any)
     numbers either way (branching is exact), only faster. For compare and attribute."""
     if checkpoint is not None:
         try:
-            return run(scenario, from_checkpoint=checkpoint)
+            return run(scenario, from_checkpoint=checkpoint, progress=settings.get("progress"))
         except BranchRefused:
             pass
     return run(scenario, **settings)
