@@ -137,3 +137,32 @@ def test_invalid_input_shows_the_loaders_message_and_the_app_keeps_running(page:
     page.get_by_label("Runs").fill("2")
     _run(page)
     expect(error).to_have_count(0)
+
+
+def test_the_map_follows_the_year_slider(page: Any) -> None:
+    """The map shows the chosen year, for the edited scenario and its unedited base; moving
+    the slider redraws it."""
+    page.get_by_role("button", name="Figures").click()
+    if page.locator(".angang-map").count() == 0:
+        _run(page)
+    shown = page.locator(".angang-map")
+    expect(shown).to_contain_text("1952")
+    before = str(shown.inner_html())
+    slider = page.locator(".v-input", has_text="Map year").get_by_role("slider")
+    slider.focus()
+    slider.press("End")  # to 2000
+    expect(shown).to_contain_text("2000", timeout=30_000)
+    expect(shown).not_to_contain_text("1952")
+    assert str(shown.inner_html()) != before
+
+
+def test_parameter_sliders_say_their_value_unit_range_and_meaning(page: Any) -> None:
+    from angang.scenario.parameters import parameter_table
+
+    page.get_by_role("button", name="Parameters").click()
+    first = parameter_table()[0]
+    panel = page.locator(".angang-parameter", has_text=first["name"]).first
+    expect(panel).to_contain_text(f"range {first['low']:g} to {first['high']:g}")
+    expect(panel).to_contain_text(first["meaning"])
+    expect(panel.locator(".angang-value")).to_have_text(re.compile(r"^-?[0-9.]+(e-?\d+)?$"))
+    page.get_by_role("button", name="Figures").click()

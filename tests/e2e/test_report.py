@@ -42,18 +42,21 @@ def test_report_is_self_contained(runs: tuple[Path, Path]) -> None:
 
 
 def test_report_has_every_figure_and_section(runs: tuple[Path, Path]) -> None:
-    """All figures are embedded as SVG, with the scorecard, validation, timeline, parameters."""
-    text = html.unescape((runs[0] / "report.html").read_text())
-    assert text.count("<svg") == 11
+    """All figures are embedded as SVG, each with a numbered caption, with the scorecard,
+    validation, timeline and parameters."""
+    page = (runs[0] / "report.html").read_text()
+    text = html.unescape(page)
+    assert text.count("<svg") == text.count("<figcaption>") == 10
     for title in (
         "National and Angang steel",
-        "Angang's share of national steel",
-        "Regional shares of SOE output",
+        "Angang",
+        "Where the steel was made",
+        "Steel by region",
         "SOE and heavy-industry shares",
-        "Technology provenance",
-        "Director and committee power, tension",
+        "Technology and its sources",
+        "The vertical and horizontal lines",
         "Foreign experts",
-        "Employment, grievance and protest",
+        "Grievance, protest and layoffs",
         "Investment by region",
         "Scorecard",
         "Out-of-sample validation",
@@ -62,6 +65,8 @@ def test_report_has_every_figure_and_section(runs: tuple[Path, Path]) -> None:
         "Narrative",
     ):
         assert title in text, title
+    for n in range(1, 11):
+        assert f'<figure id="figure-{n}">' in page and f"Figure {n}. " in text
 
 
 def test_report_says_first_what_the_run_does_not_reproduce(runs: tuple[Path, Path]) -> None:
@@ -96,12 +101,14 @@ def test_facts_are_stated_in_their_own_terms() -> None:
 
 
 def test_narrative_names_the_events_of_each_period(runs: tuple[Path, Path]) -> None:
-    """The Leap's paragraph names the Leap; the 1945-49 paragraph the Soviet removals."""
+    """The Leap's paragraph names the Leap by its title, linked to its row of the timeline;
+    the 1945-49 paragraph the Soviet occupation or removals."""
     text = (runs[0] / "report.html").read_text()
     leap = text[text.index("1958–1961") : text.index("1962–1965")]
-    assert "great-leap-forward-1958" in leap
+    assert "<a href='#event-great-leap-forward-1958'>The Great Leap Forward</a>" in leap
+    assert '<tr id="event-great-leap-forward-1958">' in text
     war = text[text.index("1945–1949") : text.index("1949–1957")]
-    assert "soviet-removals-1945" in war or "soviet-occupation-1945" in war
+    assert "#event-soviet-removals-1945" in war or "#event-soviet-occupation-1945" in war
 
 
 def test_comparison_mode_overlays_a_second_run(runs: tuple[Path, Path]) -> None:
@@ -111,6 +118,9 @@ def test_comparison_mode_overlays_a_second_run(runs: tuple[Path, Path]) -> None:
     assert result.exit_code == 0, result.output
     text = (base / "report.html").read_text()
     assert "compared with <b>no-great-leap</b>" in text
+    # the overlay's difference panel: B - A over the paired runs, with its caption
+    assert text.count("<figcaption>") == 11
+    assert "no-great-leap minus baseline" in html.unescape(text)
 
 
 def test_report_of_a_missing_run_is_a_clear_error(tmp_path: Path) -> None:

@@ -137,17 +137,14 @@ def write(result: Sensitivity, out: Path) -> Path:
         )
         + "\n"
     )
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: a notebook's backend is left alone
 
     key = "mu_star" if result.method == "morris" else "ST"
     top = result.indices.head(15)[::-1]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(top) + 1.2))
+    fig = Figure(figsize=(7, 0.35 * len(top) + 1.2))
+    ax = fig.add_subplot()
     ax.barh(top["parameter"], top[key], color="#009E73")
     ax.set_xlabel(f"{key} ({result.method}) of {result.outcome}")
     fig.tight_layout()
     fig.savefig(out / "sensitivity.png", dpi=110)
-    plt.close(fig)
     return out

@@ -18,6 +18,7 @@ import solara.lab
 from angang.dashboard.edits import Edits
 from angang.dashboard.session import MAX_RUNS, Outcome, Settings, simulate, strip
 from angang.errors import AngangError
+from angang.report.panels import map_against
 from angang.scenario.describe import describe_event
 from angang.scenario.loader import builtin_names
 from angang.scenario.parameters import parameter_table
@@ -32,13 +33,21 @@ move_id = solara.reactive("")
 move_year = solara.reactive(1960)
 filter_text = solara.reactive("")
 view = solara.reactive("Figures")
+map_year = solara.reactive(1952)
 
 CSS = """
 .angang-figure svg{max-width:100%;height:auto}
 .angang-strip svg{width:100%;height:auto}
 .angang-off{color:#999;text-decoration:line-through}
 .angang-events{max-height:32rem;overflow-y:auto}
+.angang-parameter{margin-bottom:.6rem;font-size:.8rem;color:#444}
 """
+
+
+def number(x: float) -> str:
+    """A headline number: thousands separated at 1,000 and above, three significant figures
+    below (``10,450``, ``0.274``), never an exponent."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def _prose(html_text: str, tag: str = "p") -> None:
@@ -214,9 +223,9 @@ def EventStrip() -> None:
 def ParameterPanel() -> None:
     e = edits.value
     _prose(
-        "Global parameters, each within its documented range (see <code>docs/ODD.md</code> "
-        "for units and sources). The scenario's own values are the starting points; "
-        "calibrated ones come from its parameter file."
+        "Global parameters, each within its documented range, with its unit and meaning "
+        "(sources in <code>docs/ODD.md</code>). The scenario's own values are the starting "
+        "points; calibrated ones come from its parameter file."
     )
     solara.Button(
         "Reset all",
@@ -226,16 +235,24 @@ def ParameterPanel() -> None:
     base_params = Edits(base=e.base, text=e.text).load().scenario.parameters
     for row in parameter_table():
         name = row["name"]
-        value = e.parameters.get(name, getattr(base_params, name))
+        value = float(e.parameters.get(name, getattr(base_params, name)))
         step = (row["high"] - row["low"]) / 100
-        solara.SliderFloat(
-            f"{name} ({row['unit']})",
-            value=float(value),
-            min=row["low"],
-            max=row["high"],
-            step=step,
-            on_value=functools.partial(_set_parameter, name),
-        )
+        with solara.Column(classes=["angang-parameter"], gap="0px"):
+            solara.SliderFloat(
+                name,
+                value=value,
+                min=row["low"],
+                max=row["high"],
+                step=step,
+                on_value=functools.partial(_set_parameter, name),
+            )
+            _prose(
+                f"<b class='angang-value'>{value:.4g}</b> {escape(row['unit'])} "
+                f"(range {row['low']:g} to {row['high']:g})"
+                + (" · <i>edited</i>" if name in e.parameters else "")
+                + f"<br>{escape(row['meaning'])}",
+                tag="div",
+            )
 
 
 @solara.component
@@ -254,8 +271,8 @@ def Results() -> None:
         "unedited (dashed): medians and 5–95% bands."
     )
     rows = "".join(
-        f"<tr><td>{r['quantity']}</td><td class='edited'>{r['edited']:,.4g}</td>"
-        f"<td class='base'>{r['base']:,.4g}</td><td>{r['change %']:+.1f}</td></tr>"
+        f"<tr><td>{escape(r['quantity'])}</td><td class='edited'>{number(r['edited'])}</td>"
+        f"<td class='base'>{number(r['base'])}</td><td>{r['change %']:+.1f}</td></tr>"
         for r in result.headlines.to_dict("records")
     )
     solara.HTML(
@@ -265,9 +282,27 @@ def Results() -> None:
             "<tr><th>median</th><th>edited</th><th>base</th><th>change %</th></tr>" + rows
         ),
     )
-    for title, svg in result.figures:
-        _prose(f"<b>{escape(title)}</b>")
-        solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["angang-figure"])
+    for i, panel in enumerate(result.figures, start=1):
+        _prose(f"<b>Figure {i}. {escape(panel.title)}.</b> {escape(panel.caption)}")
+        solara.HTML(tag="div", unsafe_innerHTML=panel.svg, classes=["angang-figure"])
+        if panel.key == "map":
+            MapOfYear(result)
+
+
+@solara.component
+def MapOfYear(result: Outcome) -> None:
+    """The map for any year, the edited scenario beside its unedited base."""
+    solara.SliderInt("Map year", value=map_year, min=1916, max=2000)
+    svg = solara.use_memo(
+        lambda: map_against(
+            result.series,
+            result.base,
+            map_year.value,
+            (result.name, f"{result.base_name} (unedited)"),
+        ),
+        dependencies=[result, map_year.value],
+    )
+    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["angang-figure", "angang-map"])
 
 
 VIEWS = {"Figures": Results, "Timeline": EventStrip, "Parameters": ParameterPanel}

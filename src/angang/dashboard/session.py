@@ -14,6 +14,7 @@ import pandas as pd
 from angang.analysis.summary import quantiles
 from angang.dashboard.edits import Edits
 from angang.errors import AngangError
+from angang.report.panels import Panel
 from angang.runner.ensemble import run_ensemble
 from angang.runner.options import RunOptions
 from angang.scenario.loader import Loaded
@@ -63,7 +64,7 @@ class Outcome:
     series: pd.DataFrame
     base: pd.DataFrame
     headlines: pd.DataFrame
-    figures: list[tuple[str, str]]
+    figures: list[Panel]
 
     def csv(self) -> str:
         """Both ensembles, tidy, with a ``scenario`` column: what spreadsheets and pandas read."""
@@ -112,7 +113,7 @@ def simulate(
     edits: Edits, settings: Settings, progress: Callable[[float], None] | None = None
 ) -> Outcome:
     """Run the user's scenario and its unedited base; ``progress`` gets 0-100."""
-    from angang.report.html import panels
+    from angang.report.panels import panels
 
     settings.check()
     loaded = edits.load()
@@ -125,7 +126,7 @@ def simulate(
 
     series = _ensemble(loaded, settings, report)
     base = _base_series(edits.base, edits.text, unedited.content_hash, settings)
-    figs = panels(series, loaded.scenario, base, (loaded.scenario.meta.name, edits.base))
+    figs = panels(series, base, (loaded.scenario.meta.name, f"{edits.base} (unedited)"))
     if progress is not None:
         progress(100.0)
     return Outcome(

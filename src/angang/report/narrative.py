@@ -1,20 +1,26 @@
 """A narrative of a simulated history, written from the results, period by period.
 
-The periods are the history's own (Hirata 2024's chapters). For each, the text reports what
-the ensemble median did — steel, the Northeast's share, ownership, the largest moves among
-the system's indicators — and names the events of the period, the decisions with the most
-levers first. Nothing here is hand-written about outcomes: change the scenario and the
-narrative changes with the results.
+The periods are the history's own (Hirata 2024's chapters). For each, the prose says what the
+ensemble median did to national steel — its peak and trough and their years, the size of a
+fall, with the 5–95% band of the runs — and sets it beside the official figures where the
+dataset has them; then where the steel was made (the Northeast, Angang), the largest moves of
+the system's indicators (each in its own unit) and the period's main events, named by their
+titles and linked to the timeline. Every sentence points to the figure that shows it. Nothing
+here is hand-written about outcomes: change the scenario and the narrative changes with the
+results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from angang.report.figures import band
-from angang.scenario.describe import describe_event
+from angang.analysis.summary import quantiles
+from angang.data import load_history
+from angang.scenario.describe import event_title
 from angang.scenario.schema import EventBase, PolicyEvent, Scenario, ShockEvent
 
 PERIODS = (
@@ -28,33 +34,110 @@ PERIODS = (
     (1977, 1991, "Reform"),
     (1992, 2000, "Markets and the rust belt"),
 )
-#: indicators whose largest moves the narrative reports: (variable, entity, words, scale)
+#: indicators whose largest moves the narrative reports: (variable, entity, words, unit, figure)
 INDICATORS = (
-    ("soe_share", "china", "the SOE share of output", "share"),
-    ("heavy_share", "china", "the heavy-industry share", "share"),
-    ("tech_provenance", "china:ussr", "the Soviet share of technology", "share"),
-    ("tech_provenance", "china:japan", "the Japanese share of technology", "share"),
-    ("director_power", "china", "directors' power in SOEs", "share"),
-    ("tiao_kuai_tension", "china", "tiao-kuai tension", "share"),
-    ("investment_share", "southwest", "the Southwest's share of investment", "share"),
-    ("grievance", "china", "workers' grievance", "share"),
+    ("soe_share", "china", "the SOE share of industrial output", "share", "shares"),
+    ("heavy_share", "china", "the heavy-industry share of industrial output", "share", "shares"),
+    (
+        "tech_provenance",
+        "china:ussr",
+        "the Soviet share of technology in place",
+        "share",
+        "technology",
+    ),
+    (
+        "tech_provenance",
+        "china:japan",
+        "the Japanese share of technology in place",
+        "share",
+        "technology",
+    ),
+    ("tech_level", "china", "the technology level", "index", "technology"),
+    ("director_power", "angang", "the power of Angang's director", "index", "power"),
+    (
+        "tiao_kuai_tension",
+        "china",
+        "tension between ministries and local committees",
+        "index",
+        "power",
+    ),
+    ("investment_share", "southwest", "the Southwest's share of investment", "share", "investment"),
+    ("investment_share", "northeast", "the Northeast's share of investment", "share", "investment"),
+    ("grievance", "china", "workers' grievance", "index", "labour"),
 )
+#: a move smaller than this (in the indicator's own unit) is not worth a sentence
+NOTABLE = {"share": 0.03, "index": 0.05}
+#: a fall from the peak counts as a turning point when the trough is this far below it
+TURN = 0.10
+
+
+@dataclass(frozen=True)
+class Link:
+    """An event named by its title, linked to its row in the timeline."""
+
+    event: str
+    title: str
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    number: int
+
+
+Piece = str | Link | FigureRef
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One period of the narrative."""
+    """One period of the narrative, as pieces of prose, event links and figure references."""
 
     first: int
     last: int
     title: str
-    text: str
-    events: list[str]
+    pieces: list[Piece] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The prose as plain text (events by title, figures by number)."""
+        return "".join(
+            p if isinstance(p, str) else p.title if isinstance(p, Link) else str(p.number)
+            for p in self.pieces
+        )
+
+    @property
+    def html(self) -> str:
+        """The prose as HTML: text escaped, events linked to the timeline's rows, figures to
+        themselves."""
+        out = []
+        for p in self.pieces:
+            if isinstance(p, Link):
+                out.append(f"<a href='#event-{html.escape(p.event)}'>{html.escape(p.title)}</a>")
+            elif isinstance(p, FigureRef):
+                # "(Figures 2, 3 and 4)": the word is in the text before the first number
+                out.append(f"<a href='#figure-{p.number}'>{p.number}</a>")
+            else:
+                out.append(html.escape(p))
+        return "".join(out)
 
 
-def _at(series: pd.DataFrame, variable: str, entity: str, year: int) -> float:
-    b = band(series, variable, entity)
-    return float(b["median"].get(year, float("nan")))
+def number(value: float, unit: str) -> str:
+    """A value as a reader takes it in, by its unit: steel in kt or Mt, shares in percent,
+    0–1 indices to two decimals, counts with thousands separated."""
+    if not np.isfinite(value):
+        return "n/a"
+    if unit == "kt":
+        return f"{value / 1000:.3g} Mt" if abs(value) >= 1000 else f"{value:,.0f} kt"
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "index":
+        return f"{value:.2f}"
+    return f"{value:,.0f}"
+
+
+def _year(label: object) -> int:
+    """A year from a pandas index label."""
+    return int(label)  # type: ignore[call-overload]
 
 
 def _weight(e: EventBase) -> float:
@@ -66,6 +149,7 @@ def _weight(e: EventBase) -> float:
         return 8 + len(e.levers)
     return {
         "ruler": 12,
+        "project": 9,
         "founding": 9,
         "alliance": 7,
         "management": 7,
@@ -74,49 +158,218 @@ def _weight(e: EventBase) -> float:
     }.get(e.kind, 5)  # type: ignore[attr-defined]
 
 
-def narrate(series: pd.DataFrame, scenario: Scenario) -> list[Paragraph]:
-    """The narrative of the ensemble median, one paragraph per period."""
-    out = []
+class _Writer:
+    """Builds one paragraph's pieces."""
+
+    def __init__(self, figures: dict[str, int]) -> None:
+        self.pieces: list[Piece] = []
+        self.figures = figures
+
+    def say(self, *parts: Piece) -> None:
+        self.pieces.extend(parts)
+
+    def see(self, *keys: str) -> None:
+        """Close a sentence with the figures that show it, where the report has them."""
+        refs = [self.figures[k] for k in keys if k in self.figures]
+        if not refs:
+            self.say(". ")
+            return
+        numbers = sorted(set(refs))
+        self.say(" (Figure " if len(numbers) == 1 else " (Figures ")
+        for i, n in enumerate(numbers):
+            sep = () if not i else (" and ",) if i == len(numbers) - 1 else (", ",)
+            self.say(*sep, FigureRef(n))
+        self.say("). ")
+
+
+def _official(history: pd.DataFrame) -> pd.Series:
+    """The official national steel series (kt) by year, where the dataset has a year."""
+    rows = history[
+        (history["quantity"] == "steel_output")
+        & (history["entity"] == "china")
+        & history["year_end"].isna()
+    ]
+    return rows.set_index("year")["value"].astype(float)
+
+
+def _steel(w: _Writer, steel: pd.DataFrame, official: pd.Series, first: int, last: int) -> None:
+    """Steel over the period: its path, its turning points and the record beside them."""
+    med = steel["median"].loc[first:last]
+    a, b = med.loc[first], med.loc[last]
+    peak, trough = _year(med.idxmax()), _year(med.idxmin())
+    before = first - 1 if first - 1 in steel.index else first
+
+    def band(year: int) -> str:
+        return (
+            f" (5–95% of runs: {number(steel['low'].loc[year], 'kt')}–"
+            f"{number(steel['high'].loc[year], 'kt')})"
+        )
+
+    interior_peak = first < peak < last and med.loc[peak:].min() < (1 - TURN) * med.loc[peak]
+    if interior_peak:
+        after = med.loc[peak:]
+        low_year = _year(after.idxmin())
+        fall = 1 - after.min() / med.loc[peak]
+        w.say(
+            f"National steel rose from {number(a, 'kt')} in {first} to a peak of "
+            f"{number(med.loc[peak], 'kt')} in {peak}{band(peak)}, "
+            f"{med.loc[peak] / steel['median'].loc[before]:.1f}× {before}, then fell by "
+            f"{fall:.0%} to a trough of {number(after.min(), 'kt')} in {low_year}"
+        )
+        if low_year != last:
+            w.say(f", and stood at {number(b, 'kt')} in {last}")
+        w.see("steel")
+        if peak in official.index and before in official.index:
+            window = official.loc[first:last]
+            rec_peak = _year(window.idxmax()) if len(window) else peak
+            w.say(
+                f"The official figures peak in {rec_peak} at "
+                f"{number(official.loc[rec_peak], 'kt')}, "
+                f"{official.loc[rec_peak] / official.loc[before]:.1f}× {before}"
+            )
+            rec_after = official.loc[rec_peak:last]
+            if len(rec_after) > 1:
+                rec_low = _year(rec_after.idxmin())
+                w.say(
+                    f", and fall by {1 - rec_after.min() / official.loc[rec_peak]:.0%} to {rec_low}"
+                )
+            w.say(". ")
+        return
+    interior_trough = (
+        first < trough < last and med.loc[:trough].max() > (1 + TURN) * med.loc[trough]
+    )
+    if interior_trough:
+        w.say(
+            f"National steel fell from {number(a, 'kt')} in {first} to a trough of "
+            f"{number(med.loc[trough], 'kt')} in {trough}{band(trough)}, "
+            f"{1 - med.loc[trough] / med.loc[:trough].max():.0%} below its level before, "
+            f"and recovered to {number(b, 'kt')} by {last}"
+        )
+        w.see("steel")
+    else:
+        years = last - first
+        rate = (b / a) ** (1 / years) - 1 if a > 0 and b > 0 and years else float("nan")
+        verb = "grew" if b >= a else "fell"
+        pace = f", {rate:+.1%} a year," if np.isfinite(rate) else ""
+        w.say(
+            f"National steel {verb} from {number(a, 'kt')} in {first} to "
+            f"{number(b, 'kt')} in {last}{pace} with no turning point between{band(last)}"
+        )
+        w.see("steel")
+    if last in official.index:
+        ratio = b / official.loc[last]
+        w.say(
+            f"The official figure for {last} is {number(official.loc[last], 'kt')}; the "
+            f"model's median is {ratio:.2f} times it. "
+        )
+
+
+def _where(w: _Writer, series: pd.DataFrame, first: int, last: int) -> None:
+    """Where the steel was made: the Northeast's and Angang's shares."""
+    ne = quantiles(series, "sector_share", "northeast:steel")["median"]
+    china = quantiles(series, "steel_output", "china")["median"]
+    angang = quantiles(series, "steel_output", "angang")["median"]
+    if first not in ne.index or last not in ne.index:
+        return
+    share = (angang / china.where(china > 0)).reindex(ne.index)
+    w.say(
+        f"The Northeast made {number(ne.loc[first], 'share')} of it in {first} and "
+        f"{number(ne.loc[last], 'share')} in {last}"
+    )
+    if np.isfinite(share.loc[first]) or np.isfinite(share.loc[last]):
+        w.say(
+            f"; Angang alone {number(share.loc[first], 'share')} and "
+            f"{number(share.loc[last], 'share')}"
+        )
+    w.see("regions", "angang", "map")
+
+
+def _moves(w: _Writer, series: pd.DataFrame, first: int, last: int) -> None:
+    """The largest moves among the indicators, each in its own unit."""
+    moves = []
+    for variable, entity, words, unit, figure in INDICATORS:
+        b = quantiles(series, variable, entity)["median"]
+        if first in b.index and last in b.index and np.isfinite(b.loc[[first, last]]).all():
+            x, y = float(b.loc[first]), float(b.loc[last])
+            if abs(y - x) >= NOTABLE[unit]:
+                moves.append((abs(y - x) / NOTABLE[unit], words, unit, figure, x, y))
+    moves.sort(key=lambda m: -m[0])
+    for _, words, unit, figure, x, y in moves[:3]:
+        scale = " (0–1)" if unit == "index" else ""
+        w.say(
+            f"{words[0].upper()}{words[1:]} {'rose' if y > x else 'fell'} from "
+            f"{number(x, unit)} to {number(y, unit)}{scale}"
+        )
+        w.see(figure)
+
+
+def _experts_and_labour(w: _Writer, series: pd.DataFrame, first: int, last: int) -> None:
+    """Foreign experts at their peak, layoffs and protest where the period has them."""
+    experts = pd.concat(
+        [
+            quantiles(series, "foreign_experts", f"china:{p}")["median"]
+            for p in ("japan", "ussr", "usa", "germany")
+        ],
+        axis=1,
+    ).sum(axis=1)
+    window = experts.loc[first:last]
+    if len(window) and window.max() >= 100:
+        top = _year(window.idxmax())
+        w.say(
+            f"Foreign experts in Chinese plants numbered {number(window.max(), 'persons')} at "
+            f"their most, in {top}, and {number(window.loc[last], 'persons')} in {last}"
+        )
+        w.see("experts")
+    layoffs = quantiles(series, "layoffs", "china")["median"].loc[first:last]
+    protest = quantiles(series, "protest", "china")["median"].loc[first:last]
+    if len(layoffs) and layoffs.max() >= 10_000:
+        w.say(
+            f"Layoffs reached {number(layoffs.max(), 'persons')} a year in "
+            f"{_year(layoffs.idxmax())}"
+            + (
+                f", and protest {number(protest.max(), 'incidents')} incidents a year in "
+                f"{_year(protest.idxmax())}"
+                if len(protest) and protest.max() >= 1
+                else ""
+            )
+        )
+        w.see("labour")
+
+
+def _events(w: _Writer, scenario: Scenario, first: int, last: int) -> list[str]:
+    events = sorted(
+        (e for e in scenario.events if first <= e.year <= last),
+        key=lambda e: (-_weight(e), e.year),
+    )[:4]
+    if not events:
+        w.say("No event of the timeline falls in this period.")
+        return []
+    w.say("The period's main events: ")
+    for i, e in enumerate(sorted(events, key=lambda e: e.when)):
+        w.say(*(("; ",) if i else ()), Link(e.id, event_title(e)), f" ({e.year})")
+    w.say(".")
+    return [e.id for e in events]
+
+
+def narrate(
+    series: pd.DataFrame, scenario: Scenario, figures: dict[str, int] | None = None
+) -> list[Paragraph]:
+    """The narrative of the ensemble median, one paragraph per period. ``figures`` maps the
+    report's figure keys (steel, angang, regions, map, shares, technology, power, experts,
+    labour, investment) to their numbers, for the references."""
+    figures = figures or {}
     years = set(series["year"].unique())
+    steel = quantiles(series, "steel_output", "china")
+    official = _official(load_history())
+    out = []
     for first, last, title in PERIODS:
         if first not in years or last not in years:
             continue
-        s0, s1 = (
-            _at(series, "steel_output", "china", first),
-            _at(series, "steel_output", "china", last),
-        )
-        ne0 = _at(series, "sector_share", "northeast:steel", first)
-        ne1 = _at(series, "sector_share", "northeast:steel", last)
-        moves = []
-        for variable, entity, words, _ in INDICATORS:
-            a, b = _at(series, variable, entity, first), _at(series, variable, entity, last)
-            if pd.notna(a) and pd.notna(b):
-                moves.append((abs(b - a), words, a, b))
-        moves.sort(reverse=True)
-        moved = "; ".join(
-            f"{w} {'rose' if b > a else 'fell'} from {a:.0%} to {b:.0%}"
-            for _, w, a, b in moves[:2]
-            if _ > 0.02
-        )
-        events = sorted(
-            (e for e in scenario.events if first <= e.year <= last),
-            key=lambda e: (-_weight(e), e.year),
-        )[:4]
-        named = "; ".join(f"{e.id} ({describe_event(e)})" for e in events)
-        text = (
-            f"National steel went from {s0:,.0f} to {s1:,.0f} kt (median of the runs)"
-            + (
-                f", the Northeast's share of it from {ne0:.0%} to {ne1:.0%}"
-                if pd.notna(ne0) and pd.notna(ne1)
-                else ""
-            )
-            + ". "
-            + (f"The largest moves: {moved}. " if moved else "")
-            + (
-                f"The period's main events: {named}."
-                if named
-                else "No event of the timeline falls in this period."
-            )
-        )
-        out.append(Paragraph(first, last, title, text, [e.id for e in events]))
+        w = _Writer(figures)
+        _steel(w, steel, official, first, last)
+        _where(w, series, first, last)
+        _experts_and_labour(w, series, first, last)
+        _moves(w, series, first, last)
+        ids = _events(w, scenario, first, last)
+        out.append(Paragraph(first, last, title, w.pieces, ids))
     return out

@@ -78,3 +78,28 @@ def describe_event(e: EventBase) -> str:
         whom = "those who spoke out" if e.target == "voice" else "managers and engineers"
         return f"purge of {e.share:.0%} of {whom}, in {_where(e.regions)}"
     return ""
+
+
+#: words an id spells in lower case that a title writes otherwise
+_SPELLING = {
+    "ccp": "CCP",
+    "prc": "PRC",
+    "ussr": "USSR",
+    "us": "US",
+    "smr": "SMR",
+    "soe": "SOE",
+    "soes": "SOEs",
+    "frg": "FRG",
+    "lt": "LT",
+    "glf": "GLF",
+}
+
+
+def event_title(e: EventBase) -> str:
+    """The event's title; without one, its id spelt out ('great-leap-forward-1958' reads
+    'Great leap forward'), never the bare id."""
+    if e.title:
+        return e.title
+    words = [w for w in e.id.split("-") if not (w.isdigit() and len(w) == 4)] or [e.id]
+    spelt = [_SPELLING.get(w, w) for w in words]
+    return " ".join([spelt[0][:1].upper() + spelt[0][1:], *spelt[1:]])

@@ -258,6 +258,13 @@ class EventBase(Strict):
     """Fields shared by every event: a stable id, a date, a source."""
 
     id: EventId
+    title: str | None = Field(
+        None,
+        min_length=3,
+        max_length=120,
+        description="the event's name as a historian writes it (the narrative and figures use "
+        "it; without one, the id is spelt out)",
+    )
     year: Year
     month: Annotated[int, Field(ge=1, le=12)] | None = None
     source: str = Field(min_length=3, description="the seed's chapter or another citable work")
