@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,9 @@ from angang.runner.options import RunOptions
 from angang.runner.spool import Done, Spool, batch_stem
 from angang.scenario.loader import Loaded
 from angang.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 CHECKPOINT = "checkpoint"  #: sub-folder of a run directory holding its snapshots
 
@@ -65,6 +69,21 @@ class Ensemble:
                 "angang.runner.store.read_series(RUN_DIR)."
             )
         return self.series
+
+    def to_xarray(self) -> xr.Dataset:
+        """The series as an ``xarray.Dataset`` over ``run``, ``year`` and ``entity``, one
+        data variable per recorded variable (:mod:`angang.runner.dataset`)."""
+        from angang.runner.dataset import to_dataset
+
+        return to_dataset(
+            self.table,
+            {
+                "scenario": self.loaded.scenario.meta.name,
+                "runs": self.runs,
+                "seed": self.seed,
+                "scale": self.scale,
+            },
+        )
 
     def batch_files(self) -> list[Path]:
         """The spooled batches' series files in run order, for an ensemble that streamed."""
