@@ -14,8 +14,10 @@ from playwright.sync_api import expect
 import angang
 from angang.dashboard.browser import chromium, dashboard_server
 from angang.report.html import build
+from angang.scenario import load_scenario
 
 GLF = "great-leap-forward-1958"
+EVENTS = len(load_scenario("baseline").events)
 
 
 def report_shot(folder: Path) -> None:
@@ -26,9 +28,12 @@ def report_shot(folder: Path) -> None:
         with chromium() as browser:
             page = browser.new_page()
             page.goto(page_path.as_uri())
-            top = page.locator("h2", has_text="Figures").bounding_box()["y"]
+            page.set_viewport_size({"width": 1100, "height": 900})
+            top = page.locator("h2", has_text="Narrative").bounding_box()["y"]
             page.screenshot(path=str(folder / "report.png"), full_page=True,
-                            clip={"x": 0, "y": top - 10, "width": 1400, "height": 900})
+                            clip={"x": 0, "y": top - 10, "width": 1100, "height": 900})
+            page.locator("#figure-2").screenshot(path=str(folder / "report-angang.png"))
+            page.locator("#figure-3").screenshot(path=str(folder / "report-map.png"))
 
 
 def dashboard_shots(folder: Path) -> None:
@@ -41,7 +46,7 @@ def dashboard_shots(folder: Path) -> None:
         expect(page.locator(".angang-events .v-input")).to_have_count(1)
         page.locator(".v-input", has_text=GLF).locator(
             ".v-input--selection-controls__ripple").click()
-        page.get_by_text("90 of 91 events on").wait_for()
+        page.get_by_text(f"{EVENTS - 1} of {EVENTS} events on").wait_for()
         page.get_by_label("Filter events").fill("")
         page.wait_for_timeout(1500)
         page.screenshot(path=str(folder / "dashboard-timeline.png"))
@@ -50,6 +55,13 @@ def dashboard_shots(folder: Path) -> None:
         page.locator(".angang-headlines").wait_for()
         page.wait_for_timeout(1000)
         page.screenshot(path=str(folder / "dashboard.png"))
+        page.locator(".angang-map").scroll_into_view_if_needed()
+        slider = page.locator(".v-input", has_text="Map year").get_by_role("slider")
+        slider.focus()
+        for _ in range(26):  # 1952 -> 1978
+            slider.press("ArrowRight")
+        page.locator(".angang-map", has_text="1978").wait_for()
+        page.locator(".angang-map").screenshot(path=str(folder / "dashboard-map.png"))
 
 
 def main() -> None:
@@ -57,7 +69,14 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     report_shot(folder)
     dashboard_shots(folder)
-    for name in ("report.png", "dashboard.png", "dashboard-timeline.png"):
+    for name in (
+        "report.png",
+        "report-angang.png",
+        "report-map.png",
+        "dashboard.png",
+        "dashboard-timeline.png",
+        "dashboard-map.png",
+    ):
         print(folder / name)
 
 

@@ -382,5 +382,5 @@ def tile_map(
         ax.set_aspect("equal")
         ax.axis("off")
         ax.set_title(name, fontsize=9)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=9)
+    fig.suptitle(title, x=0.01, y=1.06, ha="left", fontsize=9)
     return svg(fig)
