@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,42 @@ def test_numbers_are_written_by_their_unit() -> None:
     assert number(0.556, "share") == "56%"
     assert number(0.7412, "index") == "0.74"
     assert number(1234567.0, "persons") == "1,234,567"
+
+
+def test_markup_in_titles_and_sources_is_escaped_in_the_report(tmp_path: Path) -> None:
+    """Text from a scenario file is data in the page: a title or source holding HTML prints
+    as written and runs nothing."""
+    path = tmp_path / "markup.toml"
+    path.write_text(
+        'extends = "baseline"\n'
+        "[meta]\n"
+        'name = "markup-report"\n'
+        'title = "<script>alert(1)</script> [bold]x[/bold]"\n'
+        'description = "a scenario whose text looks like markup"\n'
+        "[[events]]\n"
+        'id = "markup-event-1958"\n'
+        'title = "<b>Bold</b> & :china:"\n'
+        "year = 1958\n"
+        'kind = "policy"\n'
+        "levers = { planning = 0.5 }\n"
+        'source = "[hirata2024] <img src=x onerror=alert(1)>"\n',
+        encoding="utf-8",
+    )
+    run(str(path), runs=1, seed=1, scale=0.05, out=tmp_path / "r")
+    page, _, _ = render(tmp_path / "r")
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>Bold" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [bold]x[/bold]" in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; :china:" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_the_angang_panel_shows_the_management_systems() -> None:
+    from angang.report.panels import management_spans
+    from angang.scenario import load_scenario
+
+    spans = management_spans(load_scenario("baseline"))
+    names = [name for _, _, name in spans]
+    assert names[:3] == ["1-chief", "party cttee", "rev. cttee"]
+    assert names[-1] == "director resp."
+    assert all(a < b for a, b, _ in spans)  # each system holds until the next
+    assert all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))

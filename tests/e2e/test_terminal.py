@@ -82,3 +82,27 @@ def test_timeline_prints_markup_in_titles_and_sources_as_written(marked_up: Path
         assert "markup-event-1960" in shown
         assert "[hirata2024] Hirata [i]2024[/i] :china:" in _plain(shown)
         assert not EMOJI.search(result.output)
+
+
+def test_compare_prints_outcome_ids_as_written(tmp_path: Path) -> None:
+    """`tech_provenance:china:ussr` is an outcome, not the emoji code :china:."""
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            "baseline",
+            "no-great-leap",
+            "--runs",
+            "2",
+            "--scale",
+            "0.05",
+            "--outcome",
+            "tech_provenance:china:ussr@1961-1965",
+            "--out",
+            str(tmp_path / "c"),
+        ],
+        env={"COLUMNS": "80"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "tech_provenance:china:ussr@1961-1965" in result.output
+    assert not EMOJI.search(result.output)

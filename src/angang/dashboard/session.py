@@ -126,7 +126,9 @@ def simulate(
 
     series = _ensemble(loaded, settings, report)
     base = _base_series(edits.base, edits.text, unedited.content_hash, settings)
-    figs = panels(series, base, (loaded.scenario.meta.name, f"{edits.base} (unedited)"))
+    figs = panels(
+        series, base, (loaded.scenario.meta.name, f"{edits.base} (unedited)"), loaded.scenario
+    )
     if progress is not None:
         progress(100.0)
     return Outcome(

@@ -130,6 +130,25 @@ def periods(ax: Axes, labels: bool = True) -> None:
     ax.set_xlim(low, high)
 
 
+def strip(ax: Axes, spans: Sequence[tuple[float, float, str]]) -> None:
+    """Spans of time (e.g. management systems) as a labelled strip along the bottom of a
+    panel: each span a tinted block with its name."""
+    for i, (first, last, name) in enumerate(spans):
+        ax.axvspan(
+            first, last, ymin=0.0, ymax=0.12, color=PALETTE[(i + 3) % len(PALETTE)], alpha=0.35
+        )
+        ax.text(
+            (first + last) / 2,
+            0.06,
+            name,
+            fontsize=5.5,
+            ha="center",
+            va="center",
+            color="0.1",
+            transform=ax.get_xaxis_transform(),
+        )
+
+
 def _line(
     ax: Axes,
     series: pd.DataFrame,
@@ -253,10 +272,12 @@ def panels_of(
     against: pd.DataFrame | None = None,
     labels: tuple[str, str] = ("", ""),
     stacked_spec: tuple[str, Sequence[tuple[str, str]], str] | None = None,
+    strips: dict[int, Sequence[tuple[float, float, str]]] | None = None,
 ) -> str:
     """A column of panels, each with its own axis and unit: (title, items, y scale) per panel
     (the scale "linear", "log", or "symlog" for counts with zeros and rare huge spikes);
-    ``stacked_spec`` (variable, entities, title) adds a stacked-area panel at the end."""
+    ``stacked_spec`` (variable, entities, title) adds a stacked-area panel at the end;
+    ``strips`` puts labelled spans of time along the bottom of the panels it names by index."""
     count = len(specs) + (stacked_spec is not None)
     fig = Figure(figsize=(8, 1.9 * count + 0.3))
     axes = fig.subplots(count, 1, sharex=True, squeeze=False)[:, 0]
@@ -275,6 +296,9 @@ def panels_of(
             ax.set_yscale("log")
         _ticks(ax)
         periods(ax, labels=ax is axes[0])
+        for index, spans in (strips or {}).items():
+            if ax is axes[index]:
+                strip(ax, spans)
         ax.set_title(title, loc="left", fontsize=8)
         ax.set_ylabel(unit_label(items[0][0]), fontsize=7)
         if len(items) > 1 or against is not None:

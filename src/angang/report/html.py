@@ -69,7 +69,7 @@ def render(run_dir: Path, against: Path | None = None) -> tuple[str, list[Panel]
     other = read_series(against) if against is not None else None
     other_name = read_scenario(against).meta.name if against is not None else ""
     labels = (scenario.meta.name, other_name) if against is not None else ("", "")
-    figures = panels(series, other, labels)
+    figures = panels(series, other, labels, scenario)
     numbers = {f.key: i for i, f in enumerate(figures, start=1)}
     story = narrate(series, scenario, numbers)
     # judged afresh from the verified series, not read back from files anyone could edit

@@ -14,11 +14,20 @@ from angang.analysis.summary import quantiles
 from angang.data import load_history
 from angang.ids import POWERS, REGIONS
 from angang.report import figures
+from angang.scenario.schema import ManagementEvent, Scenario
 
 #: years the map of where the steel was made shows: the Manchukuo peak, the First Plan's
 #: start, the eve of reform and the end
 MAP_YEARS = (1943, 1952, 1978, 2000)
 SOURCES = ("domestic", *POWERS)
+#: the management systems' names where a strip of a few years must hold them
+SYSTEM_LABELS = {
+    "colonial-company": "colonial co.",
+    "one-chief": "1-chief",
+    "party-committee": "party cttee",
+    "revolutionary-committee": "rev. cttee",
+    "director-responsibility": "director resp.",
+}
 
 
 @dataclass(frozen=True)
@@ -93,13 +102,34 @@ def map_against(
     )
 
 
+def management_spans(
+    scenario: Scenario | None, region: str = "northeast"
+) -> list[tuple[float, float, str]]:
+    """The management systems a region's SOEs ran under, as (from, to, name) spans: each
+    management event's system holds until the next one there, or the end."""
+    if scenario is None:
+        return []
+    changes = [
+        (e.when, e.system)
+        for e in scenario.sorted_events()
+        if isinstance(e, ManagementEvent) and region in e.regions
+    ]
+    end = float(scenario.meta.end_year)
+    return [
+        (when, changes[i + 1][0] if i + 1 < len(changes) else end, SYSTEM_LABELS[system])
+        for i, (when, system) in enumerate(changes)
+    ]
+
+
 def panels(
     series: pd.DataFrame,
     against: pd.DataFrame | None = None,
     labels: tuple[str, str] = ("", ""),
+    scenario: Scenario | None = None,
 ) -> list[Panel]:
     """The report's figures in order; with ``against`` (another scenario run with the same
-    seeds), each overlays it dashed and difference panels (B − A) follow."""
+    seeds), each overlays it dashed and difference panels (B − A) follow. ``scenario`` adds
+    its management systems to the Angang panel."""
     kw = {"against": against, "labels": labels}
     shared = with_angang_share(series)
     other = with_angang_share(against) if against is not None else None
@@ -124,9 +154,10 @@ def panels(
             "angang",
             "Angang",
             "Angang in five panels: its steel, its share of China's steel, its director's power "
-            "against the ministry's control, its employment, and the technology in place in it "
-            "by source. See the share of about half in the early 1950s and whose technology "
-            "Angang ran on in each period.",
+            "against the ministry's control (with the management systems of the Northeast's "
+            "SOEs along the bottom), its employment, and the technology in place in it by "
+            "source. See the share of about half in the early 1950s, who ran the works under "
+            "each system, and whose technology Angang ran on in each period.",
             figures.panels_of(
                 shared,
                 [
@@ -153,6 +184,7 @@ def panels(
                     [(f"angang:{s}", s) for s in SOURCES],
                     "Technology in place at Angang, by source",
                 ),
+                strips={2: management_spans(scenario)},
             ),
         ),
         map_panel(series),
