@@ -51,14 +51,16 @@ KEYS = frozenset({"fact", "parameter", "outcome", "event", "id", "name", "variab
 
 class Table(RichTable):
     """A table of data: every cell, header and title printed as written (no markup, no emoji),
-    and the ``key`` columns (ids, names) as wide as their longest entry, so that an id is never
-    cut or folded, whatever the terminal's width or in a pipe."""
+    long cells wrapped rather than cut, and the ``key`` columns (ids, names) as wide as their
+    longest entry, so that an id is never cut or folded, whatever the terminal's width or in a
+    pipe."""
 
     def __init__(self, *args: Any, title: str | Text | None = None, **kwargs: Any) -> None:
         super().__init__(*args, title=Text(title) if isinstance(title, str) else title, **kwargs)
         self._keys: set[int] = set()
 
     def add_column(self, header: Any = "", *args: Any, key: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("overflow", "fold")  # wrap, never cut with an ellipsis
         if key:
             self._keys.add(len(self.columns))
             kwargs.update(no_wrap=True, min_width=len(str(header)))

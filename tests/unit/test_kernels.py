@@ -74,6 +74,9 @@ def _perturbed(state: State, seed: int) -> State:
         claim=rng.uniform(0.0, 0.5, shape),
         fatigue=rng.uniform(0.0, 1.0, shape),
         food=rng.uniform(0.5, 1.0, state.food.shape),
+        # small campaign plants with few or many peasants to work them
+        small=state.small | (rng.random(shape) < 0.2),
+        pulled=rng.uniform(0.0, 0.4, state.pulled.shape) * (rng.random(state.pulled.shape) < 0.8),
         owner=rng.choice(np.unique(state.owner), shape).astype(state.owner.dtype),
     )
 

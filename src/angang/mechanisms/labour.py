@@ -10,7 +10,9 @@ plants hire the hands their capacity needs; under a soft budget an SOE keeps its
 life (shedding them only by attrition), carries the extra hands local committees press on it,
 and provides danwei welfare; as reform hardens the budget, SOEs that lost money last year —
 squeezed by private rivals, surplus staff and welfare costs — lay off their surplus staff and
-cut welfare; when food is short the state keeps only the urban staff it can feed. Job losses,
+cut welfare; when food is short the state keeps only the urban staff it can feed. Small
+campaign plants are worked by peasants: no more than the campaign pulls off the fields (a
+share of the rural labour force), who go back when it ends. Job losses,
 welfare cuts and (in colonial plants) discrimination raise grievance; grievance above a
 threshold turns into protest, counted as incidents. Closed plants lay off everyone.
 
@@ -28,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_persons
 from angang.engine.world import OWNER, Levers, World, is_soe
 from angang.ids import REGIONS
 from angang.mechanisms.production import staff_need
@@ -43,6 +45,11 @@ FATIGUE_SCALE = 0.2  #: fatigue added by a full campaign year, per unit of fatig
 FATIGUE_GRIEVANCE = 0.2  #: grievance per unit of fatigue (disillusion turns into grievance)
 VOICE_MEMORY = 0.5  #: share of last year's voice still heard
 WELFARE_ADJUSTMENT = 0.5  #: share of the gap to its target welfare closes in a year
+#: China's rural labour force, persons, at two anchors: about 165 million in 1949 (of some
+#: 180 million employed, 8.3% worked in towns: National Bureau of Statistics, as reported by
+#: China Daily, 2019) and 284.6 million farm labourers in 1978 (NBS, China Statistical
+#: Yearbook 2005, table 13-4); linear between them (an assumption)
+RURAL_LABOUR = ((1949, 165.0e6), (1978, 284.6e6))
 
 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -86,6 +93,32 @@ def purge(state: State, world: World) -> State:
     return replace(state, voice=voice, workforce=workforce, director_power=director)
 
 
+def rural_labour(year: int) -> float:
+    """China's rural labour force in ``year``, persons: the pool the campaigns pull farm
+    labour from (:data:`RURAL_LABOUR`, linear between its anchors, flat outside them)."""
+    years, persons = zip(*RURAL_LABOUR, strict=True)
+    return float(np.interp(year, years, persons))
+
+
+def campaign_hands(state: State, world: World, params: Params) -> np.ndarray:
+    """(B,) in [0, 1]: the share of their need that small campaign plants can staff. Their
+    hands are the farm labour this year's campaign pulls (``State.pulled`` of the rural
+    labour force, :mod:`.food`); when their technique needs more, each gets its share, and
+    without a campaign they have none (the peasants go back to the fields)."""
+    need = labour_persons(
+        world.layout,
+        state.capacity * state.active,
+        state.year,
+        params.labour_productivity_growth,
+        state.small,
+        params.small_labour,
+    )
+    wanted = (need * state.small).sum(axis=1)
+    pool = rural_labour(state.year) * state.pulled
+    share = np.divide(pool, wanted, out=np.ones_like(wanted), where=wanted > 0)
+    return np.minimum(1.0, share)
+
+
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     """Hire to need, hoard or lay off by budget hardness, set welfare, grievance and protest."""
     lay = world.layout
@@ -97,15 +130,20 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     slack = (1.0 - hardness) * STAFFING_SLACK + state.claim
     # when food is short the state keeps only the urban staff it can feed (1961-63)
     fed = np.broadcast_to(state.food[:, None] ** params.sent_down, soe.shape)
-    wanted = need * (np.where(soe, 1.0 + slack, 1.0) * fed)[..., None]
+    keep = np.where(soe, 1.0 + slack, 1.0) * fed
+    # small campaign plants are worked by peasants pulled off the fields: as many as the
+    # campaign pulls, shared among them
+    keep = keep * np.where(state.small, campaign_hands(state, world, params)[:, None], 1.0)
+    wanted = need * keep[..., None]
     kept = current * (1.0 - params.attrition)[..., None]
     surplus = np.maximum(0.0, kept - wanted)
     # an SOE sheds staff and cuts welfare when it loses money and the budget no longer
     # covers the loss; a profitable one keeps both
     distress = (state.profit < 0) & soe
     fired = np.where(soe, hardness * params.layoff_speed * distress, 1.0)[..., None] * surplus
-    # staff beyond what the food supply allows are sent back, whatever the budget
-    fired = np.where((fed < 1.0)[..., None], surplus, fired)
+    # staff beyond what the food supply allows are sent back, whatever the budget, and so
+    # are the peasants a small plant no longer holds
+    fired = np.where((fed < 1.0)[..., None] | state.small[..., None], surplus, fired)
     domestic = np.where(state.active[..., None], np.maximum(wanted, kept - fired), 0.0)
     laid_off = np.where(state.active, fired.sum(axis=2), current.sum(axis=2))
     workforce = state.workforce.copy()

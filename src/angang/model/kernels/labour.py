@@ -107,6 +107,7 @@ def _employ(  # pragma: no cover - compiled
     hardness: np.ndarray,
     factor: np.ndarray,
     fed: np.ndarray,
+    hands: np.ndarray,
     small_labour: np.ndarray,
     attrition: np.ndarray,
     layoff_speed: np.ndarray,
@@ -145,6 +146,8 @@ def _employ(  # pragma: no cover - compiled
             total = persons * factor[b]
             slack = (1.0 - h) * staffing_slack + claim[b, n]
             keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
+            if small[b, n]:
+                keep_share = keep_share * hands[b]
             distress = profit[b, n] < 0 and soe
             fire_share = h * layoff_speed[b] * distress if soe else 1.0
             fired_sum = 0.0
@@ -156,7 +159,7 @@ def _employ(  # pragma: no cover - compiled
                 current = workforce[b, n, k]
                 kept = current * (1.0 - attrition[b])
                 surplus = max(0.0, kept - wanted)
-                fired = surplus if fed[b] < 1.0 else fire_share * surplus
+                fired = surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
                 fired_sum += fired
                 before += current
                 domestic[k] = max(wanted, kept - fired) if on else 0.0
@@ -221,6 +224,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         state.lever(Levers.BUDGET_HARDNESS),
         factor,
         fed,
+        labour.campaign_hands(state, world, params),
         params.small_labour[:, 0],
         params.attrition[:, 0],
         params.layoff_speed[:, 0],
