@@ -89,7 +89,8 @@ def test_numbers_are_written_by_their_unit() -> None:
     assert number(158.0, "kt") == "158 kt"
     assert number(0.556, "share") == "56%"
     assert number(0.7412, "index") == "0.74"
-    assert number(1234567.0, "persons") == "1,234,567"
+    assert number(123456.0, "persons") == "123,456"
+    assert number(66495353.0, "persons") == "66.5 million"
 
 
 def test_markup_in_titles_and_sources_is_escaped_in_the_report(tmp_path: Path) -> None:

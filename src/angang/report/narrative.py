@@ -123,7 +123,8 @@ class Paragraph:
 
 def number(value: float, unit: str) -> str:
     """A value as a reader takes it in, by its unit: steel in kt or Mt, shares in percent,
-    0–1 indices to two decimals, counts with thousands separated."""
+    0–1 indices to two decimals, counts with thousands separated (in millions from a
+    million)."""
     if not np.isfinite(value):
         return "n/a"
     if unit == "kt":
@@ -132,6 +133,8 @@ def number(value: float, unit: str) -> str:
         return f"{value:.0%}"
     if unit == "index":
         return f"{value:.2f}"
+    if abs(value) >= 1e6:  # persons, incidents: a count in millions reads as one
+        return f"{value / 1e6:.3g} million"
     return f"{value:,.0f}"
 
 
