@@ -105,6 +105,8 @@ def campaign_hands(state: State, world: World, params: Params) -> np.ndarray:
     hands are the farm labour this year's campaign pulls (``State.pulled`` of the rural
     labour force, :mod:`.food`); when their technique needs more, each gets its share, and
     without a campaign they have none (the peasants go back to the fields)."""
+    if not state.small.any():  # no campaign plant (all but a few years): nothing to share
+        return np.ones(state.runs)
     need = labour_persons(
         world.layout,
         state.capacity * state.active,
