@@ -22,4 +22,6 @@ def test_the_tutorial_notebook_runs(tmp_path: Path) -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     text = " ".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "great-leap-forward-1958" in text  # the attribution's contributions were shown
+    printed = " ".join(str(o.get("text", "")) for o in outputs if o.output_type == "stream")
+    assert "the same in both" in printed  # its Dataset round-tripped to series.parquet
     assert any("image/png" in o.get("data", {}) for o in outputs)  # and the plot drawn
