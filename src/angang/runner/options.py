@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from angang.errors import AngangError
 
-if TYPE_CHECKING:  # this module stays light: the command line reads its defaults at start-up
+if TYPE_CHECKING:  # the schema (pydantic) only for types: this module stays cheap to import
     from angang.scenario.schema import Scenario
 
 DEFAULT_RUNS = 64  #: what `make run` and `angang run` use: bands steady to a few percent
