@@ -44,9 +44,15 @@ def absorptive_capacity(state: State, params: Params) -> np.ndarray:
     domestic = sum_short(wf[..., :DOMESTIC_COHORTS])
     experts = sum_short(wf[..., DOMESTIC_COHORTS:]) + sum_short(state.on_site)
     skilled = wf[..., ENGINEERS] + params.expert_weight * experts
-    ratio = np.divide(
-        skilled, NORMAL_ENGINEER_SHARE * domestic, out=np.zeros_like(domestic), where=domestic > 0
-    )
+    # a plant with next to no staff (a campaign plant its peasants have left) can have an
+    # infinite ratio; clipped, it simply counts as full
+    with np.errstate(over="ignore"):
+        ratio = np.divide(
+            skilled,
+            NORMAL_ENGINEER_SHARE * domestic,
+            out=np.zeros_like(domestic),
+            where=domestic > 0,
+        )
     return np.clip(ratio, 0.0, 1.0)
 
 
