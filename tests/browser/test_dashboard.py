@@ -160,6 +160,11 @@ def test_parameter_sliders_say_their_value_unit_range_and_meaning(page: Any) -> 
     from angang.scenario.parameters import parameter_table
 
     page.get_by_role("button", name="Parameters").click()
+    page.locator(".angang-parameter").first.wait_for()
+    page.wait_for_timeout(1000)  # the sliders are drawn (and once snapped their values)
+    # opening the panel edits nothing: a slider snapping a calibrated value to its step grid
+    # is not an edit (it was, silently, for every calibrated parameter off the grid)
+    expect(page.locator(".angang-parameter", has_text="· edited")).to_have_count(0)
     first = parameter_table()[0]
     panel = page.locator(".angang-parameter", has_text=first["name"]).first
     expect(panel).to_contain_text(f"range {first['low']:g} to {first['high']:g}")

@@ -71,8 +71,14 @@ def _toggle(event_id: str, on: bool) -> None:
     _apply(edits.value.toggled(event_id, on))
 
 
-def _set_parameter(name: str, value: float) -> None:
-    _apply(edits.value.with_parameter(name, value))
+def _set_parameter(name: str, base: float, step: float, value: float) -> None:
+    """A slider's value as an edit — unless it is the scenario's own value as the slider's
+    step grid shows it (a slider snaps a calibrated 2.2534 to 2.24 and reports it as soon as
+    it is drawn: that is not the user's edit)."""
+    if abs(value - base) <= step / 2 * (1 + 1e-9):  # half a step, rounding included
+        _apply(edits.value.with_parameter(name, None))
+    else:
+        _apply(edits.value.with_parameter(name, value))
 
 
 @solara.lab.task
@@ -235,7 +241,8 @@ def ParameterPanel() -> None:
     base_params = Edits(base=e.base, text=e.text).load().scenario.parameters
     for row in parameter_table():
         name = row["name"]
-        value = float(e.parameters.get(name, getattr(base_params, name)))
+        base = float(getattr(base_params, name))
+        value = float(e.parameters.get(name, base))
         step = (row["high"] - row["low"]) / 100
         with solara.Column(classes=["angang-parameter"], gap="0px"):
             solara.SliderFloat(
@@ -244,7 +251,7 @@ def ParameterPanel() -> None:
                 min=row["low"],
                 max=row["high"],
                 step=step,
-                on_value=functools.partial(_set_parameter, name),
+                on_value=functools.partial(_set_parameter, name, base, step),
             )
             _prose(
                 f"<b class='angang-value'>{value:.4g}</b> {escape(row['unit'])} "
