@@ -80,6 +80,9 @@ def test_the_leap_is_told_differently_without_it(reports) -> None:  # type: igno
     assert "The Great Leap Forward" not in without[1958].text
     # before the Leap the two histories are the same runs, and told the same
     assert with_leap[1932].text == without[1932].text
+    # the Leap's reports ran ahead of its usable steel; without the campaign they do not
+    assert "Reported steel ran" in with_leap[1958].text
+    assert "Reported steel ran" not in with_leap[1932].text
 
 
 def test_numbers_are_written_by_their_unit() -> None:

@@ -117,7 +117,8 @@ def campaign_hands(state: State, world: World, params: Params) -> np.ndarray:
     )
     wanted = (need * state.small).sum(axis=1)
     pool = rural_labour(state.year) * state.pulled
-    share = np.divide(pool, wanted, out=np.ones_like(wanted), where=wanted > 0)
+    with np.errstate(over="ignore"):  # plants needing next to no hands: all they need
+        share = np.divide(pool, wanted, out=np.ones_like(wanted), where=wanted > 0)
     return np.minimum(1.0, share)
 
 

@@ -306,6 +306,23 @@ def _moves(w: _Writer, series: pd.DataFrame, first: int, last: int) -> None:
         w.see(figure)
 
 
+def _reports(w: _Writer, series: pd.DataFrame, first: int, last: int) -> None:
+    """Where reported steel ran ahead of usable steel: native steel from campaign plants and
+    inflated reports (:mod:`angang.mechanisms.planning`), at the year it was largest."""
+    true = quantiles(series, "steel_output", "china")["median"].loc[first:last]
+    reported = quantiles(series, "steel_output_reported", "china")["median"].loc[first:last]
+    ratio = (reported / true.where(true > 0)).dropna()
+    if len(ratio) and ratio.max() >= 1.05:
+        year = _year(ratio.idxmax())
+        w.say(
+            f"Reported steel ran {ratio.max() - 1:.0%} above the usable steel in {year} "
+            f"({number(reported.loc[year], 'kt')} against {number(true.loc[year], 'kt')}): "
+            "reports inflated to meet targets and, in a campaign, the small furnaces' "
+            "native steel"
+        )
+        w.see("steel")
+
+
 def _experts_and_labour(w: _Writer, series: pd.DataFrame, first: int, last: int) -> None:
     """Foreign experts at their peak, layoffs and protest where the period has them."""
     experts = pd.concat(
@@ -371,6 +388,7 @@ def narrate(
         w = _Writer(figures)
         _steel(w, steel, official, first, last)
         _where(w, series, first, last)
+        _reports(w, series, first, last)
         _experts_and_labour(w, series, first, last)
         _moves(w, series, first, last)
         ids = _events(w, scenario, first, last)

@@ -138,12 +138,17 @@ def panels(
             "steel",
             "National and Angang steel",
             "Crude steel, China and Angang, on a log scale: the median of the runs (line) and "
-            "their 5–95% band (shade); dots are the official national figures. See the "
-            "civil-war collapse of 1949, the Leap's peak and fall, the 1967–68 dip and the "
-            "reform era's growth.",
+            "their 5–95% band (shade); dots are the official national figures; the third line "
+            "is China's steel as reported up the plan hierarchy. See the civil-war collapse of "
+            "1949, the Leap's peak and fall (and reports running ahead of usable steel), the "
+            "1967–68 dip and the reform era's growth.",
             figures.lines(
                 series,
-                [("steel_output", "china", "China"), ("steel_output", "angang", "Angang")],
+                [
+                    ("steel_output", "china", "China"),
+                    ("steel_output", "angang", "Angang"),
+                    ("steel_output_reported", "china", "China, as reported"),
+                ],
                 "Crude steel output (log scale)",
                 log=True,
                 history=_record("steel_output", "china"),
