@@ -242,10 +242,16 @@ def _steel(w: _Writer, steel: pd.DataFrame, official: pd.Series, first: int, las
         first < trough < last and med.loc[:trough].max() > (1 + TURN) * med.loc[trough]
     )
     if interior_trough:
+        high = _year(med.loc[:trough].idxmax())
+        start = (
+            f"National steel fell from {number(a, 'kt')} in {first}"
+            if high == first
+            else f"National steel rose from {number(a, 'kt')} in {first} to "
+            f"{number(med.loc[high], 'kt')} in {high}, then fell"
+        )
         w.say(
-            f"National steel fell from {number(a, 'kt')} in {first} to a trough of "
-            f"{number(med.loc[trough], 'kt')} in {trough}{band(trough)}, "
-            f"{1 - med.loc[trough] / med.loc[:trough].max():.0%} below its level before, "
+            f"{start} to a trough of {number(med.loc[trough], 'kt')} in {trough}"
+            f"{band(trough)}, {1 - med.loc[trough] / med.loc[high]:.0%} below {high}, "
             f"and recovered to {number(b, 'kt')} by {last}"
         )
         w.see("steel")
