@@ -41,11 +41,14 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Close small plants outside campaigns; build new ones where campaigns press."""
     lay = world.layout
     campaign = state.lever(Levers.CAMPAIGN_INTENSITY)  # (B, R)
-    hardness = state.lever(Levers.BUDGET_HARDNESS)[:, lay.region]
     draw = rng.uniform(lay.n)  # drawn every year, so that the streams stay aligned
-    chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
-    closing = state.small & state.active & (draw < chance)
-    if closing.any():  # most years there is no small plant to close
+    if state.small.any():  # most years there is no small plant to close
+        hardness = state.lever(Levers.BUDGET_HARDNESS)[:, lay.region]
+        chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
+        closing = state.small & state.active & (draw < chance)
+    else:
+        closing = state.small
+    if closing.any():
         keep = ~closing
         state = replace(
             state,

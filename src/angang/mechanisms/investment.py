@@ -291,6 +291,8 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     danger = threat(state, world)  # (B, R)
     share = params.relocation_rate * danger * state.lever(Levers.SECURITY_POSTURE)
+    if not share.any():  # no region threatened (most years): nothing moves, no masks to build
+        return replace(state, threat=danger, relocating=np.zeros_like(state.relocating))
     # machine shops can be dismantled and moved (the defence and machine-building plants
     # that made up most of the Third Front); furnaces, mines and power stations cannot, and
     # named works sent staff, not themselves

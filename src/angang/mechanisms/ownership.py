@@ -33,13 +33,16 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     region = lay.region
     heavy = lay.heavy[lay.sector][None, :]
     draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n), rng.uniform(lay.n))
+    nationalizing = state.lever(Levers.NATIONALIZATION_RATE)
+    rate = state.lever(Levers.PRIVATIZATION_RATE)[:, region]
+    if not nationalizing.any() and not rate.any():  # most years: no owner changes
+        return state
     owner = state.owner.copy()
     private = (owner == OWNER["private"]) & state.active
-    nationalized = private & (draw_nat < state.lever(Levers.NATIONALIZATION_RATE)[:, region])
+    nationalized = private & (draw_nat < nationalizing[:, region])
     central = heavy & (draw_kind < params.central_share_heavy)
     owner[nationalized & central] = OWNER["central-soe"]
     owner[nationalized & ~central] = OWNER["local-soe"]
-    rate = state.lever(Levers.PRIVATIZATION_RATE)[:, region]
     if rate.any():  # the median is costly; most years let nothing go
         small = state.capacity < _sector_median(state, world)
         candidates = is_soe(state.owner) & state.active & small & ~lay.is_work[None, :]

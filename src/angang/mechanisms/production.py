@@ -50,13 +50,16 @@ def utilization(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): the share of capacity in service a plant is driven at this year: normal, less
     war and disorder, more in a production campaign."""
     lay = world.layout
-    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, lay.region]
-    disrupted = state.disruption[:, lay.region, lay.sector]
-    unrest = params.disorder_loss * state.disorder[:, lay.region]
-    return (
-        params.utilization_normal * (1.0 - disrupted) * (1.0 - unrest)
-        + params.campaign_overdrive * campaign
-    )
+    # the same arithmetic on each region x sector cell, then one gather to the slots (a
+    # plant's utilization depends only on its cell): the same numbers, far fewer operations
+    # on (B, N) arrays at full scale
+    campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, :, None]  # (B, R, 1)
+    unrest = params.disorder_loss[:, :, None] * state.disorder[:, :, None]
+    cells = (
+        params.utilization_normal[:, :, None] * (1.0 - state.disruption) * (1.0 - unrest)
+        + params.campaign_overdrive[:, :, None] * campaign
+    )  # (B, R, S)
+    return cells.reshape(state.runs, -1)[:, lay.region * len(SECTORS) + lay.sector]
 
 
 def in_service(state: State) -> np.ndarray:
