@@ -245,13 +245,6 @@ def _summary(result: Any, run_dir: Path) -> None:
     _console(132).print(table)
 
 
-def _number(x: float, sign: bool = False) -> str:
-    """A number as a reader takes it in: thousands separated, three significant figures
-    below 1,000 (``1,426``, ``0.274``, ``+12.5``)."""
-    plus = "+" if sign else ""
-    return f"{x:{plus},.0f}" if abs(x) >= 1000 else f"{x:{plus}.3g}"
-
-
 def _print_scorecard(run_dir: Path) -> None:
     import json
 
@@ -442,6 +435,7 @@ def compare_cmd(
     """Compare two scenarios run with the same seeds; report B - A per outcome."""
     from angang.analysis import compare as comparison
     from angang.model.observe import VARIABLES
+    from angang.report.narrative import plain
 
     with _progress(False, counted=False) as bar:
         task = bar.add_task("simulating both", total=1)
@@ -463,11 +457,10 @@ def compare_cmd(
         table.add_row(
             r["outcome"],
             VARIABLES[variable].unit if variable in VARIABLES else "",
-            _number(r["a_mean"]),
-            _number(r["b_mean"]),
-            _number(r["difference_mean"], sign=True),
-            f"{_number(r['difference_low'], sign=True)} to "
-            f"{_number(r['difference_high'], sign=True)}",
+            plain(r["a_mean"]),
+            plain(r["b_mean"]),
+            plain(r["difference_mean"], sign=True),
+            f"{plain(r['difference_low'], sign=True)} to {plain(r['difference_high'], sign=True)}",
         )
     _console(140).print(table)
     out.print(f"wrote {out_dir} (comparison.json, .parquet, .duckdb, .png)")

@@ -18,6 +18,7 @@ import solara.lab
 from angang.dashboard.edits import Edits
 from angang.dashboard.session import MAX_RUNS, Outcome, Settings, simulate, strip
 from angang.errors import AngangError
+from angang.report.narrative import plain
 from angang.report.panels import map_against
 from angang.scenario.describe import describe_event
 from angang.scenario.loader import builtin_names
@@ -42,12 +43,6 @@ CSS = """
 .angang-events{max-height:32rem;overflow-y:auto}
 .angang-parameter{margin-bottom:.6rem;font-size:.8rem;color:#444}
 """
-
-
-def number(x: float) -> str:
-    """A headline number: thousands separated at 1,000 and above, three significant figures
-    below (``10,450``, ``0.274``), never an exponent."""
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def _prose(html_text: str, tag: str = "p") -> None:
@@ -278,8 +273,8 @@ def Results() -> None:
         "unedited (dashed): medians and 5–95% bands."
     )
     rows = "".join(
-        f"<tr><td>{escape(r['quantity'])}</td><td class='edited'>{number(r['edited'])}</td>"
-        f"<td class='base'>{number(r['base'])}</td><td>{r['change %']:+.1f}</td></tr>"
+        f"<tr><td>{escape(r['quantity'])}</td><td class='edited'>{plain(r['edited'])}</td>"
+        f"<td class='base'>{plain(r['base'])}</td><td>{r['change %']:+.1f}</td></tr>"
         for r in result.headlines.to_dict("records")
     )
     solara.HTML(

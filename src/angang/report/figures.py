@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
+from angang.analysis.scorecard import wide
 from angang.analysis.summary import quantiles
 from angang.ids import REGIONS
 from angang.model.observe import VARIABLES
@@ -313,11 +314,7 @@ def paired_difference(b: pd.DataFrame, a: pd.DataFrame, variable: str, entity: s
     """B − A run by run (common random numbers pair run i with run i), then the median and
     5-95% band of the differences by year."""
 
-    def wide(frame: pd.DataFrame) -> pd.DataFrame:
-        sub = frame[(frame["variable"] == variable) & (frame["entity"] == entity)]
-        return sub.pivot_table(index="run", columns="year", values="value", observed=True)
-
-    diff = wide(b) - wide(a)
+    diff = wide(b, variable, entity) - wide(a, variable, entity)
     return pd.DataFrame(
         {
             "median": diff.median(),
@@ -382,6 +379,7 @@ def tile_map(
                 )
             )
             text = f"{value:.0%}" if unit == "share" else f"{value:,.0f}"
+            ink = "white" if level > 0.55 else "0.15"  # legible on dark and light tiles
             ax.text(
                 col + 0.47,
                 -row + 0.6,
@@ -389,7 +387,7 @@ def tile_map(
                 ha="center",
                 va="center",
                 fontsize=6.5,
-                color="white" if level > 0.55 else "0.15",
+                color=ink,
             )
             ax.text(
                 col + 0.47,
@@ -399,7 +397,7 @@ def tile_map(
                 va="center",
                 fontsize=8,
                 fontweight="bold",
-                color="white" if level > 0.55 else "0.15",
+                color=ink,
             )
         ax.set_xlim(-0.05, 3.0)
         ax.set_ylim(-2.05, 1.0)

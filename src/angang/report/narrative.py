@@ -121,6 +121,14 @@ class Paragraph:
         return "".join(out)
 
 
+def plain(x: float, sign: bool = False) -> str:
+    """A number without a unit as a reader takes it in: thousands separated at 1,000 and
+    above, three significant figures below (``10,450``, ``0.274``, ``+12.5``), never an
+    exponent. The terminal's tables and the dashboard's headlines use it."""
+    plus = "+" if sign else ""
+    return f"{x:{plus},.0f}" if abs(x) >= 1000 else f"{x:{plus}.3g}"
+
+
 def number(value: float, unit: str) -> str:
     """A value as a reader takes it in, by its unit: steel in kt or Mt, shares in percent,
     0–1 indices to two decimals, counts with thousands separated (in millions from a

@@ -93,9 +93,8 @@ class Ensemble:
 
 
 def resolve_workers(workers: int, batches: int) -> int:
-    """Worker processes to use: 0 means one per core, never more than there are batches."""
-    if workers < 0:
-        raise AngangError(f"--workers must be 0 (all cores) or more, got {workers}.")
+    """Worker processes to use: 0 means one per core, never more than there are batches
+    (``workers`` is checked with the other run options, :meth:`RunOptions.checked`)."""
     wanted = workers or (os.cpu_count() or 1)
     return max(1, min(wanted, batches))
 
@@ -253,8 +252,7 @@ def run_ensemble(
         )
     options = options.checked(scenario)
     runs, seed, batch_size = options.runs, options.seed, options.batch_size
-    scale, checkpoint_at = options.scale, options.checkpoint_at
-    assert scale is not None  # resolved by checked()
+    scale, checkpoint_at = options.scale_for(scenario), options.checkpoint_at
     world = make_world(scenario, scale)
     processes = (
         1 if options.backend == "dask" else resolve_workers(options.workers, -(-runs // batch_size))

@@ -63,7 +63,7 @@ class RunOptions:
             raise AngangError(f"--seed must be a non-negative integer, got {self.seed}.")
         if self.workers < 0:
             raise AngangError(f"--workers must be 0 (all cores) or more, got {self.workers}.")
-        scale = scenario.initial.scale if self.scale is None else self.scale
+        scale = self.scale_for(scenario)
         if not 0 < scale <= MAX_SCALE:
             raise AngangError(
                 f"--scale must be above 0 and at most {MAX_SCALE:g} (enterprise agents per "
@@ -75,4 +75,8 @@ class RunOptions:
                 f"--checkpoint-at must be a year after {first} and no later than "
                 f"{last}, got {self.checkpoint_at}."
             )
-        return replace(self, scale=float(scale))
+        return replace(self, scale=scale)
+
+    def scale_for(self, scenario: Scenario) -> float:
+        """The agent scale these options run ``scenario`` at: their own, or the scenario's."""
+        return float(scenario.initial.scale if self.scale is None else self.scale)
