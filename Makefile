@@ -54,7 +54,7 @@ screenshots: install $(CHROMIUM)
 
 ## fit the global parameters (ABC-SMC) and install them as the baseline's
 calibrate: install
-	$(BIN)/angang calibrate --search-iterations 30 --population 100 --out runs/calibration --write-baseline
+	$(BIN)/angang calibrate --search-iterations 120 --search-width 0.1 --population 100 --out runs/calibration --write-baseline
 
 ## refresh the generated tables of docs/ODD.md
 docs: install

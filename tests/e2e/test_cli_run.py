@@ -171,7 +171,7 @@ def test_interrupted_write_leaves_nothing_that_looks_complete(tmp_path: Path, mo
 
 def test_calibrate_saves_the_search_before_abc_and_records_it(tmp_path: Path) -> None:
     """A search then ABC on one parameter: the optimum is saved as soon as the search ends,
-    and the parameter file holds the posterior median, its interval and the search."""
+    and the parameter file holds the search's estimate, the posterior's interval and the search."""
     import tomllib
 
     from angang.scenario.parameters import parameter_table
@@ -210,5 +210,13 @@ def test_calibrate_saves_the_search_before_abc_and_records_it(tmp_path: Path) ->
     assert provenance["search"]["optimum"]["capital_productivity"] == pytest.approx(
         optimum["capital_productivity"], abs=1e-5
     )
+    # after a search the installed point is the search's estimate, inside the ABC window;
+    # the posterior's interval lies in that window too
+    assert written["parameters"]["capital_productivity"] == pytest.approx(
+        optimum["capital_productivity"], abs=1e-5
+    )
+    window_lo, window_hi = provenance["priors"]["capital_productivity"]
     lo, hi = provenance["interval_5_95"]["capital_productivity"]
-    assert lo <= written["parameters"]["capital_productivity"] <= hi
+    assert window_lo <= lo <= hi <= window_hi
+    assert window_lo <= written["parameters"]["capital_productivity"] <= window_hi
+    assert "search's estimate" in provenance["point_estimate"]

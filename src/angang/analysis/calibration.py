@@ -12,11 +12,15 @@
    ``search_width`` of that range centred on the search's optimum (clipped to the range).
 
 The discrepancy of a run is the Euclidean norm of its errors on *every* calibration fact of
-the historical dataset, each in units of that fact's tolerance and read as at most three
+the historical dataset, each in units of that fact's tolerance and read as at most ten
 (:func:`.scorecard.distances`); the annual steel series between the benchmark years is never
 used. Simulations run at the scenario's own agent scale unless told otherwise. The parameter
-file installed holds the **posterior median** of each parameter (stated in its provenance)
-with its 5-95% interval; parameters not calibrated keep their defaults; none is per-year.
+file installed holds the **search's estimate** (after a search) or the **posterior median**
+(without one) of each parameter, stated in its provenance, with the posterior's 5-95%
+interval; parameters not calibrated keep their defaults; none is per-year. After a search the
+rejection step rarely narrows a parameter much below its window, and the median of a flat
+posterior is only the window's centre — pushed off the search's estimate wherever the window
+is clipped at a range's bound — so the estimate is the point and the posterior its spread.
 """
 
 from __future__ import annotations
@@ -155,7 +159,12 @@ def search(
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, float]:
-    """CMA-ES over the parameters' ranges (scaled to [0, 1]); the best point found."""
+    """CMA-ES over the parameters' ranges (scaled to [0, 1]); its estimate of the optimum.
+
+    The estimate is the search distribution's final mean (``xfavorite``), not the single best
+    point evaluated: with a few runs per point the best evaluation is mostly the luckiest
+    (Hansen, 'The CMA Evolution Strategy: A Tutorial', on noisy functions). It is kept only
+    if it does at least as well as the starting point on the same runs."""
     try:
         import cma
     except ImportError:
@@ -176,13 +185,6 @@ def search(
         np.clip(start, 0.02, 0.98), 0.15, {"bounds": [0, 1], "seed": seed, "verbose": -9}
     )
     with ProcessPoolExecutor(max(1, workers)) as pool:
-        # the start is a candidate too: a search must never return a point worse, on its own
-        # measure, than the one it began from (the installed calibration)
-        first = lo + (hi - lo) * start
-        best = (
-            pool.submit(_point_cost, (scenario, tuple(names), scale, first, seed)).result(),
-            first,
-        )
         for it in range(iterations):
             unit = es.ask()
             points = [lo + (hi - lo) * np.clip(u, 0.0, 1.0) for u in unit]
@@ -190,12 +192,17 @@ def search(
                 pool.map(_point_cost, [(scenario, tuple(names), scale, p, seed) for p in points])
             )
             es.tell(unit, costs)
-            i = int(np.argmin(costs))
-            if costs[i] < best[0]:
-                best = (costs[i], points[i])
             if progress is not None:
                 progress(it + 1, iterations)
-    return {n: float(v) for n, v in zip(names, best[1], strict=True)}
+        # a search must never return a point worse, on its own measure, than the one it
+        # began from (the installed calibration)
+        first = lo + (hi - lo) * start
+        mean = lo + (hi - lo) * np.clip(es.result.xfavorite, 0.0, 1.0)
+        start_cost, mean_cost = pool.map(
+            _point_cost, [(scenario, tuple(names), scale, p, seed) for p in (first, mean)]
+        )
+    best = mean if mean_cost <= start_cost else first
+    return {n: float(v) for n, v in zip(names, best, strict=True)}
 
 
 def window(centre: dict[str, float], width: float) -> dict[str, tuple[float, float]]:
@@ -281,7 +288,7 @@ def calibrate(
         {
             "method": "CMA-ES search over the documented ranges, then rejection ABC (ELFI "
             "Rejection: the best 0.5 ** (generations - 1) of uniform draws) on a window around "
-            "the search's optimum"
+            "the search's estimate (the CMA-ES distribution's final mean)"
             if optimum
             else "ABC-SMC (ELFI SMC; Beaumont et al. 2009) with "
             "uniform priors over the documented ranges",
@@ -361,14 +368,19 @@ def write(posterior: Posterior, out: Path) -> Path:
 
 
 def point_estimate(posterior: Posterior) -> dict[str, float]:
-    """The posterior median of each parameter (weighted)."""
+    """The search's estimate of each parameter where a search ran, else the (weighted)
+    posterior median (see the module's docstring for why)."""
+    search = posterior.provenance.get("search") or {}
+    optimum = search.get("optimum") or {}
     return {
-        str(r["parameter"]): round(float(r["median"]), 6) for _, r in posterior.summary.iterrows()
+        str(r["parameter"]): round(float(optimum.get(r["parameter"], r["median"])), 6)
+        for _, r in posterior.summary.iterrows()
     }
 
 
 def parameter_file(posterior: Posterior) -> str:
-    """A TOML parameter file: the posterior medians, their intervals and the provenance."""
+    """A TOML parameter file: the point estimates, the posterior's intervals and the
+    provenance."""
     import tomli_w
 
     params = point_estimate(posterior)
@@ -378,7 +390,10 @@ def parameter_file(posterior: Posterior) -> str:
     }
     provenance = {
         **{k: v for k, v in posterior.provenance.items() if v is not None},
-        "point_estimate": "the weighted posterior median of each parameter",
+        "point_estimate": "the search's estimate of each parameter (the CMA-ES distribution's "
+        "final mean); the interval is the posterior's around it"
+        if (posterior.provenance.get("search") or {}).get("optimum")
+        else "the weighted posterior median of each parameter",
         "interval_5_95": intervals,
     }
     head = (

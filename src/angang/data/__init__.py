@@ -20,7 +20,7 @@ import pandas as pd
 
 from angang.errors import AngangError
 
-DATA_VERSION = "2026.11.3"
+DATA_VERSION = "2026.11.4"
 COLUMNS = (
     "id",
     "year",
