@@ -128,3 +128,26 @@ def test_worthless_small_plant_output_meets_no_demand() -> None:
     b = production.step(with_small, s.world, params, small_setup(runs=2).rng)
     assert a.output[:, modern].sum() > 0
     assert np.allclose(a.output[:, modern], b.output[:, modern])
+
+
+def test_the_states_take_is_of_materials_not_fuel_or_power() -> None:
+    """A state bent on heavy industry takes more steel and cement (defence works, stockpiles):
+    their demand rises with its take, while the coal and power asked of the same output and
+    the same investment (inputs and households' use) do not — they follow only as inputs."""
+    s, state = _setup()
+    lay = s.world.layout
+    # last year's output sets this year's planned investment, and so the building it needs
+    state = replace(with_lever(state, "investment_rate", 0.3), output=state.capacity.copy())
+    cells = np.ones((state.runs, len(REGIONS), len(SECTORS)))
+    calm = production.demand(
+        replace(state, absorption=np.zeros_like(state.absorption)), s.world, s.params, cells
+    )
+    driven = production.demand(
+        replace(state, absorption=np.ones_like(state.absorption)), s.world, s.params, cells
+    )
+    materials = lay.construction > 0
+    assert set(np.array(SECTORS)[materials]) == {"steel", "cement"}
+    assert np.allclose(driven[:, :, materials], 2.0 * calm[:, :, materials])
+    assert (calm[:, :, materials].sum(axis=(0, 1)) > 0).all()
+    assert np.array_equal(driven[:, :, ~materials], calm[:, :, ~materials])
+    assert (calm[:, :, [SECTORS.index("coal"), SECTORS.index("power")]] > 0).all()

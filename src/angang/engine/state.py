@@ -115,8 +115,8 @@ class State:
     #: good in its bloc (1 for final goods), [0, 3]
     input_demand: np.ndarray  #: float (B, R, S): each region's plants' needs of each input
     #: at the output they wanted this year, sector units
-    absorption: np.ndarray  #: float (B, R): the state's extra take of heavy goods per unit
-    #: of their use (defence, stockpiles, exports), following its priority with a lag
+    absorption: np.ndarray  #: float (B, R): the state's extra take of steel and cement
+    #: per unit of their use (defence works, stockpiles, exports), following its priority with a lag
     #: (:func:`angang.mechanisms.production.absorb`); none before the first year
     building_met: np.ndarray  #: float (B, R): share of this year's planned building its bloc
     #: has the materials for (steel, cement), [0, 1]

@@ -107,6 +107,12 @@ class Layout:
         return (self.inputs.sum(axis=0) + self.construction + self.final_use) > 0
 
     @property
+    def materials(self) -> np.ndarray:
+        """bool (S,): goods building uses (steel, cement): what a state bent on heavy industry
+        takes beyond its inputs and building (defence works, stockpiles, exports)."""
+        return self.construction > 0
+
+    @property
     def is_work(self) -> np.ndarray:
         """bool (N,): slot holds a named works."""
         mask = np.zeros(self.n, dtype=bool)

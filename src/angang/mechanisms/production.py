@@ -201,7 +201,7 @@ def step(
         out=np.ones_like(bloc_demand),
         where=bloc_demand > 0,
     )
-    materials = lay.construction > 0
+    materials = lay.materials
     building_met = (
         np.clip(served[:, :, materials], 0.0, 1.0).min(axis=2)
         if materials.any()
@@ -250,15 +250,17 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
         + building[:, :, None] * lay.construction
         + value[:, :, None] * lay.final_use
     )
-    # a state driving heavy industry takes more of its goods besides (defence, stockpiles,
-    # exports to an imperial metropole): the Kwantung Army was a major buyer of Anshan steel
-    # (``State.absorption``, updated by :func:`absorb`)
+    # a state driving heavy industry takes more steel and cement besides (defence works,
+    # stockpiles, exports to an imperial metropole): the Kwantung Army was a major buyer of
+    # Anshan steel (``State.absorption``, updated by :func:`absorb`). Coal and power it takes
+    # only as inputs to what is made, and households' fuel not at all: the extra steel
+    # draws its coal and power through the cascade above
     drive = 1.0 + state.absorption  # (B, R)
-    return used * np.where(lay.heavy, drive[:, :, None], 1.0)
+    return used * np.where(lay.materials, drive[:, :, None], 1.0)
 
 
 def absorb(state: State, params: Params) -> np.ndarray:
-    """(B, R): this year's extra take of heavy goods per unit of their use: last year's, moved
+    """(B, R): this year's extra take of steel and cement per unit of their use: last year's, moved
     part of the way (``absorption_adjust``) toward what the levers now call for — the state's
     heavy-industry priority, as far as it controls the market (where markets are open its
     priority is bought at market prices like any other use, and hoarding against shortage

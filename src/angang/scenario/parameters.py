@@ -88,9 +88,9 @@ class Parameters(BaseModel):
         0.0,
         4.0,
         "extra demand per unit heavy priority",
-        "heavy goods a state bent on heavy industry takes beyond building and inputs (defence, "
-        "stockpiles, exports to a metropole), as a multiple of that use, where markets are "
-        "closed (scaled by 1 - market openness)",
+        "steel and cement a state bent on heavy industry takes beyond building and inputs "
+        "(defence works, stockpiles, exports to a metropole), as a multiple of that use, where "
+        "markets are closed (scaled by 1 - market openness); coal and power follow as inputs",
         "Hirata 2024, Introduction (the Japanese Army in Manchuria a major consumer of Anshan's "
         "iron and steel); Kornai (1992), ch. 9",
     )
@@ -99,7 +99,7 @@ class Parameters(BaseModel):
         0.1,
         1.0,
         "share of the gap closed per year",
-        "how fast the state's extra take of heavy goods follows its priority: defence orders, "
+        "how fast the state's extra take of steel and cement follows its priority: defence orders, "
         "stockpiling programmes and export contracts run for years, so a change of course "
         "(the readjustment of 1979) takes time to reach the mills; 1 is at once",
         "Kornai (1992), ch. 9 (investment and stock-building under the plan); magnitude: "
