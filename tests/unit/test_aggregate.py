@@ -14,6 +14,10 @@ def test_sum_short_is_numpys_sum(n: int) -> None:
     x = rng.random((6, 50, 9)) * 10.0 ** rng.uniform(-8, 8, (6, 50, 9))
     assert np.array_equal(sum_short(x[..., :n]), x[..., :n].sum(axis=-1))
     assert np.array_equal(sum_short(x[..., 9 - n :]), x[..., 9 - n :].sum(axis=2))
+    # (B, N, k) floats take the compiled loop; other shapes and types NumPy's own adds
+    assert np.array_equal(sum_short(x[0, :, :n]), x[0, :, :n].sum(axis=-1))
+    counts = (x[..., :n] * 1000).astype(np.int64)
+    assert np.array_equal(sum_short(counts), counts.sum(axis=-1))
 
 
 def test_sum_short_returns_a_new_array() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -105,6 +106,12 @@ class Layout:
         """bool (S,): goods whose output is limited by what others use of them — other
         sectors, building, households (machinery and light industry, final goods, are not)."""
         return (self.inputs.sum(axis=0) + self.construction + self.final_use) > 0
+
+    @cached_property
+    def cell(self) -> np.ndarray:
+        """int64 (N,): each slot's region×sector cell, the index into a (B, R*S) array of
+        cells (computed once: a gather from cells to slots happens several times a year)."""
+        return self.region * self.price.size + self.sector
 
     @property
     def materials(self) -> np.ndarray:

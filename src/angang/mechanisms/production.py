@@ -59,7 +59,7 @@ def utilization(state: State, world: World, params: Params) -> np.ndarray:
         params.utilization_normal[:, :, None] * (1.0 - state.disruption) * (1.0 - unrest)
         + params.campaign_overdrive[:, :, None] * campaign
     )  # (B, R, S)
-    return cells.reshape(state.runs, -1)[:, lay.region * len(SECTORS) + lay.sector]
+    return cells.reshape(state.runs, -1)[:, lay.cell]
 
 
 def in_service(state: State) -> np.ndarray:
@@ -207,8 +207,7 @@ def step(
         if materials.any()
         else np.ones(bloc_demand.shape[:2])
     )
-    cell = lay.region * len(SECTORS) + lay.sector
-    made = wanted * met_cells.reshape(state.runs, -1)[:, cell]
+    made = wanted * met_cells.reshape(state.runs, -1)[:, lay.cell]
     # much of what small campaign plants make is worthless (native steel): it used up inputs
     # and is reported upward (:mod:`.planning`), but it is not output
     output = made * np.where(state.small, params.small_usable, 1.0)

@@ -77,11 +77,14 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     foreign = foreign * active
     home = home * state.active
     diffused = diffused * state.active
-    new_tech = np.clip(tech + foreign.sum(axis=2) + home + diffused, 0.0, 1.0)
+    # an empty slot learns nothing and keeps what it had (the compiled kernel skips it)
+    new_tech = np.where(
+        state.active, np.clip(tech + foreign.sum(axis=2) + home + diffused, 0.0, 1.0), tech
+    )
     gained = np.concatenate([home[..., None], foreign], axis=2) + diffused[..., None] * angang_mix
     weighted = tech[..., None] * state.provenance + gained
     mass = weighted.sum(axis=2, keepdims=True)
-    provenance = np.divide(weighted, mass, out=state.provenance.copy(), where=mass > 0)
+    provenance = np.divide(weighted, mass, out=state.provenance.copy(), where=(mass > 0) & active)
     value = state.capacity * lay.price[lay.sector]
     transfer = (foreign * value[..., None]).sum(axis=1)  # (B, P)
     return replace(state, tech=new_tech, provenance=provenance, transfer=transfer)

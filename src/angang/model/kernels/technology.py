@@ -82,6 +82,11 @@ def _technology(  # pragma: no cover - compiled
             lead = tech[b, angang] * active[b, angang]
         for n in range(n_slots):
             t = tech[b, n]
+            if not active[b, n]:  # an empty slot learns nothing and keeps what it had
+                new_tech[b, n] = t
+                for p in range(n_powers + 1):
+                    new_provenance[b, n, p] = provenance[b, n, p]
+                continue
             for p in range(n_powers):
                 foreign[p] = 0.0
             home = 0.0
