@@ -9,7 +9,7 @@
    2012), as implemented by ELFI (Lintusaari et al., *JMLR* 19 (2018)), whose simulators take a
    whole batch of parameter vectors at once — exactly what angang's engine runs. Priors are
    uniform: over each parameter's documented range, or, after a search, over a window of
-   ``search_width`` of that range centred on the search's optimum (clipped to the range).
+   ``search_width`` of that range centred on the search's estimate (clipped to the range).
 
 The discrepancy of a run is the Euclidean norm of its errors on *every* calibration fact of
 the historical dataset, each in units of that fact's tolerance and read as at most ten
