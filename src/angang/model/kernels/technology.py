@@ -87,36 +87,32 @@ def _technology(  # pragma: no cover - compiled
                 for p in range(n_powers + 1):
                     new_provenance[b, n, p] = provenance[b, n, p]
                 continue
+            absorb = absorptive_capacity(
+                workforce,
+                on_site,
+                b,
+                n,
+                domestic_cohorts,
+                engineers,
+                expert_weight[b],
+                normal_engineer_share,
+            )
+            r = region[n]
+            best_gap = 0.0
+            total = 0.0
             for p in range(n_powers):
-                foreign[p] = 0.0
-            home = 0.0
+                gap = max(0.0, frontier[p] - t)
+                best_gap = max(best_gap, gap) if p > 0 else gap
+                foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
+                total += foreign[p]
+            scale = best_gap / total if total > best_gap else 1.0
+            shrink = min(1.0, scale)
+            for p in range(n_powers):
+                foreign[p] = foreign[p] * shrink
+            home = indigenous_rate[b] * absorb * (1.0 - t)
             diffused = 0.0
-            if active[b, n]:
-                absorb = absorptive_capacity(
-                    workforce,
-                    on_site,
-                    b,
-                    n,
-                    domestic_cohorts,
-                    engineers,
-                    expert_weight[b],
-                    normal_engineer_share,
-                )
-                r = region[n]
-                best_gap = 0.0
-                total = 0.0
-                for p in range(n_powers):
-                    gap = max(0.0, frontier[p] - t)
-                    best_gap = max(best_gap, gap) if p > 0 else gap
-                    foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
-                    total += foreign[p]
-                scale = best_gap / total if total > best_gap else 1.0
-                shrink = min(1.0, scale)
-                for p in range(n_powers):
-                    foreign[p] = foreign[p] * shrink
-                home = indigenous_rate[b] * absorb * (1.0 - t)
-                if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
-                    diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
+            if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
+                diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
             foreign_sum = 0.0
             for p in range(n_powers):
                 foreign_sum += foreign[p]
@@ -136,10 +132,9 @@ def _technology(  # pragma: no cover - compiled
             else:
                 for p in range(n_powers + 1):
                     new_provenance[b, n, p] = provenance[b, n, p]
-            if active[b, n]:
-                value = capacity[b, n] * price[sector[n]]
-                for p in range(n_powers):
-                    transfer[b, p] += foreign[p] * value
+            value = capacity[b, n] * price[sector[n]]
+            for p in range(n_powers):
+                transfer[b, p] += foreign[p] * value
 
 
 def technology_step(state: State, world: World, params: Params, rng: Streams) -> State:
