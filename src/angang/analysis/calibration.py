@@ -367,11 +367,15 @@ def write(posterior: Posterior, out: Path) -> Path:
     return out / "calibration.toml"
 
 
+def _search_estimate(posterior: Posterior) -> dict[str, float]:
+    """The search's estimate recorded in the provenance ({} without a search)."""
+    return dict((posterior.provenance.get("search") or {}).get("optimum") or {})
+
+
 def point_estimate(posterior: Posterior) -> dict[str, float]:
     """The search's estimate of each parameter where a search ran, else the (weighted)
     posterior median (see the module's docstring for why)."""
-    search = posterior.provenance.get("search") or {}
-    optimum = search.get("optimum") or {}
+    optimum = _search_estimate(posterior)
     return {
         str(r["parameter"]): round(float(optimum.get(r["parameter"], r["median"])), 6)
         for _, r in posterior.summary.iterrows()
@@ -392,7 +396,7 @@ def parameter_file(posterior: Posterior) -> str:
         **{k: v for k, v in posterior.provenance.items() if v is not None},
         "point_estimate": "the search's estimate of each parameter (the CMA-ES distribution's "
         "final mean); the interval is the posterior's around it"
-        if (posterior.provenance.get("search") or {}).get("optimum")
+        if _search_estimate(posterior)
         else "the weighted posterior median of each parameter",
         "interval_5_95": intervals,
     }

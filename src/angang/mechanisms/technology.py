@@ -74,9 +74,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     home = params.indigenous_rate * absorb * (1.0 - tech)
     diffused, angang_mix = _from_angang(state, world, params)
     active = state.active[..., None]
-    foreign = foreign * active
-    home = home * state.active
-    diffused = diffused * state.active
+    foreign = foreign * active  # an empty slot passes on no transfer
     # an empty slot learns nothing and keeps what it had (the compiled kernel skips it)
     new_tech = np.where(
         state.active, np.clip(tech + foreign.sum(axis=2) + home + diffused, 0.0, 1.0), tech
