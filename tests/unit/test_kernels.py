@@ -121,6 +121,48 @@ def test_every_kernel_equals_its_reference(draw: int) -> None:
     assert checked == len(YEARS) * 2 * len(PAIRS)
 
 
+def _observed(state: State, seed: int) -> State:
+    """The quantities only the record reads, pushed into corners too: targets on some plants
+    and not others, reports above and below output, layoffs, protest, grievance, control."""
+    rng = np.random.default_rng(seed)
+    shape = state.active.shape
+    return replace(
+        state,
+        output=state.output * rng.uniform(0.0, 2.0, shape),
+        reported=state.output * rng.uniform(0.5, 3.0, shape),
+        target=rng.uniform(0.0, 50.0, shape) * (rng.random(shape) < 0.4),
+        laid_off=rng.uniform(0.0, 100.0, shape) * (rng.random(shape) < 0.3),
+        protest=rng.poisson(0.2, shape).astype(float),
+        grievance=rng.random(shape),
+        director_power=rng.random(shape),
+        ministry_control=rng.random(shape),
+        committee_power=rng.random(state.committee_power.shape),
+    )
+
+
+@pytest.mark.parametrize("draw", [0, 1])
+def test_the_records_sums_equal_their_reference(draw: int) -> None:
+    from angang.model.observe import CELL_FIELDS, observe, totals
+
+    world = make_world(load_scenario("baseline"), SCALE)
+    params = _params(draw)
+    for state, _ in _states(world, params):
+        perturbed = _perturbed(state, draw * 100 + state.year)
+        for variant in (state, perturbed, _observed(perturbed, state.year)):
+            want, got = totals(variant, world), kernels.observe_totals(variant, world)
+            for f in fields(want):
+                a, b = getattr(want, f.name), getattr(got, f.name)
+                assert a.shape == b.shape, f"{f.name} in {state.year}"
+                if f.name == "cells":
+                    for i, name in enumerate(CELL_FIELDS):
+                        assert np.array_equal(a[i], b[i]), f"{name} in {state.year}"
+                assert np.array_equal(a, b), f"{f.name} in {state.year}"
+            records = observe(variant, world), observe(variant, world, got)
+            for name, (entities, values) in records[0].items():
+                assert entities == records[1][name][0]
+                assert np.array_equal(values, records[1][name][1], equal_nan=True), name
+
+
 @pytest.mark.parametrize("n", [1, 5, 7, 8, 9, 16, 23, 128, 129, 300, 1000, 4097])
 def test_pairwise_sum_is_numpys(n: int) -> None:
     rng = np.random.default_rng(n)

@@ -32,11 +32,17 @@ class Streams:
 
     def uniform(self, n: int) -> np.ndarray:
         """float (B, n) uniform on [0, 1)."""
-        return np.stack([g.random(n) for g in self.generators])
+        out = np.empty((len(self.generators), n))
+        for g, row in zip(self.generators, out, strict=True):
+            g.random(out=row)  # the draws of g.random(n), written in place
+        return out
 
     def normal(self, n: int) -> np.ndarray:
         """float (B, n) standard normal."""
-        return np.stack([g.standard_normal(n) for g in self.generators])
+        out = np.empty((len(self.generators), n))
+        for g, row in zip(self.generators, out, strict=True):
+            g.standard_normal(out=row)
+        return out
 
     def poisson(self, lam: np.ndarray) -> np.ndarray:
         """int (B, M) Poisson draws with rates ``lam`` of shape (B, M)."""

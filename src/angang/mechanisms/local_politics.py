@@ -49,11 +49,6 @@ FROM_DECENTRALIZATION, FROM_CAMPAIGNS = 0.6, 0.4
 COMMITTEE_REGION = np.array([REGIONS.index(LOCALITIES.get(c, c)) for c in COMMITTEES])
 
 
-def committee_of_region(state: State, world: World) -> np.ndarray:
-    """(B, N): the power of the committee each slot answers to."""
-    return state.committee_power[:, world.layout.committee]
-
-
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Move control toward the management system's split; committees mobilize and claim."""
     lay = world.layout
@@ -112,9 +107,10 @@ def _merge_holds(state: State, world: World, params: Params) -> np.ndarray:
     return hold
 
 
-def tension(state: State, world: World) -> np.ndarray:
-    """(B, N): tiao-kuai tension of each SOE in [0, 1] (0 for non-SOEs)."""
-    m = state.ministry_control
+def tension(state: State, world: World, slots: slice = slice(None)) -> np.ndarray:
+    """(B, N): tiao-kuai tension of each SOE in [0, 1] (0 for non-SOEs); of the slots
+    ``slots`` only, if given."""
+    m = state.ministry_control[:, slots]
     contested = 4.0 * m * (1.0 - m)
-    strength = 0.5 + 0.5 * committee_of_region(state, world)
-    return contested * strength * (is_soe(state.owner) & state.active)
+    strength = 0.5 + 0.5 * state.committee_power[:, world.layout.committee[slots]]
+    return contested * strength * (is_soe(state.owner[:, slots]) & state.active[:, slots])

@@ -29,7 +29,7 @@ from angang.mechanisms import (
     rehabilitation,
     technology,
 )
-from angang.model.observe import observe
+from angang.model.observe import Totals, observe, totals
 from angang.scenario.schema import Scenario
 
 Step = Callable[[State, World, Params, Streams], State]
@@ -82,6 +82,16 @@ def schedule(engine: str = "numba") -> tuple[Step, ...]:
         local_politics.step: kernels.local_politics_step,
     }
     return tuple(compiled.get(step, step) for step in SCHEDULE)
+
+
+def year_totals(engine: str = "numba") -> Callable[[State, World], Totals]:
+    """The sums over plants a year's record is built from, for ``engine``: the NumPy
+    :func:`~angang.model.observe.totals` or its compiled twin (the same numbers)."""
+    if engine == "numpy":
+        return totals
+    from angang.model import kernels
+
+    return kernels.observe_totals
 
 
 @dataclass(frozen=True)
@@ -141,6 +151,7 @@ def simulate(
     starting in the first year; ``engine`` (:data:`ENGINES`) never changes a result.
     """
     steps = schedule(engine)
+    sums = year_totals(engine)
     run_ids = np.asarray(run_ids, dtype=np.int64)
     world = world or make_world(scenario, scale)
     params = params or Params.repeat(scenario.parameters, run_ids.size)
@@ -176,7 +187,7 @@ def simulate(
             )
         for step in steps:
             state = step(state, world, params, rng)
-        for name, (ents, values) in observe(state, world).items():
+        for name, (ents, values) in observe(state, world, sums(state, world)).items():
             rows.setdefault(name, []).append(values)
             entities[name] = ents
         enterprise_years += state.active.sum(axis=1)

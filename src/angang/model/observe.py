@@ -12,7 +12,7 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector, sum_short
 from angang.engine.state import DOMESTIC_COHORTS, State
-from angang.engine.world import Layout, World, is_soe
+from angang.engine.world import World, is_soe
 from angang.ids import COMMITTEES, NATION, POWERS, REGIONS, SECTORS, WORKS
 from angang.mechanisms.local_politics import tension
 from angang.scenario.schema import LEVERS
@@ -133,14 +133,90 @@ VARIABLES: dict[str, Variable] = {
 }
 
 
-def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray]]:
-    """The year's record: variable -> (entities, float array (B, E))."""
+#: the per-slot quantities summed over each region x sector cell (:class:`Totals`)
+CELL_FIELDS = (
+    "output",
+    "reported",
+    "capacity",  #: in service or idle, of active plant
+    "employment",  #: domestic staff
+    "soe_value",  #: output value of SOEs (the weight of the political means)
+    "tech_weighted",  #: technology times its weight (capacity value)
+    "tech_weight",
+    "director_weighted",  #: director's power times SOE output value
+    "ministry_weighted",
+    "tension_weighted",
+    "grievance_weighted",  #: grievance times the people it is felt by
+    "grievance_weight",  #: staff and laid-off workers
+    "laid_off",
+    "protest",
+)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The year's sums over plants, from which the record is built (:func:`totals`, or the
+    compiled :func:`angang.model.kernels.observe_totals`, which gives the same numbers)."""
+
+    cells: np.ndarray  #: (F, B, R, S): each of :data:`CELL_FIELDS` summed by cell
+    soe_value: np.ndarray  #: (B, 1): SOE output value, summed over all slots
+    steel_target: np.ndarray  #: (B, 1): the steel targets of planned SOEs
+    planned_reported: np.ndarray  #: (B, 1): steel reported by plants with a target
+    experts: np.ndarray  #: (B, P): foreign experts on plants' staff and on project sites
+    provenance: np.ndarray  #: (B, 1+P): technology by source, weighted by capacity value
+
+    def cell(self, name: str) -> np.ndarray:
+        """(B, R, S): the cell sums of ``name`` (one of :data:`CELL_FIELDS`)."""
+        return self.cells[CELL_FIELDS.index(name)]
+
+
+def totals(state: State, world: World) -> Totals:
+    """The year's sums over plants: each run's row summed on its own, in a fixed order."""
     lay = world.layout
     price = lay.price[lay.sector]
+    soe_value = state.output * price * is_soe(state.owner)
+    capacity = state.capacity * state.active
+    tech_weight = capacity * price
+    domestic = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
+    people = domestic + state.laid_off
+    per_slot = {
+        "output": state.output,
+        "reported": state.reported,
+        "capacity": capacity,
+        "employment": domestic,
+        "soe_value": soe_value,
+        "tech_weighted": state.tech * tech_weight,
+        "tech_weight": tech_weight,
+        "director_weighted": state.director_power * soe_value,
+        "ministry_weighted": state.ministry_control * soe_value,
+        "tension_weighted": tension(state, world) * soe_value,
+        "grievance_weighted": state.grievance * people,
+        "grievance_weight": people,
+        "laid_off": state.laid_off,
+        "protest": state.protest,
+    }
+    target = state.target * (lay.sector == SECTORS.index("steel"))
+    # sums over the slots (an outer axis) by einsum, which adds in the same order as
+    # ndarray.sum there, three times as fast
+    return Totals(
+        cells=np.stack([by_region_sector(per_slot[name], lay) for name in CELL_FIELDS]),
+        soe_value=soe_value.sum(axis=1, keepdims=True),
+        steel_target=target.sum(axis=1, keepdims=True),
+        planned_reported=(state.reported * (target > 0)).sum(axis=1, keepdims=True),
+        experts=np.einsum("bnk->bk", state.workforce[..., DOMESTIC_COHORTS:])
+        + np.einsum("bnp->bp", state.on_site),
+        provenance=np.einsum("bn,bnp->bp", tech_weight * state.tech, state.provenance),
+    )
+
+
+def observe(
+    state: State, world: World, sums: Totals | None = None
+) -> dict[str, tuple[list[str], np.ndarray]]:
+    """The year's record: variable -> (entities, float array (B, E)); ``sums`` are the
+    year's :func:`totals` (computed here if not given)."""
+    sums = sums if sums is not None else totals(state, world)
+    lay = world.layout
     steel = SECTORS.index("steel")
-    out = by_region_sector(state.output, lay)  # (B, R, S)
-    rep = by_region_sector(state.reported, lay)
-    cap = by_region_sector(state.capacity * state.active, lay)
+    out = sums.cell("output")  # (B, R, S)
     value = out * lay.price
     regional_value = value.sum(axis=2)
     total_value = regional_value.sum(axis=1, keepdims=True)
@@ -156,79 +232,77 @@ def observe(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray
             parts.append(per_work)
         return np.concatenate(parts, axis=1)
 
-    soe = is_soe(state.owner)
-    soe_value = (state.output * price * soe).sum(axis=1, keepdims=True)
     # each run's row summed on its own (a sum over two axes at once is ordered by the batch)
     heavy_value = value[:, :, lay.heavy].reshape(state.runs, -1).sum(axis=1)[:, None]
     safe_total = np.where(total_value > 0, total_value, np.nan)
-    target = state.target * (lay.sector == steel)
     angang = lay.work_slot[WORKS.index("angang")]
-    china_target = target.sum(axis=1, keepdims=True)
-    planned_reported = (state.reported * (target > 0)).sum(axis=1, keepdims=True)
-    ang_target = named(target)[:, :1] if angang >= 0 else np.zeros((state.runs, 1))
-    ang_reported = named(state.reported)[:, :1] if angang >= 0 else np.zeros((state.runs, 1))
-    domestic = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
-    employment = by_region_sector(domestic, lay).sum(axis=2)
-    # sums over the slots (an outer axis) by einsum, which adds in the same order as
-    # ndarray.sum there, three times as fast
-    experts = np.einsum("bnk->bk", state.workforce[..., DOMESTIC_COHORTS:]) + np.einsum(
-        "bnp->bp", state.on_site
-    )
+    if angang >= 0:
+        steel_slot = lay.sector[angang] == steel
+        ang_target = state.target[:, angang : angang + 1] * steel_slot
+        ang_reported = state.reported[:, angang : angang + 1]
+        ang_staff = sum_short(state.workforce[:, angang : angang + 1, :DOMESTIC_COHORTS])
+    else:
+        ang_target = ang_reported = ang_staff = np.zeros((state.runs, 1))
+    employment = sums.cell("employment").sum(axis=2)
     sector_entities = [f"{NATION}:{s}" for s in SECTORS] + [
         f"{r}:{s}" for r in REGIONS for s in SECTORS
     ]
     weights = regional_value / np.where(total_value > 0, total_value, 1.0)
     lever_mean = np.einsum("blr,br->bl", state.levers, weights)
     scope_entities = [NATION, *REGIONS]
+    capacity = state.capacity * state.active
     record = {
         "steel_output": ([*scope_entities, *WORKS], scopes(out[:, :, steel], named(state.output))),
         "steel_output_reported": (
             [*scope_entities, *WORKS],
-            scopes(rep[:, :, steel], named(state.reported)),
+            scopes(sums.cell("reported")[:, :, steel], named(state.reported)),
         ),
         "steel_capacity": (
             [*scope_entities, *WORKS],
-            scopes(cap[:, :, steel], named(state.capacity * state.active)),
+            scopes(sums.cell("capacity")[:, :, steel], named(capacity)),
         ),
         "industrial_output": (scope_entities, scopes(regional_value)),
         "sector_output": (
             sector_entities,
             np.concatenate([out.sum(axis=1), out.reshape(state.runs, -1)], 1),
         ),
-        "soe_share": ([NATION], soe_value / safe_total),
+        "soe_share": ([NATION], sums.soe_value / safe_total),
         "heavy_share": ([NATION], heavy_value / safe_total),
-        "plan_target": ([NATION, "angang"], np.concatenate([china_target, ang_target], 1)),
+        "plan_target": ([NATION, "angang"], np.concatenate([sums.steel_target, ang_target], 1)),
         "plan_fulfillment": (
             [NATION, "angang"],
             np.concatenate(
-                [_ratio(planned_reported, china_target), _ratio(ang_reported, ang_target)], 1
+                [
+                    _ratio(sums.planned_reported, sums.steel_target),
+                    _ratio(ang_reported, ang_target),
+                ],
+                1,
             ),
         ),
-        "employment": ([*scope_entities, "angang"], scopes(employment, named(domestic)[:, :1])),
-        "foreign_experts": ([f"{NATION}:{p}" for p in POWERS], experts),
+        "employment": ([*scope_entities, "angang"], scopes(employment, ang_staff)),
+        "foreign_experts": ([f"{NATION}:{p}" for p in POWERS], sums.experts),
         "investment": (scope_entities, scopes(state.investment.sum(axis=2))),
         "enterprises": ([NATION], state.active.sum(axis=1, keepdims=True).astype(float)),
         "lever": ([f"{NATION}:{name}" for name in LEVERS], lever_mean),
     }
-    record.update(_structure(state, world, out, soe))
-    record.update(_technology(state, world))
-    record.update(_politics_and_labour(state, world, soe))
+    record.update(_structure(state, world, sums))
+    record.update(_technology(state, world, sums))
+    record.update(_politics_and_labour(state, world, sums))
     return record
 
 
-def _weighted(x: np.ndarray, w: np.ndarray, lay: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted means of x (B, N) by w: national (B, 1) and regional (B, R)."""
-    num = by_region_sector(x * w, lay).sum(axis=2)
-    den = by_region_sector(w, lay).sum(axis=2)
+def _weighted(num: np.ndarray, den: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means from cell sums of x times its weight (``num``) and of the weight
+    (``den``), both (B, R, S): national (B, 1) and regional (B, R)."""
+    num, den = num.sum(axis=2), den.sum(axis=2)
     national = _ratio(num.sum(axis=1, keepdims=True), den.sum(axis=1, keepdims=True))
     return national, _ratio(num, den)
 
 
-def _structure(
-    state: State, world: World, out: np.ndarray, soe: np.ndarray
-) -> dict[str, tuple[list[str], np.ndarray]]:
+def _structure(state: State, world: World, sums: Totals) -> dict[str, tuple[list[str], np.ndarray]]:
     lay = world.layout
-    soe_value = by_region_sector(state.output * lay.price[lay.sector] * soe, lay).sum(axis=2)
+    out = sums.cell("output")
+    soe_value = sums.cell("soe_value").sum(axis=2)
     national_sector = out.sum(axis=1, keepdims=True)  # (B, 1, S)
     sector_share = _ratio(out, np.broadcast_to(national_sector, out.shape))
     invest = state.investment.sum(axis=2)
@@ -251,14 +325,14 @@ def _structure(
     }
 
 
-def _technology(state: State, world: World) -> dict[str, tuple[list[str], np.ndarray]]:
+def _technology(
+    state: State, world: World, sums: Totals
+) -> dict[str, tuple[list[str], np.ndarray]]:
     lay = world.layout
-    weight = state.capacity * state.active * lay.price[lay.sector]
-    national, regional = _weighted(state.tech, weight, lay)
+    national, regional = _weighted(sums.cell("tech_weighted"), sums.cell("tech_weight"))
     angang = lay.work_slot[WORKS.index("angang")]
     sources = ["domestic", *POWERS]
-    china = np.einsum("bn,bnp->bp", weight * state.tech, state.provenance)  # (B, 1+P)
-    china = _ratio(china, china.sum(axis=1, keepdims=True))
+    china = _ratio(sums.provenance, sums.provenance.sum(axis=1, keepdims=True))
     if angang >= 0:
         ang_tech = state.tech[:, angang : angang + 1]
         ang_prov = state.provenance[:, angang, :]
@@ -283,38 +357,52 @@ def _technology(state: State, world: World) -> dict[str, tuple[list[str], np.nda
 
 
 def _politics_and_labour(
-    state: State, world: World, soe: np.ndarray
+    state: State, world: World, sums: Totals
 ) -> dict[str, tuple[list[str], np.ndarray]]:
     lay = world.layout
     angang = lay.work_slot[WORKS.index("angang")]
-    weight = state.output * lay.price[lay.sector] * soe
-    strain = tension(state, world)
+    weight = sums.cell("soe_value")
 
-    def angang_and_china(x: np.ndarray) -> np.ndarray:
-        national, _ = _weighted(x, weight, lay)
-        ang = x[:, angang : angang + 1] if angang >= 0 else np.full((state.runs, 1), np.nan)
-        return np.concatenate([ang, national], axis=1)
+    def at_angang(x: np.ndarray, missing: float) -> np.ndarray:
+        return x[:, angang : angang + 1] if angang >= 0 else np.full((state.runs, 1), missing)
 
-    people = sum_short(state.workforce[..., :DOMESTIC_COHORTS])
-    g_nat, g_reg = _weighted(state.grievance, people + state.laid_off, lay)
+    def angang_and_china(x: np.ndarray, weighted: str) -> np.ndarray:
+        national, _ = _weighted(sums.cell(weighted), weight)
+        return np.concatenate([at_angang(x, np.nan), national], axis=1)
 
-    def totals(x: np.ndarray) -> np.ndarray:
-        regional = by_region_sector(x, lay).sum(axis=2)
-        ang = x[:, angang : angang + 1] if angang >= 0 else np.zeros((state.runs, 1))
-        return np.concatenate([regional.sum(axis=1, keepdims=True), regional, ang], axis=1)
+    g_nat, g_reg = _weighted(sums.cell("grievance_weighted"), sums.cell("grievance_weight"))
 
-    ang_g = (
-        state.grievance[:, angang : angang + 1] if angang >= 0 else np.full((state.runs, 1), np.nan)
-    )
+    def totals_of(name: str, x: np.ndarray) -> np.ndarray:
+        regional = sums.cell(name).sum(axis=2)
+        return np.concatenate(
+            [regional.sum(axis=1, keepdims=True), regional, at_angang(x, 0.0)], axis=1
+        )
+
+    if angang >= 0:
+        strain = tension(state, world, slice(angang, angang + 1))
+    else:
+        strain = np.full((state.runs, 1), np.nan)
     scopes = [NATION, *REGIONS, "angang"]
     return {
-        "director_power": (["angang", NATION], angang_and_china(state.director_power)),
-        "ministry_control": (["angang", NATION], angang_and_china(state.ministry_control)),
-        "tiao_kuai_tension": (["angang", NATION], angang_and_china(strain)),
+        "director_power": (
+            ["angang", NATION],
+            angang_and_china(state.director_power, "director_weighted"),
+        ),
+        "ministry_control": (
+            ["angang", NATION],
+            angang_and_china(state.ministry_control, "ministry_weighted"),
+        ),
+        "tiao_kuai_tension": (
+            ["angang", NATION],
+            np.concatenate([strain, _weighted(sums.cell("tension_weighted"), weight)[0]], axis=1),
+        ),
         "committee_power": (list(COMMITTEES), state.committee_power.copy()),
-        "grievance": (scopes, np.concatenate([g_nat, g_reg, ang_g], axis=1)),
-        "layoffs": (scopes, totals(state.laid_off)),
-        "protest": (scopes, totals(state.protest)),
+        "grievance": (
+            scopes,
+            np.concatenate([g_nat, g_reg, at_angang(state.grievance, np.nan)], axis=1),
+        ),
+        "layoffs": (scopes, totals_of("laid_off", state.laid_off)),
+        "protest": (scopes, totals_of("protest", state.protest)),
     }
 
 

@@ -13,6 +13,7 @@ the mechanisms, in NumPy, so every run's streams are unchanged.
 from angang.model.kernels.construction import build_all
 from angang.model.kernels.labour import employ, mobilize
 from angang.model.kernels.local_politics import local_politics_step
+from angang.model.kernels.observe import observe_totals
 from angang.model.kernels.planning import planning_step
 from angang.model.kernels.production import after_production, potential, production_step
 from angang.model.kernels.rehabilitation import rehabilitation_step
@@ -25,6 +26,7 @@ __all__ = [
     "employ",
     "local_politics_step",
     "mobilize",
+    "observe_totals",
     "pairwise_sum",
     "planning_step",
     "potential",

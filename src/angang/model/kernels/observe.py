@@ -1,0 +1,169 @@
+"""Compiled sums over plants for the year's record (:func:`angang.model.observe.totals`):
+every per-slot product the record needs is formed and summed by cell in one pass over the
+slots, instead of a NumPy temporary and a ``reduceat`` for each."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from angang.engine.state import DOMESTIC_COHORTS, State
+from angang.engine.world import SOE_BY_CODE, World
+from angang.ids import SECTORS
+from angang.model.kernels.sums import pairwise_sum
+from angang.model.observe import CELL_FIELDS, Totals
+
+STEEL = SECTORS.index("steel")
+
+
+@njit(cache=True)
+def _cell_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
+    """``np.add.reduceat``'s sum of ``row[lo:hi]``: the first value plus the pairwise sum of
+    the rest (an empty cell gives ``row[lo]``, as reduceat does)."""
+    if hi <= lo:
+        return row[lo]
+    return row[lo] + pairwise_sum(row, lo + 1, hi - lo - 1)
+
+
+@njit(cache=True)
+def _totals(  # pragma: no cover - compiled
+    output: np.ndarray,
+    reported: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    tech: np.ndarray,
+    workforce: np.ndarray,
+    laid_off: np.ndarray,
+    grievance: np.ndarray,
+    director_power: np.ndarray,
+    ministry_control: np.ndarray,
+    committee_power: np.ndarray,
+    protest: np.ndarray,
+    target: np.ndarray,
+    on_site: np.ndarray,
+    provenance: np.ndarray,
+    price: np.ndarray,
+    sector: np.ndarray,
+    committee: np.ndarray,
+    cell_start: np.ndarray,
+    soe_by_code: np.ndarray,
+    steel: int,
+    domestic_cohorts: int,
+    cells: np.ndarray,
+    rows: np.ndarray,
+    experts: np.ndarray,
+    sources: np.ndarray,
+) -> None:
+    """Writes ``cells`` (F, B, C) in :data:`CELL_FIELDS` order, ``rows`` (3, B): SOE value,
+    steel target and planned reported steel over all slots, ``experts`` (B, P) and
+    ``sources`` (B, 1+P), each with the arithmetic of :func:`angang.model.observe.totals`."""
+    n_runs, n_slots = output.shape
+    n_cells = cell_start.size
+    n_cohorts = workforce.shape[2]
+    n_sources = provenance.shape[2]
+    per_slot = np.empty((cells.shape[0], n_slots))
+    whole = np.empty((3, n_slots))
+    for b in range(n_runs):
+        for p in range(experts.shape[1]):
+            experts[b, p] = 0.0
+        on_site_sum = np.zeros(on_site.shape[2])
+        for k in range(n_sources):
+            sources[b, k] = 0.0
+        for n in range(n_slots):
+            price_n = price[sector[n]]
+            is_soe = soe_by_code[owner[b, n]]
+            live = 1.0 if active[b, n] else 0.0
+            soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
+            cap = capacity[b, n] * live
+            tech_weight = cap * price_n
+            domestic = workforce[b, n, 0]
+            for k in range(1, domestic_cohorts):
+                domestic += workforce[b, n, k]
+            people = domestic + laid_off[b, n]
+            m = ministry_control[b, n]
+            strength = 0.5 + 0.5 * committee_power[b, committee[n]]
+            contested = 4.0 * m * (1.0 - m) * strength * (1.0 if is_soe and active[b, n] else 0.0)
+            per_slot[0, n] = output[b, n]
+            per_slot[1, n] = reported[b, n]
+            per_slot[2, n] = cap
+            per_slot[3, n] = domestic
+            per_slot[4, n] = soe_value
+            per_slot[5, n] = tech[b, n] * tech_weight
+            per_slot[6, n] = tech_weight
+            per_slot[7, n] = director_power[b, n] * soe_value
+            per_slot[8, n] = ministry_control[b, n] * soe_value
+            per_slot[9, n] = contested * soe_value
+            per_slot[10, n] = grievance[b, n] * people
+            per_slot[11, n] = people
+            per_slot[12, n] = laid_off[b, n]
+            per_slot[13, n] = protest[b, n]
+            steel_target = target[b, n] * (1.0 if sector[n] == steel else 0.0)
+            whole[0, n] = soe_value
+            whole[1, n] = steel_target
+            whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
+            # sums over the slots as NumPy adds along an outer axis: in slot order
+            for k in range(domestic_cohorts, n_cohorts):
+                experts[b, k - domestic_cohorts] += workforce[b, n, k]
+            for p in range(on_site.shape[2]):
+                on_site_sum[p] += on_site[b, n, p]
+            weighted = tech_weight * tech[b, n]
+            for k in range(n_sources):
+                sources[b, k] += weighted * provenance[b, n, k]
+        for p in range(experts.shape[1]):
+            experts[b, p] = experts[b, p] + on_site_sum[p]
+        for f in range(cells.shape[0]):
+            row = per_slot[f]
+            for c in range(n_cells):
+                hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+                cells[f, b, c] = _cell_sum(row, cell_start[c], hi)
+        for i in range(3):
+            rows[i, b] = pairwise_sum(whole[i], 0, n_slots)
+
+
+def observe_totals(state: State, world: World) -> Totals:
+    """The compiled :func:`angang.model.observe.totals` (same results)."""
+    lay = world.layout
+    runs, regions, sectors = state.runs, lay.coast.size, lay.price.size
+    powers = state.on_site.shape[2]
+    cells = np.empty((len(CELL_FIELDS), runs, regions * sectors))
+    rows = np.empty((3, runs))
+    experts = np.empty((runs, powers))
+    sources = np.empty((runs, state.provenance.shape[2]))
+    _totals(
+        state.output,
+        state.reported,
+        state.capacity,
+        state.active,
+        state.owner,
+        state.tech,
+        state.workforce,
+        state.laid_off,
+        state.grievance,
+        state.director_power,
+        state.ministry_control,
+        state.committee_power,
+        state.protest,
+        state.target,
+        state.on_site,
+        state.provenance,
+        lay.price,
+        lay.sector,
+        lay.committee,
+        lay.cell_start,
+        SOE_BY_CODE,
+        STEEL,
+        DOMESTIC_COHORTS,
+        cells,
+        rows,
+        experts,
+        sources,
+    )
+    return Totals(
+        cells=cells.reshape(len(CELL_FIELDS), runs, regions, sectors),
+        soe_value=rows[0][:, None],
+        steel_target=rows[1][:, None],
+        planned_reported=rows[2][:, None],
+        experts=experts,
+        provenance=sources,
+    )
