@@ -287,8 +287,12 @@ def labour_persons(
     persons = capacity * layout.labour[layout.sector]  # (N,) or (B, N)
     if small is not None and small_labour is not None:
         persons = persons * np.where(small, small_labour, 1.0)
-    factor = (1.0 + growth) ** (1952 - year)  # (B, 1)
-    return persons * factor
+    return persons * technique_factor(growth, year)
+
+
+def technique_factor(growth: np.ndarray, year: int) -> np.ndarray:
+    """(B, 1): persons per unit of capacity in ``year`` relative to 1952's technique."""
+    return (1.0 + growth) ** (1952 - year)
 
 
 def labour_total(

@@ -28,7 +28,7 @@ Hirata, *Making Mao's Steelworks* (2024), Introduction (campaigns and over-drive
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,17 +49,21 @@ MAX_BALANCE = 3.0  #: demand over capacity is read as at most threefold (a good 
 def utilization(state: State, world: World, params: Params) -> np.ndarray:
     """(B, N): the share of capacity in service a plant is driven at this year: normal, less
     war and disorder, more in a production campaign."""
-    lay = world.layout
     # the same arithmetic on each region x sector cell, then one gather to the slots (a
     # plant's utilization depends only on its cell): the same numbers, far fewer operations
     # on (B, N) arrays at full scale
+    return utilization_cells(state, params)[:, world.layout.cell]
+
+
+def utilization_cells(state: State, params: Params) -> np.ndarray:
+    """(B, R*S): :func:`utilization` of each region x sector cell."""
     campaign = state.lever(Levers.CAMPAIGN_INTENSITY)[:, :, None]  # (B, R, 1)
     unrest = params.disorder_loss[:, :, None] * state.disorder[:, :, None]
     cells = (
         params.utilization_normal[:, :, None] * (1.0 - state.disruption) * (1.0 - unrest)
         + params.campaign_overdrive[:, :, None] * campaign
     )  # (B, R, S)
-    return cells.reshape(state.runs, -1)[:, lay.cell]
+    return cells.reshape(state.runs, -1)
 
 
 def in_service(state: State) -> np.ndarray:
@@ -124,17 +128,34 @@ def potential(state: State, world: World, params: Params, shock: np.ndarray) -> 
     return wanted - restraint * excess
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """What plants would make this year without input shortages (:func:`potential`)."""
+
+    slots: np.ndarray  #: (B, N), sector units
+    cells: np.ndarray  #: (B, R, S): summed by region x sector cell
+    usable: np.ndarray  #: (B, R, S): the usable part (not small plants' worthless output)
+
+
+def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> Wanted:
+    """:func:`potential` output, per plant and by cell."""
+    lay = world.layout
+    slots = potential(state, world, params, shock)
+    usable = slots * np.where(state.small, params.small_usable, 1.0)
+    return Wanted(slots, by_region_sector(slots, lay), by_region_sector(usable, lay))
+
+
 def step(
     state: State,
     world: World,
     params: Params,
     rng: Streams,
-    potential: Callable[[State, World, Params, np.ndarray], np.ndarray] = potential,
+    wanted: Callable[[State, World, Params, np.ndarray], Wanted] = wanted,
     after: Callable[..., State] | None = None,
 ) -> State:
     """Retire old plant, then produce this year's output with upstream shortages and wear.
-    ``potential`` and ``after`` (wear and accounts) are this module's, or the compiled ones
-    :mod:`angang.model.loop` passes."""
+    ``wanted`` and ``after`` (output, wear and accounts) are this module's, or the compiled
+    ones :mod:`angang.model.loop` passes."""
     lay = world.layout
     state = replace(
         state,
@@ -143,12 +164,12 @@ def step(
     )
     sigma = params.output_noise
     shock = np.exp(sigma * rng.normal(lay.n) - 0.5 * sigma**2)
-    wanted = potential(state, world, params, shock)
+    plan = wanted(state, world, params, shock)
     blocs = state.blocs()  # (B, R, R)
     # Within a sector, a plant's cut depends only on its region, so the whole cascade runs
     # on region x sector sums. A sector not yet produced this year (coal needs power, which
     # needs coal) is assumed to deliver what it wants to produce.
-    wanted_cells = by_region_sector(wanted, lay)  # (B, R, S)
+    wanted_cells = plan.cells  # (B, R, S)
     supply = wanted_cells.copy()
     met_cells = np.ones_like(wanted_cells)  # (B, R, S): share of wanted output produced
     shortage = np.zeros_like(state.shortage)
@@ -176,7 +197,7 @@ def step(
     bloc_demand = np.einsum("brq,bqk->brk", blocs, demand(state, world, params, wanted_cells))
     # what users take is usable goods: the worthless part of small plants' output (native
     # steel) meets no demand and leaves modern plant's share of it untouched
-    usable = by_region_sector(wanted * np.where(state.small, params.small_usable, 1.0), lay)
+    usable = plan.usable
     usable_share = np.divide(usable, wanted_cells, out=np.ones_like(usable), where=wanted_cells > 0)
     bloc_supply = np.einsum("brq,bqk->brk", blocs, supply * usable_share)
     taken = np.divide(
@@ -207,13 +228,11 @@ def step(
         if materials.any()
         else np.ones(bloc_demand.shape[:2])
     )
-    made = wanted * met_cells.reshape(state.runs, -1)[:, lay.cell]
-    # much of what small campaign plants make is worthless (native steel): it used up inputs
-    # and is reported upward (:mod:`.planning`), but it is not output
-    output = made * np.where(state.small, params.small_usable, 1.0)
     local = np.einsum("brs,sk->brk", wanted_cells, lay.inputs)
     return replace(
-        (after or _after_production)(state, world, params, output, shortage, balance),
+        (after or _after_production)(
+            state, world, params, plan.slots, met_cells, shortage, balance
+        ),
         input_demand=local,
         building_met=building_met,
     )
@@ -277,12 +296,19 @@ def _after_production(
     state: State,
     world: World,
     params: Params,
-    output: np.ndarray,
+    wanted: np.ndarray,
+    met_cells: np.ndarray,
     shortage: np.ndarray,
     balance: np.ndarray,
 ) -> State:
-    """Wear from over-driving, and profit (squeezed by private competition in open markets)."""
+    """Output: what plants wanted to make (``wanted``, (B, N)), cut by their cell's shortage
+    (``met_cells``: the share met, (B, R, S)); wear from over-driving, and profit (squeezed
+    by private competition in open markets)."""
     lay = world.layout
+    made = wanted * met_cells.reshape(state.runs, -1)[:, lay.cell]
+    # much of what small campaign plants make is worthless (native steel): it used up inputs
+    # and is reported upward (:mod:`.planning`), but it is not output
+    output = made * np.where(state.small, params.small_usable, 1.0)
     overdrive = np.maximum(0.0, utilization(state, world, params) - params.utilization_normal)
     wear = (
         state.wear * (1.0 - params.repair_rate)

@@ -15,7 +15,7 @@ from angang.model.kernels.labour import employ, mobilize
 from angang.model.kernels.local_politics import local_politics_step
 from angang.model.kernels.observe import observe_totals
 from angang.model.kernels.planning import planning_step
-from angang.model.kernels.production import after_production, potential, production_step
+from angang.model.kernels.production import after_production, production_step, wanted
 from angang.model.kernels.rehabilitation import rehabilitation_step
 from angang.model.kernels.sums import pairwise_sum
 from angang.model.kernels.technology import technology_step
@@ -29,8 +29,8 @@ __all__ = [
     "observe_totals",
     "pairwise_sum",
     "planning_step",
-    "potential",
     "production_step",
     "rehabilitation_step",
     "technology_step",
+    "wanted",
 ]

@@ -1,5 +1,6 @@
-"""Compiled per-plant parts of production (:mod:`angang.mechanisms.production`): potential
-output, wear and accounts."""
+"""Compiled per-plant parts of production (:mod:`angang.mechanisms.production`): what each
+plant wants to make (with its staffing and its cell's sums), and its output, wear and
+accounts once the cascade has set each cell's share met."""
 
 from __future__ import annotations
 
@@ -9,9 +10,80 @@ import numpy as np
 from numba import njit
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
-from angang.engine.world import SOE_BY_CODE, Levers, World
+from angang.engine.state import (
+    COHORT_SPLIT,
+    DOMESTIC_COHORTS,
+    Params,
+    State,
+    technique_factor,
+)
+from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import production
+from angang.model.kernels.sums import pairwise_sum
+
+PRIVATE = OWNER["private"]
+
+
+@njit(cache=True)
+def _cell_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
+    """``np.add.reduceat``'s sum of ``row[lo:hi]``: the first value plus the pairwise sum of
+    the rest (an empty cell gives ``row[lo]``, as reduceat does)."""
+    if hi <= lo:
+        return row[lo]
+    return row[lo] + pairwise_sum(row, lo + 1, hi - lo - 1)
+
+
+@njit(cache=True)
+def _staff(  # pragma: no cover - compiled
+    capacity: float,
+    small: bool,
+    labour: float,
+    small_labour: float,
+    factor: float,
+    split: np.ndarray,
+) -> float:
+    """:func:`angang.engine.state.labour_total` of one plant."""
+    persons = capacity * labour
+    if small:
+        persons = persons * small_labour
+    persons = persons * factor
+    need = persons * split[0]
+    for k in range(1, split.size):
+        need += persons * split[k]
+    return need
+
+
+@njit(cache=True)
+def _staff_ratio(  # pragma: no cover - compiled
+    capacity: np.ndarray,
+    wear: np.ndarray,
+    damaged: np.ndarray,
+    active: np.ndarray,
+    small: np.ndarray,
+    workforce: np.ndarray,
+    labour: np.ndarray,
+    sector: np.ndarray,
+    small_labour: np.ndarray,
+    factor: np.ndarray,
+    split: np.ndarray,
+    domestic_cohorts: int,
+    ratio: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.production.staffing` before its power: staff over the staff
+    capacity in service needs, at most 1 (1 where nothing is needed)."""
+    n_runs, n_slots = capacity.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            served = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * active[b, n]
+            need = _staff(served, small[b, n], labour[sector[n]], small_labour[b], factor[b], split)
+            if need > 0:
+                have = workforce[b, n, 0]
+                for k in range(1, domestic_cohorts):
+                    have += workforce[b, n, k]
+                r = have / need
+                ratio[b, n] = 1.0 if r > 1.0 else r
+            else:
+                ratio[b, n] = 1.0
 
 
 @njit(cache=True)
@@ -20,6 +92,7 @@ def _wanted(  # pragma: no cover - compiled
     wear: np.ndarray,
     damaged: np.ndarray,
     active: np.ndarray,
+    small: np.ndarray,
     target: np.ndarray,
     director_power: np.ndarray,
     effort: np.ndarray,
@@ -30,53 +103,140 @@ def _wanted(  # pragma: no cover - compiled
     farm: np.ndarray,
     heavy_slot: np.ndarray,
     region: np.ndarray,
+    cell: np.ndarray,
+    cell_start: np.ndarray,
     planning_lever: np.ndarray,
     target_margin: np.ndarray,
+    small_usable: np.ndarray,
     wanted: np.ndarray,
+    cells: np.ndarray,
+    usable: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.production.potential` from its NumPy-computed powers
-    (``tech_power``, ``shock``, ``staffing``) and utilization: writes ``wanted``."""
+    """:func:`angang.mechanisms.production.wanted` from its NumPy-computed powers
+    (``tech_power``, ``shock``, ``staffing``) and cell utilization: writes ``wanted`` and
+    its cell sums ``cells`` and ``usable`` (B, C)."""
     n_runs, n_slots = capacity.shape
+    n_cells = cell_start.size
+    fit = np.empty(n_slots)
     for b in range(n_runs):
         for n in range(n_slots):
             served = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * active[b, n]
             yield_ = tech_power[b, n] * effort[b, n] * shock[b, n]
             fed = 1.0 if heavy_slot[n] else farm[b]
-            want = served * min(1.0, utilization[b, n] * yield_) * staffing[b, n] * fed
+            driven = min(1.0, utilization[b, cell[n]] * yield_)
+            want = served * driven * staffing[b, n] * fed
             restraint = planning_lever[b, region[n]] * (target[b, n] > 0) * director_power[b, n]
             ceiling = target[b, n] * (1.0 + target_margin[b])
-            wanted[b, n] = want - restraint * max(0.0, want - ceiling)
+            w = want - restraint * max(0.0, want - ceiling)
+            wanted[b, n] = w
+            fit[n] = w * (small_usable[b] if small[b, n] else 1.0)
+        row = wanted[b]
+        for c in range(n_cells):
+            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            cells[b, c] = _cell_sum(row, cell_start[c], hi)
+            usable[b, c] = _cell_sum(fit, cell_start[c], hi)
 
 
-def potential(state: State, world: World, params: Params, shock: np.ndarray) -> np.ndarray:
-    """The compiled :func:`angang.mechanisms.production.potential` (same results)."""
+def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> production.Wanted:
+    """The compiled :func:`angang.mechanisms.production.wanted` (same results)."""
     lay = world.layout
-    wanted = np.empty_like(state.capacity)
+    runs, n_cells = state.runs, lay.cell_start.size
+    ratio = np.empty_like(state.capacity)
+    _staff_ratio(
+        state.capacity,
+        state.wear,
+        state.damaged,
+        state.active,
+        state.small,
+        state.workforce,
+        lay.labour,
+        lay.sector,
+        params.small_labour[:, 0],
+        technique_factor(params.labour_productivity_growth, state.year)[:, 0],
+        COHORT_SPLIT,
+        DOMESTIC_COHORTS,
+        ratio,
+    )
+    slots = np.empty_like(state.capacity)
+    cells = np.empty((runs, n_cells))
+    usable = np.empty((runs, n_cells))
     _wanted(
         state.capacity,
         state.wear,
         state.damaged,
         state.active,
+        state.small,
         state.target,
         state.director_power,
         state.effort,
         state.tech**params.tech_elasticity,
         shock,
-        production.staffing(state, world, params),
-        production.utilization(state, world, params),
+        ratio**params.labour_shortfall,
+        production.utilization_cells(state, params),
         1.0 - params.agri_input[:, 0] * (1.0 - state.food),
         lay.heavy[lay.sector],
         lay.region,
+        lay.cell,
+        lay.cell_start,
         state.lever(Levers.PLANNING),
         params.target_margin[:, 0],
-        wanted,
+        params.small_usable[:, 0],
+        slots,
+        cells,
+        usable,
     )
-    return wanted
+    shape = (runs, lay.coast.size, lay.price.size)
+    return production.Wanted(slots, cells.reshape(shape), usable.reshape(shape))
 
 
 def production_step(state: State, world: World, params: Params, rng: Streams) -> State:
-    """:func:`angang.mechanisms.production.step` with the compiled :func:`potential`."""
-    return production.step(state, world, params, rng, potential=potential, after=after_production)
+    """:func:`angang.mechanisms.production.step` with the compiled per-plant parts."""
+    return production.step(state, world, params, rng, wanted=wanted, after=after_production)
+
+
+@njit(cache=True)
+def _output(  # pragma: no cover - compiled
+    wanted: np.ndarray,
+    met: np.ndarray,
+    small: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    cell: np.ndarray,
+    cell_start: np.ndarray,
+    n_regions: int,
+    small_usable: np.ndarray,
+    output: np.ndarray,
+    private_share: np.ndarray,
+) -> None:
+    """:func:`angang.mechanisms.production._after_production`'s output, and private firms'
+    share of each sector's national output (:func:`~angang.mechanisms.production.private_share`)."""
+    n_runs, n_slots = wanted.shape
+    n_cells = cell_start.size
+    n_sectors = n_cells // n_regions
+    private = np.empty(n_slots)
+    national = np.empty(n_sectors)
+    held = np.empty(n_sectors)
+    for b in range(n_runs):
+        for n in range(n_slots):
+            made = wanted[b, n] * met[b, cell[n]]
+            out = made * (small_usable[b] if small[b, n] else 1.0)
+            output[b, n] = out
+            private[n] = out * (1.0 if owner[b, n] == PRIVATE and active[b, n] else 0.0)
+        row = output[b]
+        # by cell, then over regions in order (NumPy's sum along an outer axis)
+        for c in range(n_cells):
+            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            total = _cell_sum(row, cell_start[c], hi)
+            held_c = _cell_sum(private, cell_start[c], hi)
+            s = c % n_sectors
+            if c < n_sectors:
+                national[s] = total
+                held[s] = held_c
+            else:
+                national[s] += total
+                held[s] += held_c
+        for s in range(n_sectors):
+            private_share[b, s] = held[s] / national[s] if national[s] > 0 else 0.0
 
 
 @njit(cache=True)
@@ -88,14 +248,21 @@ def _accounts(  # pragma: no cover - compiled
     output: np.ndarray,
     capacity: np.ndarray,
     active: np.ndarray,
+    small: np.ndarray,
     owner: np.ndarray,
-    overstaffing: np.ndarray,
+    workforce: np.ndarray,
     private_share: np.ndarray,
     openness: np.ndarray,
     price: np.ndarray,
+    labour: np.ndarray,
     sector: np.ndarray,
     region: np.ndarray,
+    cell: np.ndarray,
     soe_by_code: np.ndarray,
+    small_labour: np.ndarray,
+    factor: np.ndarray,
+    split: np.ndarray,
+    domestic_cohorts: int,
     utilization_normal: np.ndarray,
     repair_rate: np.ndarray,
     wear_rate: np.ndarray,
@@ -108,11 +275,12 @@ def _accounts(  # pragma: no cover - compiled
     new_wear: np.ndarray,
     profit: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.production._after_production`'s wear and profit."""
+    """:func:`angang.mechanisms.production._after_production`'s wear and profit (with
+    :func:`~angang.mechanisms.production.overstaffing`)."""
     n_runs, n_slots = output.shape
     for b in range(n_runs):
         for n in range(n_slots):
-            overdrive = max(0.0, utilization[b, n] - utilization_normal[b])
+            overdrive = max(0.0, utilization[b, cell[n]] - utilization_normal[b])
             w = wear[b, n] * (1.0 - repair_rate[b]) + wear_rate[b] + overdrive_wear[b] * overdrive
             new_wear[b, n] = min(max(w, 0.0), max_wear) if active[b, n] else 0.0
             s = sector[n]
@@ -123,9 +291,17 @@ def _accounts(  # pragma: no cover - compiled
                 * soe_by_code[owner[b, n]]
             )
             sold_at = price[s] * (1.0 - cut)
+            staffed = capacity[b, n] * active[b, n]
+            need = _staff(staffed, small[b, n], labour[s], small_labour[b], factor[b], split)
+            overstaffing = 0.0
+            if need > 0:
+                have = workforce[b, n, 0]
+                for k in range(1, domestic_cohorts):
+                    have += workforce[b, n, k]
+                overstaffing = max(0.0, have - need) / need
             unit_cost = variable_cost_share[b] * (1.0 + 0.5 * (1.0 - tech[b, n])) + social_cost[
                 b
-            ] * (overstaffing[b, n] + welfare[b, n])
+            ] * (overstaffing + welfare[b, n])
             made = output[b, n]
             gain = sold_at * made - price[s] * (
                 unit_cost * made + fixed_cost_share[b] * capacity[b, n]
@@ -137,30 +313,53 @@ def after_production(
     state: State,
     world: World,
     params: Params,
-    output: np.ndarray,
+    wanted: np.ndarray,
+    met_cells: np.ndarray,
     shortage: np.ndarray,
     balance: np.ndarray,
 ) -> State:
     """The compiled :func:`angang.mechanisms.production._after_production` (same results)."""
     lay = world.layout
+    output = np.empty_like(wanted)
+    private_share = np.empty((state.runs, lay.price.size))
+    _output(
+        wanted,
+        met_cells.reshape(state.runs, -1),
+        state.small,
+        state.active,
+        state.owner,
+        lay.cell,
+        lay.cell_start,
+        lay.coast.size,
+        params.small_usable[:, 0],
+        output,
+        private_share,
+    )
     wear = np.empty_like(state.wear)
     profit = np.empty_like(output)
     _accounts(
-        production.utilization(state, world, params),
+        production.utilization_cells(state, params),
         state.wear,
         state.tech,
         state.welfare,
         output,
         state.capacity,
         state.active,
+        state.small,
         state.owner,
-        production.overstaffing(state, world, params),
-        production.private_share(state, world, output),
+        state.workforce,
+        private_share,
         state.lever(Levers.MARKET_OPENNESS),
         lay.price,
+        lay.labour,
         lay.sector,
         lay.region,
+        lay.cell,
         SOE_BY_CODE.astype(np.float64),
+        params.small_labour[:, 0],
+        technique_factor(params.labour_productivity_growth, state.year)[:, 0],
+        COHORT_SPLIT,
+        DOMESTIC_COHORTS,
         params.utilization_normal[:, 0],
         params.repair_rate[:, 0],
         params.wear_rate[:, 0],
