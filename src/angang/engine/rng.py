@@ -45,5 +45,14 @@ class Streams:
         return out
 
     def poisson(self, lam: np.ndarray) -> np.ndarray:
-        """int (B, M) Poisson draws with rates ``lam`` of shape (B, M)."""
-        return np.stack([g.poisson(lam[b]) for b, g in enumerate(self.generators)])
+        """int (B, M) Poisson draws with rates ``lam`` of shape (B, M).
+
+        NumPy's Poisson sampler returns 0 for a zero rate without touching the stream, so
+        only the positive rates are drawn, in order: the same numbers and the same stream
+        positions as drawing them all (tests/unit/test_rng.py holds this), at the cost of the
+        plants that can draw something (most rates, protest's above all, are zero)."""
+        out = np.zeros(lam.shape, dtype=np.int64)
+        for g, rates, row in zip(self.generators, lam, out, strict=True):
+            drawn = np.flatnonzero(rates)
+            row[drawn] = g.poisson(rates[drawn])
+        return out
