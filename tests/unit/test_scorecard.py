@@ -8,6 +8,7 @@ import pytest
 
 from angang.analysis import scorecard, validation
 from angang.data import load_history
+from angang.errors import AngangError
 from angang.ids import POWERS, REGIONS
 
 YEARS = np.arange(1945, 2001)
@@ -218,3 +219,41 @@ def test_scoring_batch_by_batch_equals_scoring_the_whole() -> None:
     series = run("baseline", runs=4, seed=2, scale=0.05, batch_size=2).table
     halves = [series[series["run"] < 2], series[series["run"] >= 2]]
     assert score_batches(halves) == score(series)
+
+
+def _wide_by_pandas(frame: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
+    sub = frame[(frame["variable"] == variable) & (frame["entity"] == entity)]
+    return sub.pivot_table(index="run", columns="year", values="value", observed=True)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_tables_are_pandas_pivots_to_the_last_bit(categorical: bool) -> None:
+    """The scorecard's indexed tables give pandas' pivot_table exactly: the same runs and
+    years (a run or year with no value left out), the same memory order, so that means over
+    years add alike; rows shuffled, and a (run, year) given twice is averaged as pandas does."""
+    rng = np.random.default_rng(3)
+    values = rng.random((5, YEARS.size)) * 10.0 ** rng.uniform(-3, 3, (5, YEARS.size))
+    gaps = values.copy()
+    gaps[2] = np.nan  # a run with nothing
+    gaps[:, 7] = np.nan  # a year with nothing
+    gaps[0, 3] = np.nan
+    frame = series({("steel_output", "china"): values, ("plan_fulfillment", "china"): gaps})
+    twice = frame[frame["variable"] == "steel_output"].head(3).assign(variable="tech_level")
+    twice = pd.concat([twice, twice.assign(value=twice["value"] * 3)])
+    frame = pd.concat([frame, twice], ignore_index=True).sample(frac=1.0, random_state=1)
+    if categorical:
+        frame = frame.astype({"variable": "category", "entity": "category"})
+    tables = scorecard.Tables(frame)
+    for variable in ("steel_output", "plan_fulfillment", "tech_level"):
+        want = _wide_by_pandas(frame, variable, "china")
+        got = tables.wide(variable, "china")
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        years = list(range(1950, 1958))
+        assert np.array_equal(
+            got.reindex(columns=years).mean(axis=1).to_numpy(),
+            want.reindex(columns=years).mean(axis=1).to_numpy(),
+            equal_nan=True,
+        )
+    assert tables.wide("plan_fulfillment", "china").shape == (4, YEARS.size - 1)
+    with pytest.raises(AngangError, match="no variable 'steel_output' for entity 'japan'"):
+        tables.wide("steel_output", "japan")

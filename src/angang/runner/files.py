@@ -19,12 +19,41 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from angang.engine.checkpoint import Snapshot
 from angang.engine.state import State
 from angang.errors import AngangError
 
 SNAPSHOT_FORMAT = "angang-snapshot-1"
+#: the columns of series.parquet (and of a spooled batch): ``variable`` and ``entity`` are
+#: dictionary-encoded, so that pandas reads them back as categoricals without converting
+#: strings, and other readers (DuckDB, Polars, R's arrow) as strings
+SERIES_SCHEMA = pa.schema(
+    [
+        ("run", pa.int64()),
+        ("year", pa.int64()),
+        ("variable", pa.dictionary(pa.int32(), pa.string())),
+        ("entity", pa.dictionary(pa.int32(), pa.string())),
+        ("value", pa.float64()),
+    ]
+)
+#: the columns Parquet stores as dictionaries (the values are rarely repeated: trying costs
+#: half the time of writing them)
+DICTIONARY_COLUMNS = ["variable", "entity"]
+
+
+def series_table(frame: pd.DataFrame) -> pa.Table:
+    """A long series frame (run, year, variable, entity, value) as :data:`SERIES_SCHEMA`."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return table.select(SERIES_SCHEMA.names).cast(SERIES_SCHEMA)
+
+
+def write_series_table(path: Path, table: pa.Table) -> None:
+    """Write one series table as a Parquet file (one row group)."""
+    pq.write_table(table, path, use_dictionary=DICTIONARY_COLUMNS)
 
 
 def sha256(path: Path) -> str:

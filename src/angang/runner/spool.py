@@ -21,7 +21,15 @@ import pyarrow.parquet as pq
 
 from angang.engine.checkpoint import Snapshot
 from angang.errors import AngangError
-from angang.runner.files import load_snapshot, read_json, save_snapshot, sha256, write_json
+from angang.runner.files import (
+    load_snapshot,
+    read_json,
+    save_snapshot,
+    series_table,
+    sha256,
+    write_json,
+    write_series_table,
+)
 
 IDENTITY = "spool.json"
 INDEX = "index.json"
@@ -146,7 +154,7 @@ class Spool:
         stem = batch_stem(self.folder, done.index)
         written = [stem.with_suffix(".parquet"), stem.with_suffix(".npy")]
         try:
-            done.frame.to_parquet(written[0], index=False)
+            write_series_table(written[0], series_table(done.frame))
             np.save(written[1], done.enterprise_years)
             if done.snapshot is not None:
                 written.append(stem.with_suffix(".npz"))

@@ -28,7 +28,15 @@ from pydantic import ValidationError
 import angang
 from angang.errors import AngangError
 from angang.runner.ensemble import CHECKPOINT, Ensemble
-from angang.runner.files import read_json, save_snapshot, sha256
+from angang.runner.files import (
+    DICTIONARY_COLUMNS,
+    SERIES_SCHEMA,
+    read_json,
+    save_snapshot,
+    series_table,
+    sha256,
+    write_series_table,
+)
 from angang.runner.spool import IDENTITY, Spool, batch_stem
 from angang.scenario.schema import Scenario
 
@@ -217,24 +225,16 @@ def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None
     )
 
 
-SCHEMA = pa.schema(
-    [
-        ("run", pa.int64()),
-        ("year", pa.int64()),
-        ("variable", pa.string()),
-        ("entity", pa.string()),
-        ("value", pa.float64()),
-    ]
-)
+SCHEMA = SERIES_SCHEMA
 
 
 def _write_series(path: Path, ensemble: Ensemble) -> None:
     """series.parquet: from memory, or batch by batch from the spool (one row group each),
     so that writing a large ensemble holds one batch at a time."""
     if ensemble.series is not None:
-        ensemble.series.to_parquet(path, index=False)
+        write_series_table(path, series_table(ensemble.series))
         return
-    with pq.ParquetWriter(path, SCHEMA) as writer:
+    with pq.ParquetWriter(path, SCHEMA, use_dictionary=DICTIONARY_COLUMNS) as writer:
         for batch in ensemble.batch_files():
             table = pq.read_table(batch)
             writer.write_table(table.select(SCHEMA.names).cast(SCHEMA))
@@ -368,6 +368,8 @@ def _check_columns(path: Path, schema: pa.Schema) -> None:
         got, want = schema.field(name).type, SCHEMA.field(name).type
         if pa.types.is_dictionary(got):
             got = got.value_type
+        if pa.types.is_dictionary(want):
+            want = want.value_type
         if got != want and not (pa.types.is_string(want) and pa.types.is_large_string(got)):
             raise AngangError(f"{path}: column {name!r} holds {got}, expected {want}.")
 
