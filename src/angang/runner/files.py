@@ -30,7 +30,7 @@ from angang.errors import AngangError
 SNAPSHOT_FORMAT = "angang-snapshot-1"
 #: the columns of series.parquet (and of a spooled batch): ``variable`` and ``entity`` are
 #: dictionary-encoded, so that pandas reads them back as categoricals without converting
-#: strings, and other readers (DuckDB, Polars, R's arrow) as strings
+#: strings; DuckDB reads them as text, Arrow-based readers as dictionaries
 SERIES_SCHEMA = pa.schema(
     [
         ("run", pa.int64()),
