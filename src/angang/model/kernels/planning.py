@@ -1,4 +1,5 @@
-"""Compiled planning (:mod:`angang.mechanisms.planning`), before the budget's exits."""
+"""Compiled planning (:mod:`angang.mechanisms.planning`): reports, targets and the budget's
+exits."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from numba import njit
 
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import SOE_BY_CODE, Levers, World
+from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
 
 
@@ -101,4 +102,84 @@ def planning_step(state: State, world: World, params: Params, rng: Streams) -> S
         next_rate,
     )
     planned = replace(state, reported=reported, hidden=hidden, next_rate=next_rate)
-    return planning.budget(planned, world, params, rng)
+    return budget(planned, world, params, rng)
+
+
+@njit(cache=True)
+def _exits(  # pragma: no cover - compiled
+    draw: np.ndarray,
+    owner: np.ndarray,
+    profit: np.ndarray,
+    active: np.ndarray,
+    is_work: np.ndarray,
+    region: np.ndarray,
+    hardness_lever: np.ndarray,
+    soft_budget_exit: np.ndarray,
+    soe_by_code: np.ndarray,
+    colonial: int,
+    exits: np.ndarray,
+) -> bool:
+    """:func:`angang.mechanisms.planning.budget`'s exits; whether there are any."""
+    n_runs, n_slots = draw.shape
+    found = False
+    for b in range(n_runs):
+        for n in range(n_slots):
+            exits[b, n] = False
+            if profit[b, n] < 0 and active[b, n] and not is_work[n]:
+                code = owner[b, n]
+                governed = soe_by_code[code] or code == colonial
+                hard = hardness_lever[b, region[n]] if governed else 1.0
+                if draw[b, n] < soft_budget_exit[b] * hard:
+                    exits[b, n] = True
+                    found = True
+    return found
+
+
+@njit(cache=True)
+def _close(  # pragma: no cover - compiled
+    exits: np.ndarray,
+    active: np.ndarray,
+    small: np.ndarray,
+    values: np.ndarray,
+) -> None:
+    """Close the plants that exit, in place on copies: active and small off, and each of
+    ``values`` (F, B, N) times 0 where a plant exits (as the reference multiplies by keep)."""
+    n_runs, n_slots = exits.shape
+    for b in range(n_runs):
+        for n in range(n_slots):
+            if exits[b, n]:
+                active[b, n] = False
+                small[b, n] = False
+                for f in range(values.shape[0]):
+                    values[f, b, n] = values[f, b, n] * 0.0
+
+
+#: the per-plant values a closed plant loses, in :func:`_close`'s order
+CLOSED = ("capacity", "output", "reported", "next_rate", "wear", "damaged")
+
+
+def budget(state: State, world: World, params: Params, rng: Streams) -> State:
+    """The compiled :func:`angang.mechanisms.planning.budget` (same results, same draws)."""
+    lay = world.layout
+    draw = rng.uniform(lay.n)
+    exits = np.empty(draw.shape, dtype=np.bool_)
+    if not _exits(
+        draw,
+        state.owner,
+        state.profit,
+        state.active,
+        lay.is_work,
+        lay.region,
+        state.lever(Levers.BUDGET_HARDNESS),
+        params.soft_budget_exit[:, 0],
+        SOE_BY_CODE,
+        OWNER["colonial"],
+        exits,
+    ):
+        return state
+    active, small = state.active.copy(), state.small.copy()
+    values = np.stack([getattr(state, name) for name in CLOSED])
+    _close(exits, active, small, values)
+    return replace(
+        state, active=active, small=small, **{name: values[i] for i, name in enumerate(CLOSED)}
+    )
