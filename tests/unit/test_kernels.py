@@ -173,6 +173,21 @@ def test_pairwise_sum_is_numpys(n: int) -> None:
     assert kernels.pairwise_sum(a, 3, n) == a[3:].sum()
 
 
+def test_reduceat_sum_is_numpys_reduceat() -> None:
+    """Cells of every size a layout has, and an empty one (reduceat then gives the first)."""
+    from angang.model.kernels.sums import reduceat_sum
+
+    rng = np.random.default_rng(7)
+    sizes = [1, 2, 7, 8, 9, 16, 40, 129, 300, 0, 5, 1000]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    n = int(np.sum(sizes)) + 1
+    row = rng.random(n) * 10.0 ** rng.uniform(-6, 6, n)
+    want = np.add.reduceat(row, starts)
+    ends = [*starts[1:], n]
+    got = [reduceat_sum(row, int(lo), int(hi)) for lo, hi in zip(starts, ends, strict=True)]
+    assert np.array_equal(np.array(got), want)
+
+
 def test_a_batch_is_the_same_history_in_both_engines() -> None:
     scenario = load_scenario("baseline")
     a = simulate(scenario, np.arange(4), 9, scale=0.5, engine="numpy")

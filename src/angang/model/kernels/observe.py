@@ -10,19 +10,10 @@ from numba import njit
 from angang.engine.state import DOMESTIC_COHORTS, State
 from angang.engine.world import SOE_BY_CODE, World
 from angang.ids import SECTORS
-from angang.model.kernels.sums import pairwise_sum
+from angang.model.kernels.sums import pairwise_sum, reduceat_sum
 from angang.model.observe import CELL_FIELDS, Totals
 
 STEEL = SECTORS.index("steel")
-
-
-@njit(cache=True)
-def _cell_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
-    """``np.add.reduceat``'s sum of ``row[lo:hi]``: the first value plus the pairwise sum of
-    the rest (an empty cell gives ``row[lo]``, as reduceat does)."""
-    if hi <= lo:
-        return row[lo]
-    return row[lo] + pairwise_sum(row, lo + 1, hi - lo - 1)
 
 
 @njit(cache=True)
@@ -116,7 +107,7 @@ def _totals(  # pragma: no cover - compiled
             row = per_slot[f]
             for c in range(n_cells):
                 hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
-                cells[f, b, c] = _cell_sum(row, cell_start[c], hi)
+                cells[f, b, c] = reduceat_sum(row, cell_start[c], hi)
         for i in range(3):
             rows[i, b] = pairwise_sum(whole[i], 0, n_slots)
 

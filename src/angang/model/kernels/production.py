@@ -19,18 +19,9 @@ from angang.engine.state import (
 )
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import production
-from angang.model.kernels.sums import pairwise_sum
+from angang.model.kernels.sums import reduceat_sum
 
 PRIVATE = OWNER["private"]
-
-
-@njit(cache=True)
-def _cell_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
-    """``np.add.reduceat``'s sum of ``row[lo:hi]``: the first value plus the pairwise sum of
-    the rest (an empty cell gives ``row[lo]``, as reduceat does)."""
-    if hi <= lo:
-        return row[lo]
-    return row[lo] + pairwise_sum(row, lo + 1, hi - lo - 1)
 
 
 @njit(cache=True)
@@ -133,8 +124,8 @@ def _wanted(  # pragma: no cover - compiled
         row = wanted[b]
         for c in range(n_cells):
             hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
-            cells[b, c] = _cell_sum(row, cell_start[c], hi)
-            usable[b, c] = _cell_sum(fit, cell_start[c], hi)
+            cells[b, c] = reduceat_sum(row, cell_start[c], hi)
+            usable[b, c] = reduceat_sum(fit, cell_start[c], hi)
 
 
 def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> production.Wanted:
@@ -226,8 +217,8 @@ def _output(  # pragma: no cover - compiled
         # by cell, then over regions in order (NumPy's sum along an outer axis)
         for c in range(n_cells):
             hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
-            total = _cell_sum(row, cell_start[c], hi)
-            held_c = _cell_sum(private, cell_start[c], hi)
+            total = reduceat_sum(row, cell_start[c], hi)
+            held_c = reduceat_sum(private, cell_start[c], hi)
             s = c % n_sectors
             if c < n_sectors:
                 national[s] = total

@@ -40,3 +40,12 @@ def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover -
     half = n // 2
     half -= half % 8
     return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)
+
+
+@njit(cache=True)
+def reduceat_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
+    """``np.add.reduceat``'s sum of ``row[lo:hi]`` (a cell of slots): the first value plus
+    the pairwise sum of the rest; an empty cell gives ``row[lo]``, as reduceat does."""
+    if hi <= lo:
+        return row[lo]
+    return row[lo] + pairwise_sum(row, lo + 1, hi - lo - 1)
