@@ -38,7 +38,7 @@ Weitzman, 'The "Ratchet Principle" and Performance Incentives', *Bell Journal of
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -87,21 +87,53 @@ def central_budget(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
     return pooled, budget - pooled
 
 
-def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class PlantSums:
+    """What investment reads from the plants, summed by region x sector cell (B, R, S)."""
+
+    value: np.ndarray  #: output value, million 1952 yuan
+    capital_value: np.ndarray  #: capacity value of active plant
+    profit: np.ndarray
+    reinvested: np.ndarray  #: what private firms plough back of their output value
+
+
+def plant_sums(state: State, world: World, params: Params) -> PlantSums:
+    """:class:`PlantSums` of this year's plants (or the compiled
+    :func:`angang.model.kernels.investment_sums`, which gives the same numbers)."""
+    lay = world.layout
+    price = lay.price[lay.sector]
+    value = state.output * price
+    occupied = state.ruler == RULERS.index("ussr-occupation")
+    private_value = value * (state.owner == OWNER["private"]) * state.active
+    reinvest = (
+        params.private_reinvestment
+        * state.lever(Levers.MARKET_OPENNESS)[:, lay.region]
+        * private_value
+        * ~occupied[:, lay.region]
+    )
+    return PlantSums(
+        value=by_region_sector(value, lay),
+        capital_value=by_region_sector(state.capacity * state.active * price, lay),
+        profit=by_region_sector(state.profit, lay),
+        reinvested=by_region_sector(reinvest, lay),
+    )
+
+
+def budgets(
+    state: State, world: World, params: Params, sums: PlantSums | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """State-built and privately built investment by region and sector, (B, R, S) each.
 
     All money follows the same base weights — existing capacity, shortages and, as markets
     open, profit; the centre's pooled money, less what its key-point projects took this year
     (``State.committed``), is further tilted by its priorities, heavy industry and safety
-    from attack.
+    from attack. ``sums`` are the year's :func:`plant_sums` (computed here if not given).
     """
-    lay = world.layout
-    value = state.output * lay.price[lay.sector]
-    regional = by_region_sector(value, lay).sum(axis=2)  # (B, R)
-    occupied = state.ruler == RULERS.index("ussr-occupation")
+    sums = sums if sums is not None else plant_sums(state, world, params)
+    regional = sums.value.sum(axis=2)  # (B, R)
     is_ccp = state.ruler == RULERS.index("ccp")
     pooled, local = central_budget(state, world)
-    base = _base_weights(state, world, params, regional)
+    base = _base_weights(state, world, params, regional, sums)
     central_weights = base * _central_tilt(state, world, params)
     bloc = state.blocs()
     projects = state.committed.sum(axis=2)  # (B, R)
@@ -114,18 +146,11 @@ def budgets(state: State, world: World, params: Params) -> tuple[np.ndarray, np.
         where=bloc_weight[:, :, None] > 0,
     )
     local_money = local[:, :, None] * _local_weights(state, params, base)
-    private_value = value * (state.owner == OWNER["private"]) * state.active
-    reinvest = (
-        params.private_reinvestment
-        * state.lever(Levers.MARKET_OPENNESS)[:, lay.region]
-        * private_value
-        * ~occupied[:, lay.region]
-    )
     # under the CCP local money builds local SOEs, or private and collective firms as far as
     # markets are open; under other rulers it is the owners' own money
     private_part = np.where(is_ccp, state.lever(Levers.MARKET_OPENNESS), 1.0)[:, :, None]
     state_money = state_money + local_money * (1.0 - private_part)
-    private_money = by_region_sector(reinvest, lay) + local_money * private_part
+    private_money = sums.reinvested + local_money * private_part
     return state_money, private_money
 
 
@@ -167,19 +192,21 @@ def _central_tilt(state: State, world: World, params: Params) -> np.ndarray:
     return np.exp(heavy + params.security_bias[:, :, None] * safety[:, :, None])
 
 
-def _base_weights(state: State, world: World, params: Params, regional: np.ndarray) -> np.ndarray:
+def _base_weights(
+    state: State, world: World, params: Params, regional: np.ndarray, sums: PlantSums
+) -> np.ndarray:
     """(B, R, S): capacity value (with diminishing pull), tilted toward goods in short supply
     and away from those in surplus (``State.balance``: demand in the trading bloc over what
     its capacity could make) and, where markets are open, to the cells that earn most."""
     lay = world.layout
-    capval = by_region_sector(state.capacity * state.active * lay.price[lay.sector], lay)
+    capval = sums.capital_value
     floor = 1e-3 * (regional[:, :, None] + 1.0)  # lets an empty cell attract its first plant
     # money follows the capital that stands (a power station costs six years of its output,
     # a textile mill two); mines and power stations are built beside the plants that need
     # them, so an input's pull is at least the capital its region's needs call for
     basis = np.maximum(capval, state.input_demand * lay.price) * lay.capital_output
     pull = (basis + floor) ** params.allocation_elasticity[:, :, None]
-    profit = by_region_sector(state.profit, lay)
+    profit = sums.profit
     capital = capval * lay.capital_output  # what the plant cost, million 1952 yuan
     # a cell with next to no capital can have an infinite profit rate; the excess return
     # below is clipped, so it simply counts as the highest
@@ -222,12 +249,13 @@ def step(
     params: Params,
     rng: Streams,
     build: Builder = construction.build_all,
+    sums: Callable[[State, World, Params], PlantSums] = plant_sums,
 ) -> State:
     """Build this year's investment (and relocated plant) as extensions and new enterprises.
-    ``build`` carries out the orders: the NumPy reference, or the compiled kernel that
-    :mod:`angang.model.loop` passes in."""
+    ``build`` carries out the orders and ``sums`` reads the plants: the NumPy reference, or
+    the compiled kernels that :mod:`angang.model.loop` passes in."""
     lay = world.layout
-    state_money, private_money = budgets(state, world, params)
+    state_money, private_money = budgets(state, world, params, sums(state, world, params))
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
     # money without the steel and cement to build with is spent on unfinished construction
     built = state.building_met[:, :, None]

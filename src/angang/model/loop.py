@@ -72,7 +72,9 @@ def schedule(engine: str = "numba") -> tuple[Step, ...]:
     from angang.model import kernels
 
     compiled: dict[Step, Step] = {
-        investment.step: functools.partial(investment.step, build=kernels.build_all),
+        investment.step: functools.partial(
+            investment.step, build=kernels.build_all, sums=kernels.investment_sums
+        ),
         technology.step: kernels.technology_step,
         labour.mobilize: kernels.mobilize,
         labour.employ: kernels.employ,

@@ -11,6 +11,7 @@ the mechanisms, in NumPy, so every run's streams are unchanged.
 """
 
 from angang.model.kernels.construction import build_all
+from angang.model.kernels.investment import investment_sums
 from angang.model.kernels.labour import employ, mobilize
 from angang.model.kernels.local_politics import local_politics_step
 from angang.model.kernels.observe import observe_totals
@@ -24,6 +25,7 @@ __all__ = [
     "after_production",
     "build_all",
     "employ",
+    "investment_sums",
     "local_politics_step",
     "mobilize",
     "observe_totals",

@@ -1,0 +1,83 @@
+"""Compiled :func:`angang.mechanisms.investment.plant_sums`: what investment reads from the
+plants, formed and summed by cell in one pass over the slots."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from angang.engine.state import Params, State
+from angang.engine.world import OWNER, Levers, World
+from angang.ids import RULERS
+from angang.mechanisms.investment import PlantSums
+from angang.model.kernels.sums import reduceat_sum
+
+PRIVATE = OWNER["private"]
+OCCUPATION = RULERS.index("ussr-occupation")
+
+
+@njit(cache=True)
+def _plant_sums(  # pragma: no cover - compiled
+    output: np.ndarray,
+    capacity: np.ndarray,
+    active: np.ndarray,
+    owner: np.ndarray,
+    profit: np.ndarray,
+    ruler: np.ndarray,
+    openness: np.ndarray,
+    reinvestment: np.ndarray,
+    price: np.ndarray,
+    sector: np.ndarray,
+    region: np.ndarray,
+    cell_start: np.ndarray,
+    occupation: int,
+    cells: np.ndarray,
+) -> None:
+    """Writes ``cells`` (4, B, C): output value, capital value, profit and private
+    reinvestment by cell, with :func:`angang.mechanisms.investment.plant_sums`' arithmetic."""
+    n_runs, n_slots = output.shape
+    n_cells = cell_start.size
+    per_slot = np.empty((4, n_slots))
+    for b in range(n_runs):
+        for n in range(n_slots):
+            price_n = price[sector[n]]
+            r = region[n]
+            live = 1.0 if active[b, n] else 0.0
+            value = output[b, n] * price_n
+            private_value = value * (1.0 if owner[b, n] == PRIVATE else 0.0) * live
+            free = 0.0 if ruler[b, r] == occupation else 1.0
+            per_slot[0, n] = value
+            per_slot[1, n] = capacity[b, n] * live * price_n
+            per_slot[2, n] = profit[b, n]
+            per_slot[3, n] = reinvestment[b] * openness[b, r] * private_value * free
+        for f in range(4):
+            row = per_slot[f]
+            for c in range(n_cells):
+                hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+                cells[f, b, c] = reduceat_sum(row, cell_start[c], hi)
+
+
+def investment_sums(state: State, world: World, params: Params) -> PlantSums:
+    """The compiled :func:`angang.mechanisms.investment.plant_sums` (same results)."""
+    lay = world.layout
+    cells = np.empty((4, state.runs, lay.cell_start.size))
+    _plant_sums(
+        state.output,
+        state.capacity,
+        state.active,
+        state.owner,
+        state.profit,
+        state.ruler,
+        state.lever(Levers.MARKET_OPENNESS),
+        params.private_reinvestment[:, 0],
+        lay.price,
+        lay.sector,
+        lay.region,
+        lay.cell_start,
+        OCCUPATION,
+        cells,
+    )
+    value, capital_value, profit, reinvested = cells.reshape(
+        4, state.runs, lay.coast.size, lay.price.size
+    )
+    return PlantSums(value, capital_value, profit, reinvested)
