@@ -173,6 +173,21 @@ def test_pairwise_sum_is_numpys(n: int) -> None:
     assert kernels.pairwise_sum(a, 3, n) == a[3:].sum()
 
 
+def test_the_records_sums_handle_an_empty_cell_as_reduceat_does() -> None:
+    """No layout has an empty region x sector cell today; if one had, reduceat's sum for it
+    (the next cell's first value) is what the kernel gives too."""
+    from angang.model.observe import totals
+
+    world = make_world(load_scenario("baseline"), SCALE)
+    starts = world.layout.cell_start.copy()
+    starts[5] = starts[6]  # cell 5 empty, cell 4 takes its slots
+    starts[9] = starts[10] = starts[11]  # two empty cells in a row
+    world = replace(world, layout=replace(world.layout, cell_start=starts))
+    state, _ = next(_states(world, _params(0)))
+    want, got = totals(state, world), kernels.observe_totals(state, world)
+    assert np.array_equal(want.cells, got.cells)
+
+
 def test_reduceat_sum_is_numpys_reduceat() -> None:
     """Cells of every size a layout has, and an empty one (reduceat then gives the first)."""
     from angang.model.kernels.sums import reduceat_sum

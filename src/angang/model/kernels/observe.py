@@ -53,7 +53,14 @@ def _totals(  # pragma: no cover - compiled
     n_cells = cell_start.size
     n_cohorts = workforce.shape[2]
     n_sources = provenance.shape[2]
-    per_slot = np.empty((cells.shape[0], n_slots))
+    n_fields = cells.shape[0]
+    widest = 1
+    for c in range(n_cells):
+        hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+        widest = max(widest, hi - cell_start[c])
+    # one cell's values at a time (at full scale they then stay in cache), summed as it ends
+    per_slot = np.empty((n_fields, widest))
+    firsts = np.empty((n_fields, n_cells))
     whole = np.empty((3, n_slots))
     for b in range(n_runs):
         for p in range(experts.shape[1]):
@@ -61,53 +68,64 @@ def _totals(  # pragma: no cover - compiled
         on_site_sum = np.zeros(on_site.shape[2])
         for k in range(n_sources):
             sources[b, k] = 0.0
-        for n in range(n_slots):
-            price_n = price[sector[n]]
-            is_soe = soe_by_code[owner[b, n]]
-            live = 1.0 if active[b, n] else 0.0
-            soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
-            cap = capacity[b, n] * live
-            tech_weight = cap * price_n
-            domestic = workforce[b, n, 0]
-            for k in range(1, domestic_cohorts):
-                domestic += workforce[b, n, k]
-            people = domestic + laid_off[b, n]
-            m = ministry_control[b, n]
-            strength = 0.5 + 0.5 * committee_power[b, committee[n]]
-            contested = 4.0 * m * (1.0 - m) * strength * (1.0 if is_soe and active[b, n] else 0.0)
-            per_slot[0, n] = output[b, n]
-            per_slot[1, n] = reported[b, n]
-            per_slot[2, n] = cap
-            per_slot[3, n] = domestic
-            per_slot[4, n] = soe_value
-            per_slot[5, n] = tech[b, n] * tech_weight
-            per_slot[6, n] = tech_weight
-            per_slot[7, n] = director_power[b, n] * soe_value
-            per_slot[8, n] = ministry_control[b, n] * soe_value
-            per_slot[9, n] = contested * soe_value
-            per_slot[10, n] = grievance[b, n] * people
-            per_slot[11, n] = people
-            per_slot[12, n] = laid_off[b, n]
-            per_slot[13, n] = protest[b, n]
-            steel_target = target[b, n] * (1.0 if sector[n] == steel else 0.0)
-            whole[0, n] = soe_value
-            whole[1, n] = steel_target
-            whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
-            # sums over the slots as NumPy adds along an outer axis: in slot order
-            for k in range(domestic_cohorts, n_cohorts):
-                experts[b, k - domestic_cohorts] += workforce[b, n, k]
-            for p in range(on_site.shape[2]):
-                on_site_sum[p] += on_site[b, n, p]
-            weighted = tech_weight * tech[b, n]
-            for k in range(n_sources):
-                sources[b, k] += weighted * provenance[b, n, k]
+        for c in range(n_cells):
+            lo = cell_start[c]
+            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            for n in range(lo, hi):
+                i = n - lo
+                price_n = price[sector[n]]
+                is_soe = soe_by_code[owner[b, n]]
+                live = 1.0 if active[b, n] else 0.0
+                soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
+                cap = capacity[b, n] * live
+                tech_weight = cap * price_n
+                domestic = workforce[b, n, 0]
+                for k in range(1, domestic_cohorts):
+                    domestic += workforce[b, n, k]
+                people = domestic + laid_off[b, n]
+                m = ministry_control[b, n]
+                strength = 0.5 + 0.5 * committee_power[b, committee[n]]
+                held = 1.0 if is_soe and active[b, n] else 0.0
+                contested = 4.0 * m * (1.0 - m) * strength * held
+                per_slot[0, i] = output[b, n]
+                per_slot[1, i] = reported[b, n]
+                per_slot[2, i] = cap
+                per_slot[3, i] = domestic
+                per_slot[4, i] = soe_value
+                per_slot[5, i] = tech[b, n] * tech_weight
+                per_slot[6, i] = tech_weight
+                per_slot[7, i] = director_power[b, n] * soe_value
+                per_slot[8, i] = ministry_control[b, n] * soe_value
+                per_slot[9, i] = contested * soe_value
+                per_slot[10, i] = grievance[b, n] * people
+                per_slot[11, i] = people
+                per_slot[12, i] = laid_off[b, n]
+                per_slot[13, i] = protest[b, n]
+                steel_target = target[b, n] * (1.0 if sector[n] == steel else 0.0)
+                whole[0, n] = soe_value
+                whole[1, n] = steel_target
+                whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
+                # sums over the slots as NumPy adds along an outer axis: in slot order
+                for k in range(domestic_cohorts, n_cohorts):
+                    experts[b, k - domestic_cohorts] += workforce[b, n, k]
+                for p in range(on_site.shape[2]):
+                    on_site_sum[p] += on_site[b, n, p]
+                weighted = tech_weight * tech[b, n]
+                for k in range(n_sources):
+                    sources[b, k] += weighted * provenance[b, n, k]
+            for f in range(n_fields):
+                if hi > lo:
+                    cells[f, b, c] = reduceat_sum(per_slot[f], 0, hi - lo)
+                    firsts[f, c] = per_slot[f, 0]
+        # an empty cell: reduceat gives the first value of the next cell's slots
+        for c in range(n_cells - 1, -1, -1):
+            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            if hi <= cell_start[c]:
+                for f in range(n_fields):
+                    firsts[f, c] = firsts[f, c + 1] if c + 1 < n_cells else np.nan
+                    cells[f, b, c] = firsts[f, c]
         for p in range(experts.shape[1]):
             experts[b, p] = experts[b, p] + on_site_sum[p]
-        for f in range(cells.shape[0]):
-            row = per_slot[f]
-            for c in range(n_cells):
-                hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
-                cells[f, b, c] = reduceat_sum(row, cell_start[c], hi)
         for i in range(3):
             rows[i, b] = pairwise_sum(whole[i], 0, n_slots)
 
