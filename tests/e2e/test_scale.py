@@ -204,6 +204,34 @@ def test_the_api_run_writes_its_checks_beside_the_run(tmp_path: Path) -> None:
     assert [c["value"] for c in written["checks"]] == [c.value for c in whole.checks]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batches_scored_as_they_come_give_the_checks_read_back(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`angang.run(out=...)` scores each batch as it is computed (out of order, on a pool);
+    the scorecard and validation are those of reading the finished run back, to the bit."""
+    import json
+
+    import angang
+
+    calls = []
+    original = checks.Scoring.__call__
+
+    def counted(self: checks.Scoring, index: int, frame: pd.DataFrame) -> None:
+        calls.append(index)
+        original(self, index, frame)
+
+    out = tmp_path / "r"
+    settings = {**SMALL, "runs": 7, "batch_size": 2, "workers": workers}
+    monkeypatch.setattr(checks.Scoring, "__call__", counted)
+    angang.run("baseline", out=out, keep_series=False, **settings)
+    assert sorted(calls) == [0, 1, 2, 3]  # every batch scored in memory, none read back
+    scored = {name: (out / name).read_text() for name in ("scorecard.json", "validation.json")}
+    checks.write(out)  # the same from the run directory
+    for name, text in scored.items():
+        assert json.loads((out / name).read_text()) == json.loads(text), name
+
+
 @pytest.mark.parametrize("streamed", [True, False])
 def test_series_blocks_hold_whole_runs_and_all_of_them(tmp_path: Path, streamed: bool) -> None:
     """Checking reads series.parquet a block of runs at a time: each run in exactly one

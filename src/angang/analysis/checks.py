@@ -5,18 +5,21 @@ Python API's :func:`run`, which runs, stores and then checks.
 The runner stores a run without judging it; this module, above it, composes the two. The
 series is read a block of whole runs at a time (every rule gives one statistic per run, so
 blocks are scored separately and their statistics joined), so checking a large ensemble
-holds one block in memory; the validation reads national and regional steel alone.
+holds one block in memory; the validation reads national and regional steel alone. When
+:func:`run` computes the ensemble itself, each batch is scored in memory as it arrives
+(:class:`Scoring`), while the other batches are still being computed, instead of being
+read back afterwards: the same per-run statistics, so the same checks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from angang.analysis import scorecard, validation
+from angang.data import load_history
 from angang.runner import run as run_ensemble_into
 from angang.runner.ensemble import Ensemble
 from angang.runner.store import read_series_blocks
@@ -25,27 +28,48 @@ from angang.runner.store import read_series_blocks
 def write(run_dir: Path | str) -> tuple[list[scorecard.Check], validation.Validation]:
     """Score and validate the run in ``run_dir``; write scorecard.json and validation.json."""
     run_dir = Path(run_dir)
-    steel: list[pd.DataFrame] = []
+    scoring = Scoring()
+    for index, frame in enumerate(read_series_blocks(run_dir)):
+        scoring(index, frame)
+    return scoring.write(run_dir)
 
-    def blocks() -> Iterator[pd.DataFrame]:
-        for frame in read_series_blocks(run_dir):
-            wanted = (frame["variable"] == "steel_output") & frame["entity"].isin(
-                validation.STEEL_ENTITIES
-            )
-            steel.append(frame[wanted])  # the validation's few series, not every entity's
-            yield frame
 
-    checks = scorecard.score_batches(blocks())
-    result = validation.validate(pd.concat(steel, ignore_index=True))
-    scorecard.write(checks, run_dir)
-    validation.write(result, run_dir)
-    return checks, result
+class Scoring:
+    """The checks of an ensemble gathered block by block (blocks of whole runs, numbered in
+    run order): each block's per-run statistics and the validation's few steel series."""
+
+    def __init__(self) -> None:
+        self.history = load_history()
+        self.parts: dict[int, tuple[list[tuple[pd.Series, scorecard.Verdict]], pd.DataFrame]] = {}
+
+    def __call__(self, index: int, frame: pd.DataFrame) -> None:
+        wanted = (frame["variable"] == "steel_output") & frame["entity"].isin(
+            validation.STEEL_ENTITIES
+        )
+        steel = frame[wanted]  # the validation's few series, not every entity's
+        self.parts[index] = (scorecard.verdicts(frame, self.history), steel)
+
+    def write(self, run_dir: Path) -> tuple[list[scorecard.Check], validation.Validation]:
+        """Judge what was gathered; write scorecard.json and validation.json."""
+        ordered = [self.parts[i] for i in sorted(self.parts)]
+        checks = scorecard.join([found for found, _ in ordered])
+        result = validation.validate(pd.concat([steel for _, steel in ordered], ignore_index=True))
+        scorecard.write(checks, run_dir)
+        validation.write(result, run_dir)
+        return checks, result
 
 
 def run(scenario: str | Path, *args: Any, **options: Any) -> Ensemble:
     """Run an ensemble (:func:`angang.runner.run`, same arguments); with ``out``, write the
-    run directory and then its scorecard and validation."""
-    ensemble = run_ensemble_into(scenario, *args, **options)
-    if options.get("out") is not None:
-        write(options["out"])
+    run directory and then its scorecard and validation — scored batch by batch as they are
+    computed, or read back from the run directory where some were not (a resumed run)."""
+    out = options.get("out")
+    if out is None:
+        return run_ensemble_into(scenario, *args, **options)
+    scoring = Scoring()
+    ensemble = run_ensemble_into(scenario, *args, on_batch=scoring, **options)
+    if len(scoring.parts) == ensemble.batches:
+        scoring.write(Path(out))
+    else:
+        write(out)
     return ensemble

@@ -106,7 +106,8 @@ def _rows_by_key(series: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
         entity.dtype, pd.CategoricalDtype
     )
     if not categorical:
-        return series.groupby(["variable", "entity"], observed=True, sort=False).indices
+        groups = series.groupby(["variable", "entity"], observed=True, sort=False).indices
+        return {(str(k[0]), str(k[1])): np.asarray(v) for k, v in groups.items()}  # type: ignore[index]
     v = variable.cat.codes.to_numpy(np.int64)
     e = entity.cat.codes.to_numpy(np.int64)
     valid = np.flatnonzero((v >= 0) & (e >= 0))
@@ -521,27 +522,24 @@ def score_batches(
     """The same checks from an ensemble read one batch of runs at a time: every rule gives
     a per-run statistic, so the batches' statistics are joined before they are judged."""
     history = load_history() if history is None else history
-    joined: list[tuple[pd.Series, Verdict]] | None = None
-    for frame in batches:
-        found = verdicts(frame, history)
-        joined = (
-            found
-            if joined is None
-            else [
-                (
-                    row,
-                    replace(
-                        v,
-                        stat=np.concatenate(
-                            [np.asarray(v.stat, dtype=float), np.asarray(w.stat, dtype=float)]
-                        ),
-                    ),
-                )
-                for (row, v), (_, w) in zip(joined, found, strict=True)
-            ]
-        )
-    if joined is None:
+    return join([verdicts(frame, history) for frame in batches])
+
+
+def join(parts: list[list[tuple[pd.Series, Verdict]]]) -> list[Check]:
+    """The checks of an ensemble from the verdicts of its batches (in run order): each
+    fact's per-run statistics joined, then judged."""
+    if not parts:
         raise AngangError("the ensemble has no batches to score.")
+    joined = [
+        (
+            row,
+            replace(
+                v,
+                stat=np.concatenate([np.asarray(p[i][1].stat, dtype=float) for p in parts]),
+            ),
+        )
+        for i, (row, v) in enumerate(parts[0])
+    ]
     return _checks(joined)
 
 

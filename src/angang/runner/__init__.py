@@ -27,6 +27,7 @@ def run(
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
+    on_batch: Callable[[int, Any], None] | None = None,
     **settings: Any,
 ) -> Ensemble:
     """Load a scenario, run an ensemble and, if ``out`` is given, write its run directory.
@@ -38,7 +39,8 @@ def run(
     (with ``out``) holds no series in memory: read it back with ``store.read_series(out)``.
     While it runs, ``.OUT.lock`` beside ``out`` names the process writing it, and a second run
     into the same ``out`` is refused. ``notice(text)`` hears of saved batches recomputed on
-    resume because they failed their checks.
+    resume because they failed their checks; ``on_batch(index, series)`` is handed each
+    batch's series as it is computed (:func:`angang.runner.ensemble.run_ensemble`).
     """
     unknown = sorted(set(settings) - {f.name for f in fields(RunOptions)})
     if unknown:
@@ -56,6 +58,7 @@ def run(
         resume=resume,
         keep_series=keep_series,
         notice=notice,
+        on_batch=on_batch,
     )
     if out is None:
         return run_ensemble(loaded, options, **context)  # type: ignore[arg-type]

@@ -224,6 +224,7 @@ def run_ensemble(
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
+    on_batch: Callable[[int, pd.DataFrame], None] | None = None,
 ) -> Ensemble:
     """Run ``options.runs`` histories of ``loaded.scenario``, batch by batch.
 
@@ -236,7 +237,8 @@ def run_ensemble(
     finish; ``resume`` reuses those saved. ``keep_series=False`` (with a spool) keeps no
     series in memory, so memory does not grow with the number of runs; the run directory
     is then written from the spool. ``notice(text)`` hears of saved batches that failed
-    their checks and are recomputed.
+    their checks and are recomputed; ``on_batch(index, series)`` is handed each batch
+    computed now (not one resumed from the spool), in the order they finish.
     """
     if not keep_series and spool is None:
         raise ValueError("keep_series=False needs a spool to keep the series in")
@@ -312,6 +314,8 @@ def run_ensemble(
     ):
         if store is not None:
             store.save(result)
+        if on_batch is not None and result.frame is not None:
+            on_batch(result.index, result.frame)
         if not keep_series:
             result = replace(result, frame=None)
         finished[result.index] = result
