@@ -12,13 +12,26 @@ import pytest
 import angang
 
 ROOT = Path(angang.__file__).parent
-ABOVE = ("angang.runner", "angang.analysis", "angang.report", "angang.dashboard", "angang.cli")
+ABOVE = (
+    "angang.runner",
+    "angang.analysis",
+    "angang.report",
+    "angang.dashboard",
+    "angang.cli",
+    "angang.terminal",
+)
 FORBIDDEN = {
     "engine": ("angang.mechanisms", "angang.model", *ABOVE),
     "mechanisms": ("angang.model", *ABOVE),
     "model": ABOVE,
     # the runner stores runs; what judges them (scorecard, validation) sits above it
-    "runner": ("angang.analysis", "angang.report", "angang.dashboard", "angang.cli"),
+    "runner": (
+        "angang.analysis",
+        "angang.report",
+        "angang.dashboard",
+        "angang.cli",
+        "angang.terminal",
+    ),
 }
 
 

@@ -1,0 +1,5 @@
+"""``python -m angang.cli``: the ``angang`` command."""
+
+from angang.cli import main
+
+main()
