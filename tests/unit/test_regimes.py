@@ -96,3 +96,33 @@ def test_founding_adds_to_a_reserved_slot_and_nothing_settles_there_before() -> 
     ):
         series = capacity[0, :, entities.index(work)]
         assert (series[: years.index(founded)] == 0.0).all(), work
+
+
+def test_a_founding_is_staffed_for_its_own_sector() -> None:
+    """The founding capacity comes with the staff its own sector's technique needs, by
+    cohort, whatever sector the layout's first slot holds (it once read slot 0's)."""
+    from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, technique_factor
+    from angang.ids import SECTORS
+    from angang.scenario.schema import FoundingEvent
+
+    s = small_setup(runs=2)
+    lay = s.world.layout
+    year, event = next(
+        (y, e)
+        for y, events in sorted(s.world.timeline.discrete.items())
+        for e in events
+        if isinstance(e, FoundingEvent) and lay.work_slot[WORKS.index(e.work)] > 0
+    )
+    slot = lay.work_slot[WORKS.index(event.work)]
+    sector = lay.sector.copy()
+    sector[0] = SECTORS.index("light")  # another sector's technique in the first slot
+    assert lay.labour[sector[0]] != lay.labour[lay.sector[slot]]
+    world = replace(s.world, layout=replace(lay, sector=sector))
+    state = s.state
+    while state.year < year - 1:  # a step moves to the next year and applies its events
+        state = regimes.step(state, world, s.params, s.rng)
+    before = state.workforce[:, slot, :DOMESTIC_COHORTS].copy()
+    after = regimes.step(state, world, s.params, s.rng).workforce[:, slot, :DOMESTIC_COHORTS]
+    factor = technique_factor(s.params.labour_productivity_growth, year)
+    own = lay.labour[lay.sector[slot]]
+    assert np.allclose(after - before, event.capacity * own * factor * COHORT_SPLIT)

@@ -21,7 +21,13 @@ from dataclasses import replace
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement
+from angang.engine.state import (
+    COHORT_SPLIT,
+    DOMESTIC_COHORTS,
+    Params,
+    State,
+    technique_factor,
+)
 from angang.engine.world import OWNER, World
 from angang.ids import POWERS, REGIONS, RULERS, SECTORS, WORKS
 from angang.scenario.schema import (
@@ -131,13 +137,11 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
     provenance[:, slot] = (1 - weight)[:, None] * provenance[:, slot] + weight[
         :, None
     ] * _source_vector(e.technology_from)
-    need = labour_requirement(
-        world.layout,
-        np.full((state.runs, 1), e.capacity),
-        state.year,
-        params.labour_productivity_growth,
-    )
-    workforce[:, slot, :DOMESTIC_COHORTS] += need[:, 0, :DOMESTIC_COHORTS]
+    # the staff the founding capacity needs, with the technique of the year, by cohort
+    lay = world.layout
+    persons = e.capacity * lay.labour[lay.sector[slot]]
+    persons = persons * technique_factor(params.labour_productivity_growth, state.year)[:, 0]
+    workforce[:, slot, :DOMESTIC_COHORTS] += persons[:, None] * COHORT_SPLIT
     return replace(
         state,
         active=active,
