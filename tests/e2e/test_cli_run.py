@@ -99,6 +99,8 @@ def test_scorecard_is_written_with_the_run(run_dir: Path, cli: CliRunner) -> Non
     }
     result = cli.invoke(app, ["score", str(run_dir)], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "facts pass" in result.output
+    # read back block by block: what the run scored batch by batch as they came
+    assert json.loads((run_dir / "scorecard.json").read_text()) == checks
     history = cli.invoke(app, ["validate-history", str(run_dir)])
     assert history.exit_code == 0 and "held-out years" in history.output
     assert json.loads((run_dir / "validation.json").read_text())["years"]

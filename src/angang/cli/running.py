@@ -181,9 +181,10 @@ def _print_scorecard(run_dir: Path) -> None:
 def score(run_dir: Annotated[Path, typer.Argument(help="a finished run directory")]) -> None:
     """Check the historical facts against a run's ensemble; write scorecard.json."""
     from angang.analysis import scorecard
-    from angang.runner.store import read_series
+    from angang.runner.store import read_series_blocks
 
-    scorecard.write(scorecard.score(read_series(run_dir)), run_dir)
+    # 64 whole runs at a time, so that scoring a large ensemble does not hold it all
+    scorecard.write(scorecard.score_batches(read_series_blocks(run_dir)), run_dir)
     _print_scorecard(run_dir)
 
 
