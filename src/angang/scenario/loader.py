@@ -9,7 +9,6 @@ field and what was expected.
 
 from __future__ import annotations
 
-import copy
 import difflib
 import hashlib
 import json
@@ -20,11 +19,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from angang.errors import ScenarioError
+from angang.scenario.messages import from_validation, line_of
 from angang.scenario.parameters import Parameters
-from angang.scenario.schema import EVENT_KINDS, Change, Event, Move, Scenario
+from angang.scenario.patching import CASCADE_KEY, apply_patch
+from angang.scenario.schema import Scenario
 
 PATCH_KEYS = (
     "extends",
@@ -56,11 +57,7 @@ SHAPES: dict[str, tuple[type, str]] = {
 MAX_DEPTH = 12
 #: a scenario file is a few tens of kilobytes; a larger file is refused unread
 MAX_BYTES = 2_000_000
-_EVENT = TypeAdapter(Event)
 _BUILTIN = resources.files("angang.scenario") / "builtin"
-
-
-CASCADE_KEY = "__removed_with__"
 
 
 @dataclass(frozen=True)
@@ -106,7 +103,7 @@ def load_text(text: str, origin: str = "<text>", patch: dict[str, Any] | None = 
     """
     raw = _resolve_text(text, origin, None, chain=())
     if patch:
-        raw = _apply_patch(raw, patch, origin, origin, text)
+        raw = apply_patch(raw, patch, origin, origin, text)
     removed_with = raw.pop(CASCADE_KEY, {})
     scenario = _validate(raw, origin, text=text)
     return Loaded(scenario, origin, scenario_hash(scenario), removed_with)
@@ -218,7 +215,7 @@ def _parse(text: str, origin: str) -> dict[str, Any]:
             origin,
             path,
             f"nests arrays or tables more than {MAX_DEPTH} levels deep; no scenario field does.",
-            _line_of(text, (path,)),
+            line_of(text, (path,)),
         )
     return raw
 
@@ -248,7 +245,7 @@ def _check_shapes(raw: dict[str, Any], origin: str, text: str) -> None:
                 origin,
                 key,
                 f"expected {SHAPES[key][1]}, got {_kind_of(value)}.",
-                _line_of(text, (key,)),
+                line_of(text, (key,)),
             )
     for key in ("move", "change", "events"):
         for i, item in enumerate(raw.get(key, [])):
@@ -257,7 +254,7 @@ def _check_shapes(raw: dict[str, Any], origin: str, text: str) -> None:
                     origin,
                     f"{key}[{i}]",
                     f"expected a table, got {_kind_of(item)}.",
-                    _line_of(text, (key,)),
+                    line_of(text, (key,)),
                 )
 
 
@@ -294,7 +291,7 @@ def _resolve_text(
                 "unknown key in a full scenario; "
                 f"expected {', '.join(FULL_KEYS[:4])} (remove, move and "
                 "change belong in a patch that says extends = ...).",
-                _line_of(text, (patch_only[0],)),
+                line_of(text, (patch_only[0],)),
             )
         return raw
     unknown = [k for k in raw if k not in PATCH_KEYS]
@@ -303,17 +300,17 @@ def _resolve_text(
             origin,
             unknown[0],
             f"unknown key in a patch; expected one of {', '.join(PATCH_KEYS)}.",
-            _line_of(text, (unknown[0],)),
+            line_of(text, (unknown[0],)),
         )
     parent_text, parent_origin, parent_folder = _locate_source(str(raw["extends"]), folder)
     parent = _resolve_text(parent_text, parent_origin, parent_folder, (*chain, origin))
-    return _apply_patch(parent, raw, origin, parent_origin, text)
+    return apply_patch(parent, raw, origin, parent_origin, text)
 
 
 def _parameter_file(name: str, origin: str, folder: Path | None, text: str) -> Path:
     """Where ``parameters_file = name`` points: relative to the scenario's own folder, or, for
     a built-in or text handed in, inside the built-ins' folder and nowhere else."""
-    where = _line_of(text, ("parameters_file",))
+    where = line_of(text, ("parameters_file",))
     if Path(name).is_absolute():
         raise ScenarioError(
             origin,
@@ -357,7 +354,7 @@ def _with_parameter_file(
             origin,
             "parameters_file",
             f"no such parameter file: {path}.",
-            _line_of(text, ("parameters_file",)),
+            line_of(text, ("parameters_file",)),
         )
     try:
         loaded = tomllib.loads(_read(path, str(path)))
@@ -394,138 +391,6 @@ def _is_parameter_file(loaded: Any) -> TypeGuard[dict[str, Any]]:
 # --- patches ------------------------------------------------------------------------------------
 
 
-def _apply_patch(
-    parent: dict[str, Any], patch: dict[str, Any], origin: str, parent_origin: str, text: str
-) -> dict[str, Any]:
-    out = copy.deepcopy(parent)
-    if "calibration" in patch:
-        out["calibration"] = patch["calibration"]
-    for section in ("meta", "parameters", "initial"):
-        if section in patch:
-            out[section] = _deep_merge(out.get(section, {}), patch[section])
-    if "name" not in patch.get("meta", {}):  # a patch is named after its file unless it says
-        meta = dict(out.get("meta", {}))
-        meta["name"] = _slug(Path(origin).stem)
-        meta["title"] = f"{meta.get('title', parent_origin)} — modified by {Path(origin).name}"
-        out["meta"] = meta
-    events: list[dict[str, Any]] = out.get("events", [])
-    ids = [e.get("id") for e in events]
-
-    def known(event_id: object, field: str, index: int) -> int:
-        if isinstance(event_id, str) and event_id in ids:
-            return ids.index(event_id)
-        close = difflib.get_close_matches(str(event_id), [str(i) for i in ids], n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise ScenarioError(
-            origin,
-            f"{field}[{index}]",
-            f"no event with id {event_id!r} in {parent_origin}.{hint}",
-            _line_of(text, (field,)),
-        )
-
-    removed = patch.get("remove", [])
-    if not isinstance(removed, list):
-        raise ScenarioError(
-            origin, "remove", "expected a list of event ids.", _line_of(text, ("remove",))
-        )
-    drop = {known(event_id, "remove", i) for i, event_id in enumerate(removed)}
-    for i, item in enumerate(patch.get("move", [])):
-        move = _validated(Move, item, origin, text, ("move", i))
-        j = known(move.id, "move", i)
-        _check_move(move, out.get("meta"), origin, text, i)
-        old = events[j]
-        events[j] = {
-            **old,
-            "year": move.year,
-            "source": f"{move.source} [moved from {old.get('year')}; originally "
-            f"{old.get('source')}]",
-        }
-        if move.month is not None:
-            events[j]["month"] = move.month
-    for i, item in enumerate(patch.get("change", [])):
-        change = _validated(Change, item, origin, text, ("change", i))
-        j = known(change.id, "change", i)
-        for key in ("id", "kind"):
-            if key in change.set:
-                raise ScenarioError(
-                    origin,
-                    f"change[{i}].set.{key}",
-                    f"an event's {key} cannot be changed; remove the event and "
-                    "add a new one instead.",
-                    _line_of(text, ("change", i)),
-                )
-        candidate = _deep_merge(events[j], change.set)
-        try:
-            _EVENT.validate_python(candidate)
-        except ValidationError as err:
-            raise _from_validation(err, origin, text, prefix=("change", i, "set")) from None
-        events[j] = candidate
-    removed_with = dict(out.pop(CASCADE_KEY, {}))
-    removed_ids = {ids[j] for j in drop} | set(removed_with)
-    while True:  # events that presuppose a removed event go with it
-        more = {
-            str(e.get("id")): next(r for r in _requires(e) if r in removed_ids)
-            for j, e in enumerate(events)
-            if j not in drop and any(r in removed_ids for r in _requires(e))
-        }
-        if not more:
-            break
-        removed_with.update(more)
-        removed_ids |= set(more)
-        drop |= {j for j, e in enumerate(events) if str(e.get("id")) in more}
-    kept = [e for j, e in enumerate(events) if j not in drop]
-    out["events"] = kept + list(patch.get("events", []))
-    if removed_with:
-        out[CASCADE_KEY] = removed_with
-    return out
-
-
-def _requires(event: dict[str, Any]) -> list[str]:
-    """An event's ``requires`` ids (validation reports one that is not a list of ids)."""
-    value = event.get("requires", [])
-    return [r for r in value if isinstance(r, str)] if isinstance(value, list) else []
-
-
-def _check_move(move: Move, meta: Any, origin: str, text: str, index: int) -> None:
-    """A moved event must fall inside the simulated span, or it would silently take effect
-    at the first year (or never)."""
-    meta = meta if isinstance(meta, dict) else {}
-    first, last = meta.get("start_year", 1916), meta.get("end_year", 2000)
-    if isinstance(first, int) and isinstance(last, int) and not first <= move.year <= last:
-        raise ScenarioError(
-            origin,
-            f"move[{index}].year",
-            f"expected a year the scenario simulates ({first}-{last}), got {move.year}.",
-            _line_of(text, ("move", index)),
-        )
-
-
-def _slug(text: str) -> str:
-    """A valid scenario name made from a file name."""
-    slug = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
-    return slug if len(slug) >= 3 else f"scenario-{slug}".rstrip("-")
-
-
-def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _validated(model: Any, item: Any, origin: str, text: str, loc: tuple[Any, ...]) -> Any:
-    try:
-        return model.model_validate(item)
-    except ValidationError as err:
-        raise _from_validation(err, origin, text, prefix=loc) from None
-
-
-# --- validation and error messages --------------------------------------------------------------
-
-
 def _validate(raw: dict[str, Any], origin: str, text: str) -> Scenario:
     unknown = [k for k in raw if k not in (*FULL_KEYS, "extends", *PATCH_KEYS)]
     if unknown:
@@ -533,97 +398,10 @@ def _validate(raw: dict[str, Any], origin: str, text: str) -> Scenario:
             origin,
             unknown[0],
             f"unknown top-level key; expected {', '.join(FULL_KEYS)} (or a patch with extends).",
-            _line_of(text, (unknown[0],)),
+            line_of(text, (unknown[0],)),
         )
     body = {k: v for k, v in raw.items() if k in FULL_KEYS}
     try:
         return Scenario.model_validate(body)
     except ValidationError as err:
-        raise _from_validation(err, origin, text, events=body.get("events")) from None
-
-
-def _from_validation(
-    err: ValidationError, origin: str, text: str, prefix: tuple[Any, ...] = (), events: Any = None
-) -> ScenarioError:
-    """Turn pydantic's errors into one paragraph naming field, line, expectation and value."""
-    parts = []
-    first_line = None
-    for e in err.errors()[:4]:
-        loc = _drop_tags((*prefix, *e["loc"]))
-        field = _format_loc(loc)
-        if loc and loc[0] == "events" and len(loc) > 1 and isinstance(events, list):
-            idx = loc[1]
-            if isinstance(idx, int) and idx < len(events) and isinstance(events[idx], dict):
-                field += f" (event id {events[idx].get('id')!r})"
-        got = e.get("input")
-        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
-        message = e["msg"]
-        if e["type"] == "extra_forbidden":
-            message = "unknown key (a typo?); it is not part of the scenario format"
-        elif e["type"] == "union_tag_invalid":
-            message = f"unknown event kind; expected one of {', '.join(EVENT_KINDS)}"
-        parts.append(f"field `{field}`: {message}{shown}" if field else f"{message}{shown}")
-        if first_line is None:
-            first_line = _line_of(text, loc)
-    more = len(err.errors()) - len(parts)
-    tail = f" (and {more} more)" if more > 0 else ""
-    where = origin if first_line is None else f"{origin}, line {first_line}"
-    error = ScenarioError(origin, None, "", first_line)
-    error.args = (f"{where}: " + "; ".join(parts) + tail + ".",)
-    return error
-
-
-def _drop_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop the event-kind tags pydantic inserts after an index (events[3].policy.value)."""
-    out: list[Any] = []
-    for part in loc:
-        after_index = bool(out) and (isinstance(out[-1], int) or out[-1] == "set")
-        if not (after_index and part in EVENT_KINDS):
-            out.append(part)
-    return tuple(out)
-
-
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number (1-based) of a location such as ('events', 3, 'year')."""
-    lines = text.splitlines()
-    pos = 0
-    found = None
-    keys = list(loc)
-    i = 0
-    while i < len(keys):
-        key = keys[i]
-        nxt = keys[i + 1] if i + 1 < len(keys) else None
-        if isinstance(key, str) and isinstance(nxt, int):
-            header = re.compile(rf"^\s*\[\[\s*(?:[\w.-]+\.)?{re.escape(key)}\s*\]\]")
-            hits = [n for n in range(pos, len(lines)) if header.match(lines[n])]
-            if nxt < len(hits):
-                pos = found = hits[nxt]
-            else:
-                inline = _find_key(lines, key, pos)
-                return None if inline is None else inline + 1
-            i += 2
-            continue
-        if isinstance(key, str):
-            hit = _find_key(lines, key, pos)
-            if hit is None:
-                break
-            pos = found = hit
-        i += 1
-    return None if found is None else found + 1
-
-
-def _find_key(lines: list[str], key: str, start: int) -> int | None:
-    pattern = re.compile(
-        rf"^\s*(\[+\s*([\w.-]+\.)?{re.escape(key)}\s*\]+|\"?{re.escape(key)}\"?\s*=)"
-    )
-    for n in range(start, len(lines)):
-        if pattern.match(lines[n]):
-            return n
-    return None
+        raise from_validation(err, origin, text, events=body.get("events")) from None
