@@ -9,96 +9,49 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from angang.ids import COMMITTEES, LOCALITIES, OWNERS, POWERS, REGIONS, RULERS, SECTORS, WORKS
+from angang.ids import POWERS, REGIONS, SECTORS
+from angang.scenario.events import (
+    EVENT_KINDS,
+    KIND_ORDER,
+    AllianceEvent,
+    Event,
+    EventBase,
+    ExpansionEvent,
+    ExpertsEvent,
+    FoundingEvent,
+    ManagementEvent,
+    MergerEvent,
+    OpeningEvent,
+    PolicyEvent,
+    ProjectEvent,
+    PurgeEvent,
+    RulerEvent,
+    ShockEvent,
+)
 from angang.scenario.parameters import Parameters
-
-Region = Literal["northeast", "north", "east", "central-south", "southwest", "northwest"]
-Sector = Literal["steel", "ore", "coal", "power", "cement", "machinery", "light"]
-Power = Literal["japan", "ussr", "usa", "germany"]
-Owner = Literal["private", "colonial", "nationalist-soe", "central-soe", "local-soe"]
-Ruler = Literal["beiyang", "nationalist", "manchukuo", "japan-occupied", "ussr-occupation", "ccp"]
-Work = Literal[
-    "angang",
-    "benxi",
-    "shougang",
-    "taiyuan",
-    "wuhan",
-    "baotou",
-    "maanshan",
-    "panzhihua",
-    "baosteel",
-]
-Committee = Literal[
-    "northeast", "north", "east", "central-south", "southwest", "northwest", "anshan"
-]
-Lever = Literal[
-    "centralization",
-    "campaign_intensity",
-    "investment_rate",
-    "heavy_priority",
-    "security_posture",
-    "market_openness",
-    "budget_hardness",
-    "nationalization_rate",
-    "privatization_rate",
-    "planning",
-    "mobilization",
-]
-LEVERS: tuple[str, ...] = Lever.__args__  # type: ignore[attr-defined]
-ManagementSystem = Literal[
-    "colonial-company",
-    "one-chief",
-    "party-committee",
-    "revolutionary-committee",
-    "director-responsibility",
-]
-MANAGEMENT_SYSTEMS: tuple[str, ...] = ManagementSystem.__args__  # type: ignore[attr-defined]
-
-#: Lever values before any event sets them: a market economy with little state direction.
-LEVER_DEFAULTS: dict[str, float] = {
-    "centralization": 0.1,
-    "campaign_intensity": 0.0,
-    "investment_rate": 0.05,
-    "heavy_priority": 0.1,
-    "security_posture": 0.1,
-    "market_openness": 0.8,
-    "budget_hardness": 1.0,
-    "nationalization_rate": 0.0,
-    "privatization_rate": 0.0,
-    "planning": 0.0,
-    "mobilization": 0.0,
-}
-
-Year = Annotated[int, Field(ge=1900, le=2010)]
-#: bounds that keep a scenario within what one run can hold (docs: README, "Bad input"):
-#: a region's capacity in one sector (sector units; the whole world's steel of 2000 is
-#: about 850,000 kt), the enterprise agents it starts with, a works' capacity, experts
-MAX_CAPACITY = 1e7
-MAX_ENTERPRISES = 10_000
-MAX_EXPERTS = 1_000_000
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-EventId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=3, max_length=80)]
-
-# The literals above must agree with the fixed ids; a mismatch is a programming error.
-for _lit, _ids in (
-    (Region, REGIONS),
-    (Sector, SECTORS),
-    (Power, POWERS),
-    (Owner, OWNERS),
-    (Ruler, RULERS),
-    (Work, WORKS),
-    (Committee, COMMITTEES),
-):
-    if tuple(_lit.__args__) != tuple(_ids):  # type: ignore[attr-defined]
-        raise RuntimeError(f"schema literal {_lit} disagrees with angang.ids")
-
-
-class Strict(BaseModel):
-    """Base model: unknown keys are errors and instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+from angang.scenario.vocabulary import (
+    LEVER_DEFAULTS,
+    LEVERS,
+    MANAGEMENT_SYSTEMS,
+    MAX_CAPACITY,
+    MAX_ENTERPRISES,
+    MAX_EXPERTS,
+    Committee,
+    EventId,
+    Lever,
+    ManagementSystem,
+    Owner,
+    Power,
+    Region,
+    Ruler,
+    Sector,
+    Share,
+    Strict,
+    Work,
+    Year,
+)
 
 
 class Meta(Strict):
@@ -254,242 +207,6 @@ class Initial(Strict):
         return self
 
 
-class EventBase(Strict):
-    """Fields shared by every event: a stable id, a date, a source."""
-
-    id: EventId
-    title: str | None = Field(
-        None,
-        min_length=3,
-        max_length=120,
-        description="the event's name as a historian writes it (the narrative and figures use "
-        "it; without one, the id is spelt out)",
-    )
-    year: Year
-    month: Annotated[int, Field(ge=1, le=12)] | None = None
-    source: str = Field(min_length=3, description="the seed's chapter or another citable work")
-    note: str | None = None
-    requires: list[EventId] = Field(
-        default_factory=list,
-        description="events this one presupposes; removing one of them removes this one too",
-    )
-
-    @property
-    def when(self) -> float:
-        """Fractional year at which the event takes effect (month 1 = start of the year)."""
-        return self.year + ((self.month or 1) - 1) / 12.0
-
-
-def _all_regions() -> list[Region]:
-    return cast(list[Region], list(REGIONS))
-
-
-def _all_sectors() -> list[Sector]:
-    return cast(list[Sector], list(SECTORS))
-
-
-AllRegions: Any = Field(default_factory=_all_regions)
-
-
-class RulerEvent(EventBase):
-    """A region changes hands: a new regime rules it from this date."""
-
-    kind: Literal["ruler"]
-    regions: list[Region] = Field(min_length=1)
-    ruler: Ruler
-
-
-class AllianceEvent(EventBase):
-    """A regime's relation to a foreign power: 1 close ally, 0 none, -1 open hostility."""
-
-    kind: Literal["alliance"]
-    ruler: Ruler
-    power: Power
-    strength: Annotated[float, Field(ge=-1.0, le=1.0)]
-
-
-class PolicyEvent(EventBase):
-    """One decision sets one or more policy levers in some regions, optionally until a year."""
-
-    kind: Literal["policy"]
-    levers: dict[Lever, Share] = Field(min_length=1, description="lever -> value in [0, 1]")
-    regions: list[Region] = AllRegions
-    until: Year | None = Field(None, description="last year the value holds; then it reverts")
-
-
-class ManagementEvent(EventBase):
-    """The management system inside SOEs changes (who runs the enterprise)."""
-
-    kind: Literal["management"]
-    system: ManagementSystem
-    regions: list[Region] = AllRegions
-
-
-class ShockEvent(EventBase):
-    """War damage, removals or disorder: capacity destroyed or damaged, utilization disrupted."""
-
-    kind: Literal["shock"]
-    regions: list[Region] = Field(min_length=1)
-    sectors: list[Sector] = Field(default_factory=_all_sectors)
-    destruction: Share = Field(0.0, description="share of capacity destroyed for good")
-    damage: Share = Field(
-        0.0,
-        description="share of the capacity left put out of service "
-        "until rehabilitated (equipment removed or wrecked, plant idle)",
-    )
-    disruption: Share = Field(0.0, description="share of utilization lost while it lasts")
-    until: Year | None = Field(None, description="last year of the disruption (default: year)")
-    removed_by: Power | None = Field(None, description="the power that carried equipment off")
-
-
-class FoundingEvent(EventBase):
-    """A named works is founded with a rated capacity and installed technology."""
-
-    kind: Literal["founding"]
-    work: Work
-    region: Region
-    locality: Literal["anshan"] | None = None
-    sector: Sector = "steel"
-    capacity: float = Field(
-        ge=0, le=MAX_CAPACITY, description="rated yearly capacity at founding, sector units"
-    )
-    owner: Owner
-    technology: Share = Field(description="technology level of the installed plant")
-    technology_from: Power | None = Field(None, description="the power whose technology it is")
-
-    @model_validator(mode="after")
-    def _locality(self) -> FoundingEvent:
-        if self.locality is not None and LOCALITIES[self.locality] != self.region:
-            raise ValueError(
-                f"locality {self.locality} lies in {LOCALITIES[self.locality]}, not {self.region}"
-            )
-        return self
-
-
-class ExpansionEvent(EventBase):
-    """A construction project adds rated capacity and new technology to a founded works."""
-
-    kind: Literal["expansion"]
-    work: Work
-    capacity: float = Field(
-        gt=0, le=MAX_CAPACITY, description="rated yearly capacity added, sector units"
-    )
-    technology: Share = Field(description="technology level of the new plant")
-    technology_from: Power | None = None
-
-
-class ProjectEvent(EventBase):
-    """A key-point construction project (or a sourced group of them) the centre funds first:
-    planned capacity enters service when construction, paid year by year, is complete."""
-
-    kind: Literal["project"]
-    work: Work | None = Field(
-        None,
-        description="the named works it builds or extends; "
-        "None for a group of projects building new enterprises",
-    )
-    region: Region
-    sector: Sector = "steel"
-    capacity: float = Field(
-        gt=0,
-        le=MAX_CAPACITY,
-        description="planned yearly capacity of the whole project or group, sector units",
-    )
-    build_years: Annotated[int, Field(ge=1, le=15)] = Field(
-        description="planned years of construction at full funding"
-    )
-    count: Annotated[int, Field(ge=1, le=1000)] = Field(
-        1, description="projects in the group (each a new enterprise when work is None)"
-    )
-    partner: Power | None = Field(
-        None,
-        description="the foreign power that designs and equips "
-        "it; its plant carries that power's technology",
-    )
-    experts: Annotated[int, Field(ge=0, le=10_000)] = Field(
-        0, description="the partner's experts on site per project while it is built"
-    )
-    technology: Share = Field(description="technology level of the plant as designed")
-
-
-class ExpertsEvent(EventBase):
-    """Foreign experts arrive at or are withdrawn from the enterprises of some regions."""
-
-    kind: Literal["experts"]
-    power: Power
-    action: Literal["arrive", "withdraw"]
-    count: int = Field(
-        0, ge=0, le=MAX_EXPERTS, description="experts arriving (ignored on withdraw)"
-    )
-    regions: list[Region] = AllRegions
-
-
-class MergerEvent(EventBase):
-    """A works comes under a local committee: a merger with the city government, or a
-    committee's campaign to take it over, hands the committee a share of control."""
-
-    kind: Literal["merger"]
-    work: Work
-    committee: Committee
-    control: Share = Field(description="share of control passed to the committee")
-
-
-class OpeningEvent(EventBase):
-    """A political opening lets engineers and workers voice grievances."""
-
-    kind: Literal["opening"]
-    intensity: Share
-    regions: list[Region] = AllRegions
-    until: Year | None = None
-
-
-class PurgeEvent(EventBase):
-    """A purge removes a share of those who voiced grievances, or of managers and engineers."""
-
-    kind: Literal["purge"]
-    share: Share
-    regions: list[Region] = AllRegions
-    target: Literal["voice", "managers"] = Field(
-        "voice",
-        description="voice: those who spoke out in an opening (Anti-Rightist); "
-        "managers: directors and engineers as a class (Cultural Revolution)",
-    )
-
-
-Event = Annotated[
-    RulerEvent
-    | AllianceEvent
-    | PolicyEvent
-    | ManagementEvent
-    | ShockEvent
-    | FoundingEvent
-    | ExpansionEvent
-    | ProjectEvent
-    | ExpertsEvent
-    | MergerEvent
-    | OpeningEvent
-    | PurgeEvent,
-    Field(discriminator="kind"),
-]
-EVENT_KINDS: tuple[str, ...] = (
-    "ruler",
-    "alliance",
-    "policy",
-    "management",
-    "shock",
-    "founding",
-    "expansion",
-    "project",
-    "experts",
-    "merger",
-    "opening",
-    "purge",
-)
-#: at one date, changes of ruler come first: a new regime's decisions of the same month
-#: apply to the regions it now rules
-KIND_ORDER = {"ruler": 0}
-
-
 class Scenario(Strict):
     """A complete, validated scenario: what the engine runs."""
 
@@ -559,3 +276,51 @@ class Change(Strict):
 
     id: EventId
     set: dict[str, object] = Field(min_length=1)
+
+
+#: the format's names, wherever they are defined (vocabulary, events, or here)
+__all__ = [
+    "EVENT_KINDS",
+    "KIND_ORDER",
+    "LEVERS",
+    "LEVER_DEFAULTS",
+    "MANAGEMENT_SYSTEMS",
+    "MAX_CAPACITY",
+    "MAX_ENTERPRISES",
+    "MAX_EXPERTS",
+    "AllianceEvent",
+    "Change",
+    "Committee",
+    "Event",
+    "EventBase",
+    "EventId",
+    "ExpansionEvent",
+    "ExpertsEvent",
+    "FoundingEvent",
+    "FrontierPath",
+    "Initial",
+    "Lever",
+    "ManagementEvent",
+    "ManagementSystem",
+    "MergerEvent",
+    "Meta",
+    "Move",
+    "OpeningEvent",
+    "Owner",
+    "PolicyEvent",
+    "Power",
+    "ProjectEvent",
+    "PurgeEvent",
+    "Region",
+    "RegionSpec",
+    "Ruler",
+    "RulerEvent",
+    "Scenario",
+    "Sector",
+    "SectorSpec",
+    "Share",
+    "ShockEvent",
+    "Strict",
+    "Work",
+    "Year",
+]
