@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from angang.analysis import scorecard, validation
+from angang.analysis.tables import Tables
 from angang.data import load_history
 from angang.errors import AngangError
 from angang.ids import POWERS, REGIONS
@@ -243,7 +244,7 @@ def test_tables_are_pandas_pivots_to_the_last_bit(categorical: bool) -> None:
     frame = pd.concat([frame, twice], ignore_index=True).sample(frac=1.0, random_state=1)
     if categorical:
         frame = frame.astype({"variable": "category", "entity": "category"})
-    tables = scorecard.Tables(frame)
+    tables = Tables(frame)
     for variable in ("steel_output", "plan_fulfillment", "tech_level"):
         want = _wide_by_pandas(frame, variable, "china")
         got = tables.wide(variable, "china")

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from angang.analysis.tables import Tables, wide
 from angang.data import load_history
 from angang.errors import AngangError
 
@@ -60,95 +61,6 @@ def fact_value(check: Check) -> str:
     if abs(check.median) >= 1000:
         return f"{check.median:,.0f} ({check.low:,.0f}–{check.high:,.0f} over the runs)"
     return f"{check.median:.3g} ({check.low:.3g}–{check.high:.3g} over the runs)"
-
-
-def wide(series: pd.DataFrame | Tables, variable: str, entity: str) -> pd.DataFrame:
-    """A (run × year) table of one variable for one entity."""
-    if isinstance(series, Tables):
-        return series.wide(variable, entity)
-    sub = series[(series["variable"] == variable) & (series["entity"] == entity)]
-    return _pivot(sub, variable, entity)
-
-
-def _pivot(sub: pd.DataFrame, variable: str, entity: str) -> pd.DataFrame:
-    """``sub.pivot_table(index="run", columns="year", values="value")``: a run or year with
-    no value at all is left out. Placed directly where each (run, year) appears once, as it
-    does in a series (pandas' grouping took most of the scorecard's time); averaged by
-    pandas otherwise."""
-    if sub.empty:
-        raise AngangError(
-            f"the results hold no variable {variable!r} for entity {entity!r}; "
-            "were they made by an older angang? Rerun the ensemble."
-        )
-    runs, row = np.unique(sub["run"].to_numpy(), return_inverse=True)
-    years, column = np.unique(sub["year"].to_numpy(), return_inverse=True)
-    cell = row * years.size + column
-    if np.unique(cell).size < cell.size:
-        return sub.pivot_table(index="run", columns="year", values="value", observed=True)
-    grid = np.full((runs.size, years.size), np.nan)
-    grid[row, column] = sub["value"].to_numpy()
-    seen = ~np.isnan(grid)
-    rows, columns = seen.any(axis=1), seen.any(axis=0)
-    # built as the transpose of a (year x run) frame, so that its memory is laid out as
-    # pivot_table lays it out, and means over years add in the same order
-    return pd.DataFrame(
-        np.ascontiguousarray(grid[rows][:, columns].T),
-        index=pd.Index(years[columns], name="year"),
-        columns=pd.Index(runs[rows], name="run"),
-    ).T
-
-
-def _rows_by_key(series: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
-    """(variable, entity) -> the positions of its rows, in order (from the categories'
-    integer codes where the columns are categorical, as a series read back is)."""
-    variable, entity = series["variable"], series["entity"]
-    categorical = isinstance(variable.dtype, pd.CategoricalDtype) and isinstance(
-        entity.dtype, pd.CategoricalDtype
-    )
-    if not categorical:
-        groups = series.groupby(["variable", "entity"], observed=True, sort=False).indices
-        return {(str(k[0]), str(k[1])): np.asarray(v) for k, v in groups.items()}  # type: ignore[index]
-    v = variable.cat.codes.to_numpy(np.int64)
-    e = entity.cat.codes.to_numpy(np.int64)
-    valid = np.flatnonzero((v >= 0) & (e >= 0))
-    width = len(entity.cat.categories)
-    key = v[valid] * width + e[valid]
-    if len(variable.cat.categories) * width <= np.iinfo(np.uint16).max:
-        key = key.astype(np.uint16)  # NumPy sorts 16-bit keys by radix sort, in one pass
-    by_key = np.argsort(key, kind="stable")
-    keys, starts = np.unique(key[by_key], return_index=True)
-    names, entities = variable.cat.categories, entity.cat.categories
-    return {
-        (str(names[k // width]), str(entities[k % width])): rows
-        for k, rows in zip(keys, np.split(valid[by_key], starts[1:]), strict=True)
-    }
-
-
-class Tables:
-    """A long series indexed once by variable and entity, each (run × year) table made the
-    first time a rule asks for it: the rules ask for the same few tables hundreds of
-    times, and finding them anew in the whole series each time was most of the scoring."""
-
-    def __init__(self, series: pd.DataFrame):
-        self.series = series
-        self._rows = _rows_by_key(series)
-        self._tables: dict[tuple[str, str], pd.DataFrame] = {}
-
-    def wide(self, variable: str, entity: str) -> pd.DataFrame:
-        """:func:`wide` of the series (the same table each time: do not change it)."""
-        key = (variable, entity)
-        if key not in self._tables:
-            rows = self._rows.get(key)
-            sub = self.series.iloc[rows] if rows is not None else self.series.iloc[:0]
-            self._tables[key] = _pivot(sub, variable, entity)
-        return self._tables[key]
-
-    def of(self, variable: str, entities: list[str]) -> pd.DataFrame:
-        """The rows of ``variable`` for ``entities``, in the series' order."""
-        rows = [self._rows[(variable, e)] for e in entities if (variable, e) in self._rows]
-        if not rows:
-            return self.series.iloc[:0]
-        return self.series.iloc[np.sort(np.concatenate(rows))]
 
 
 def _years(row: pd.Series) -> list[int]:

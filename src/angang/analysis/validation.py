@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from angang.analysis.scorecard import wide
+from angang.analysis.tables import wide
 from angang.data import load_history
 
 VALIDATION = "validation.json"

@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from angang.analysis.scorecard import wide
 from angang.analysis.summary import quantiles
+from angang.analysis.tables import wide
 from angang.ids import REGIONS
 from angang.model.observe import VARIABLES
 
