@@ -245,3 +245,20 @@ def test_series_blocks_hold_whole_runs_and_all_of_them(tmp_path: Path, streamed:
     assert len(frames) > 1 or not streamed
     assert sorted(r for block in runs for r in block) == list(range(10))
     _same(pd.concat(frames, ignore_index=True), read_series(out))
+
+
+def test_a_batch_that_cannot_be_scored_leaves_checking_to_the_finished_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A series the facts cannot be read from fails after the run directory is written (as
+    checking a finished run does), not halfway through the ensemble."""
+    import angang
+
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise AngangError("the results hold no variable 'steel_output' for entity 'china'")
+
+    monkeypatch.setattr(checks.scorecard, "verdicts", unreadable)
+    with pytest.raises(AngangError, match="no variable 'steel_output'"):
+        angang.run("baseline", out=tmp_path / "r", **SMALL)
+    assert (tmp_path / "r" / "series.parquet").is_file()  # the run itself was stored
+    assert not (tmp_path / "r" / "scorecard.json").exists()

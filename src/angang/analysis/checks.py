@@ -20,6 +20,7 @@ import pandas as pd
 
 from angang.analysis import scorecard, validation
 from angang.data import load_history
+from angang.errors import AngangError
 from angang.runner import run as run_ensemble_into
 from angang.runner.ensemble import Ensemble
 from angang.runner.store import read_series_blocks
@@ -38,8 +39,12 @@ class Scoring:
     """The checks of an ensemble gathered block by block (blocks of whole runs, numbered in
     run order): each block's per-run statistics and the validation's few steel series."""
 
-    def __init__(self) -> None:
+    def __init__(self, defer_errors: bool = False) -> None:
         self.history = load_history()
+        #: whether a block that cannot be scored is only noted (``failed``), for a run that
+        #: is still being computed, rather than raised
+        self.defer_errors = defer_errors
+        self.failed = False
         self.parts: dict[int, tuple[list[tuple[pd.Series, scorecard.Verdict]], pd.DataFrame]] = {}
 
     def __call__(self, index: int, frame: pd.DataFrame) -> None:
@@ -47,7 +52,14 @@ class Scoring:
             validation.STEEL_ENTITIES
         )
         steel = frame[wanted]  # the validation's few series, not every entity's
-        self.parts[index] = (scorecard.verdicts(frame, self.history), steel)
+        try:
+            self.parts[index] = (scorecard.verdicts(frame, self.history), steel)
+        except AngangError:
+            if not self.defer_errors:
+                raise
+            # a series the facts cannot be read from: say so once the run directory is
+            # written (reading it back raises the same error), not in the middle of the run
+            self.failed = True
 
     def write(self, run_dir: Path) -> tuple[list[scorecard.Check], validation.Validation]:
         """Judge what was gathered; write scorecard.json and validation.json."""
@@ -66,9 +78,9 @@ def run(scenario: str | Path, *args: Any, **options: Any) -> Ensemble:
     out = options.get("out")
     if out is None:
         return run_ensemble_into(scenario, *args, **options)
-    scoring = Scoring()
+    scoring = Scoring(defer_errors=True)
     ensemble = run_ensemble_into(scenario, *args, on_batch=scoring, **options)
-    if len(scoring.parts) == ensemble.batches:
+    if not scoring.failed and len(scoring.parts) == ensemble.batches:
         scoring.write(Path(out))
     else:
         write(out)
