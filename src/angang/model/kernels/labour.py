@@ -139,43 +139,55 @@ def _employ(  # pragma: no cover - compiled
         for n in range(n_slots):
             on = active[b, n]
             code = owner[b, n]
-            soe = soe_by_code[code] and on
-            h = hardness[b, region[n]]
-            persons = capacity[b, n] * on * labour[sector[n]]
-            persons = persons * (small_labour[b] if small[b, n] else 1.0)
-            total = persons * factor[b]
-            slack = (1.0 - h) * staffing_slack + claim[b, n]
-            keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
-            if small[b, n]:
-                keep_share = keep_share * hands[b]
-            distress = profit[b, n] < 0 and soe
-            fire_share = h * layoff_speed[b] * distress if soe else 1.0
-            fired_sum = 0.0
-            before = 0.0
-            people = 0.0
-            for k in range(n_domestic):
-                need = total * cohort_split[k]
-                wanted = need * keep_share
-                current = workforce[b, n, k]
-                kept = current * (1.0 - attrition[b])
-                surplus = max(0.0, kept - wanted)
-                fired = surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
-                fired_sum += fired
-                before += current
-                domestic[k] = max(wanted, kept - fired) if on else 0.0
-                people += domestic[k]
-            gone = fired_sum if on else before
-            laid_off[b, n] = gone
-            for k in range(n_cohorts):
-                new_workforce[b, n, k] = workforce[b, n, k] if on else 0.0
-            if on:
+            if not on:
+                # an empty or closed slot: everyone left is laid off, welfare drifts to a
+                # private firm's (the reference's arithmetic for it, without the hiring)
+                before = 0.0
+                for k in range(n_domestic):
+                    before += workforce[b, n, k]
+                gone = before
+                people = 0.0
+                laid_off[b, n] = gone
+                for k in range(n_cohorts):
+                    new_workforce[b, n, k] = 0.0
+                target = private_welfare
+            else:
+                soe = soe_by_code[code]
+                h = hardness[b, region[n]]
+                persons = capacity[b, n] * on * labour[sector[n]]
+                persons = persons * (small_labour[b] if small[b, n] else 1.0)
+                total = persons * factor[b]
+                slack = (1.0 - h) * staffing_slack + claim[b, n]
+                keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
+                if small[b, n]:
+                    keep_share = keep_share * hands[b]
+                distress = profit[b, n] < 0 and soe
+                fire_share = h * layoff_speed[b] * distress if soe else 1.0
+                fired_sum = 0.0
+                before = 0.0
+                people = 0.0
+                for k in range(n_domestic):
+                    need = total * cohort_split[k]
+                    wanted = need * keep_share
+                    current = workforce[b, n, k]
+                    kept = current * (1.0 - attrition[b])
+                    surplus = max(0.0, kept - wanted)
+                    fired = surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
+                    fired_sum += fired
+                    before += current
+                    domestic[k] = max(wanted, kept - fired)
+                    people += domestic[k]
+                gone = fired_sum
+                laid_off[b, n] = gone
+                for k in range(n_cohorts):
+                    new_workforce[b, n, k] = workforce[b, n, k]
                 for k in range(n_domestic):
                     new_workforce[b, n, k] = domestic[k]
-            cut = h * (0.3 + 0.7 * distress)
-            if soe:
-                target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
-            else:
-                target = private_welfare
+                cut = h * (0.3 + 0.7 * distress)
+                if soe:
+                    target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
+                else:
+                    target = private_welfare
             w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
             new_welfare[b, n] = w
             share = gone / before if before > 0 else 0.0

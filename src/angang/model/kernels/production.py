@@ -65,6 +65,9 @@ def _staff_ratio(  # pragma: no cover - compiled
     n_runs, n_slots = capacity.shape
     for b in range(n_runs):
         for n in range(n_slots):
+            if not active[b, n]:  # no capacity in service needs no one: the ratio is 1
+                ratio[b, n] = 1.0
+                continue
             served = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * active[b, n]
             need = _staff(served, small[b, n], labour[sector[n]], small_labour[b], factor[b], split)
             if need > 0:
