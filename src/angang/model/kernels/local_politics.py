@@ -40,6 +40,11 @@ def _control(  # pragma: no cover - compiled
     n_runs, n_slots = active.shape
     for b in range(n_runs):
         for n in range(n_slots):
+            if not (soe_by_code[owner[b, n]] and active[b, n]):  # not an SOE: unchanged
+                ministry[b, n] = ministry_control[b, n]
+                director[b, n] = director_power[b, n]
+                claim[b, n] = 0.0
+                continue
             r = region[n]
             system = management[b, r]
             tilt = 0.75 + 0.25 * centralization[b, r]
@@ -51,15 +56,10 @@ def _control(  # pragma: no cover - compiled
             c = committee_power[b, committee[n]]
             mobilized = mobilization_strength[b] * campaign[b, r] * c * dp
             d = dp + speed[b] * (d_target - dp) - mobilized
-            if soe_by_code[owner[b, n]] and active[b, n]:
-                m = min(max(m, 0.0), 1.0)
-                ministry[b, n] = m
-                director[b, n] = min(max(d, 0.0), 1.0)
-                claim[b, n] = claim_rate[b] * (1.0 - m) * c
-            else:
-                ministry[b, n] = mc
-                director[b, n] = dp
-                claim[b, n] = 0.0
+            m = min(max(m, 0.0), 1.0)
+            ministry[b, n] = m
+            director[b, n] = min(max(d, 0.0), 1.0)
+            claim[b, n] = claim_rate[b] * (1.0 - m) * c
 
 
 def local_politics_step(state: State, world: World, params: Params, rng: Streams) -> State:
