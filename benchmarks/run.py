@@ -172,6 +172,51 @@ def mesa_ratio(scale: float = 1.0, years: int = 25) -> list[str]:
     ]
 
 
+def where_the_time_goes(scale: float = 1.0, runs: int = 64) -> list[str]:
+    """Seconds in each step of the year (and in the record) for one batch, compiled engine:
+    where a speed-up has to come from."""
+    from collections import Counter
+
+    import numpy as np
+
+    from angang.engine.rng import Streams
+    from angang.engine.state import Params, initial_state
+    from angang.engine.world import make_world
+    from angang.model.loop import SCHEDULE, schedule, simulate, year_totals
+    from angang.model.observe import observe
+    from angang.scenario import load_scenario
+
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, scale)
+    simulate(scenario, np.arange(1), 1, world=world)  # the kernels loaded
+    params, rng = Params.repeat(scenario.parameters, runs), Streams(1, np.arange(runs))
+    state = initial_state(scenario, world, params, runs)
+    # each compiled step named after the reference step it stands for
+    names = [f"{ref.__module__.rsplit('.', 1)[-1]}.{ref.__name__}" for ref in SCHEDULE]
+    steps, sums = list(zip(names, schedule("numba"), strict=True)), year_totals("numba")
+    spent: Counter[str] = Counter()
+    began = time.perf_counter()
+    for _ in world.timeline.years:
+        for name, step in steps:
+            start = time.perf_counter()
+            state = step(state, world, params, rng)
+            spent[name] += time.perf_counter() - start
+        start = time.perf_counter()
+        observe(state, world, sums(state, world))
+        spent["observe (the record)"] += time.perf_counter() - start
+    total = time.perf_counter() - began
+    lines = [
+        f"Where the time goes: one batch of {runs} default-scale histories, compiled engine, "
+        f"{total:.2f} s in all:",
+        "",
+        "| step | s | share |",
+        "|---|---:|---:|",
+    ]
+    for name, seconds in spent.most_common():
+        lines.append(f"| {name} | {seconds:.3f} | {seconds / total:.0%} |")
+    return lines
+
+
 def _cost_per_enterprise_year(rows: list[dict[str, Any]]) -> list[str]:
     """Full scale's cost per active enterprise-year against the default scale's (best
     batch of each, compiled engine)."""
@@ -248,6 +293,7 @@ def main() -> None:
             f"{r['enterprise_years_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |"
         )
     lines += [*_cost_per_enterprise_year(rows), "", *whole_system(), "", *mesa_ratio()]
+    lines += ["", *where_the_time_goes()]
     if args.big:
         lines += ["", *big_ensemble()]
     lines += ["", f"Targets (issue #13): {TARGETS}."]
