@@ -32,6 +32,8 @@ from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Levers, World, is_soe
 
 ROUTINE_PRESSURE = 0.2  #: pressure to report success in an ordinary planned year
+#: what a plant that exits loses (zeroed), besides being active and small
+CLOSED = ("capacity", "output", "reported", "next_rate", "wear", "damaged")
 
 
 def step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -90,13 +92,8 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     return replace(
         state,
         active=state.active & keep,
-        capacity=state.capacity * keep,
-        output=state.output * keep,
-        reported=state.reported * keep,
-        next_rate=state.next_rate * keep,
-        wear=state.wear * keep,
-        damaged=state.damaged * keep,
         small=state.small & keep,
+        **{name: getattr(state, name) * keep for name in CLOSED},
     )
 
 

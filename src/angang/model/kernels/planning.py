@@ -154,10 +154,6 @@ def _close(  # pragma: no cover - compiled
                     values[f, b, n] = values[f, b, n] * 0.0
 
 
-#: the per-plant values a closed plant loses, in :func:`_close`'s order
-CLOSED = ("capacity", "output", "reported", "next_rate", "wear", "damaged")
-
-
 def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.budget` (same results, same draws)."""
     lay = world.layout
@@ -178,8 +174,7 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     ):
         return state
     active, small = state.active.copy(), state.small.copy()
-    values = np.stack([getattr(state, name) for name in CLOSED])
+    values = np.stack([getattr(state, name) for name in planning.CLOSED])
     _close(exits, active, small, values)
-    return replace(
-        state, active=active, small=small, **{name: values[i] for i, name in enumerate(CLOSED)}
-    )
+    closed = dict(zip(planning.CLOSED, values, strict=True))
+    return replace(state, active=active, small=small, **closed)
