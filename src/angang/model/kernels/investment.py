@@ -10,7 +10,7 @@ from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Levers, World
 from angang.ids import RULERS
 from angang.mechanisms.investment import PlantSums
-from angang.model.kernels.sums import reduceat_sum
+from angang.model.kernels.sums import cell_end, reduceat_sum
 
 PRIVATE = OWNER["private"]
 OCCUPATION = RULERS.index("ussr-occupation")
@@ -53,7 +53,7 @@ def _plant_sums(  # pragma: no cover - compiled
         for f in range(4):
             row = per_slot[f]
             for c in range(n_cells):
-                hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+                hi = cell_end(cell_start, c, n_slots)
                 cells[f, b, c] = reduceat_sum(row, cell_start[c], hi)
 
 

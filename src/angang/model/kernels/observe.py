@@ -10,7 +10,7 @@ from numba import njit
 from angang.engine.state import DOMESTIC_COHORTS, State
 from angang.engine.world import SOE_BY_CODE, World
 from angang.ids import SECTORS
-from angang.model.kernels.sums import pairwise_sum, reduceat_sum
+from angang.model.kernels.sums import cell_end, pairwise_sum, reduceat_sum
 from angang.model.observe import CELL_FIELDS, Totals
 
 STEEL = SECTORS.index("steel")
@@ -56,7 +56,7 @@ def _totals(  # pragma: no cover - compiled
     n_fields = cells.shape[0]
     widest = 1
     for c in range(n_cells):
-        hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+        hi = cell_end(cell_start, c, n_slots)
         widest = max(widest, hi - cell_start[c])
     # one cell's values at a time (at full scale they then stay in cache), summed as it ends
     per_slot = np.empty((n_fields, widest))
@@ -70,7 +70,7 @@ def _totals(  # pragma: no cover - compiled
             sources[b, k] = 0.0
         for c in range(n_cells):
             lo = cell_start[c]
-            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            hi = cell_end(cell_start, c, n_slots)
             for n in range(lo, hi):
                 i = n - lo
                 price_n = price[sector[n]]
@@ -119,7 +119,7 @@ def _totals(  # pragma: no cover - compiled
                     firsts[f, c] = per_slot[f, 0]
         # an empty cell: reduceat gives the first value of the next cell's slots
         for c in range(n_cells - 1, -1, -1):
-            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            hi = cell_end(cell_start, c, n_slots)
             if hi <= cell_start[c]:
                 for f in range(n_fields):
                     firsts[f, c] = firsts[f, c + 1] if c + 1 < n_cells else np.nan

@@ -19,7 +19,7 @@ from angang.engine.state import (
 )
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import production
-from angang.model.kernels.sums import reduceat_sum
+from angang.model.kernels.sums import cell_end, reduceat_sum
 
 PRIVATE = OWNER["private"]
 
@@ -126,7 +126,7 @@ def _wanted(  # pragma: no cover - compiled
             fit[n] = w * (small_usable[b] if small[b, n] else 1.0)
         row = wanted[b]
         for c in range(n_cells):
-            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            hi = cell_end(cell_start, c, n_slots)
             cells[b, c] = reduceat_sum(row, cell_start[c], hi)
             usable[b, c] = reduceat_sum(fit, cell_start[c], hi)
 
@@ -219,7 +219,7 @@ def _output(  # pragma: no cover - compiled
         row = output[b]
         # by cell, then over regions in order (NumPy's sum along an outer axis)
         for c in range(n_cells):
-            hi = cell_start[c + 1] if c + 1 < n_cells else n_slots
+            hi = cell_end(cell_start, c, n_slots)
             total = reduceat_sum(row, cell_start[c], hi)
             held_c = reduceat_sum(private, cell_start[c], hi)
             s = c % n_sectors

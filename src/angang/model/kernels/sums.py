@@ -43,6 +43,13 @@ def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover -
 
 
 @njit(cache=True)
+def cell_end(cell_start: np.ndarray, c: int, n_slots: int) -> int:  # pragma: no cover - compiled
+    """Where cell ``c`` of a layout ends: the next cell's start (``np.add.reduceat``'s reading
+    of its boundaries), or the last slot for the last cell."""
+    return cell_start[c + 1] if c + 1 < cell_start.size else n_slots
+
+
+@njit(cache=True)
 def reduceat_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
     """``np.add.reduceat``'s sum of ``row[lo:hi]`` (a cell of slots): the first value plus
     the pairwise sum of the rest; an empty cell gives ``row[lo]``, as reduceat does."""
