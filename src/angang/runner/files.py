@@ -45,10 +45,12 @@ SERIES_SCHEMA = pa.schema(
 DICTIONARY_COLUMNS = ["variable", "entity"]
 
 
-def series_table(frame: pd.DataFrame) -> pa.Table:
-    """A long series frame (run, year, variable, entity, value) as :data:`SERIES_SCHEMA`."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    return table.select(SERIES_SCHEMA.names).cast(SERIES_SCHEMA)
+def series_table(series: pd.DataFrame | pa.Table) -> pa.Table:
+    """A long series (run, year, variable, entity, value), a frame or a table, as
+    :data:`SERIES_SCHEMA`."""
+    if isinstance(series, pd.DataFrame):
+        series = pa.Table.from_pandas(series, preserve_index=False)
+    return series.select(SERIES_SCHEMA.names).cast(SERIES_SCHEMA)
 
 
 def write_series_table(path: Path, table: pa.Table) -> None:

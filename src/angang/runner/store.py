@@ -225,19 +225,15 @@ def _write_checkpoint(folder: Path, ensemble: Ensemble, batch_size: int) -> None
     )
 
 
-SCHEMA = SERIES_SCHEMA
-
-
 def _write_series(path: Path, ensemble: Ensemble) -> None:
     """series.parquet: from memory, or batch by batch from the spool (one row group each),
     so that writing a large ensemble holds one batch at a time."""
     if ensemble.series is not None:
         write_series_table(path, series_table(ensemble.series))
         return
-    with pq.ParquetWriter(path, SCHEMA, use_dictionary=DICTIONARY_COLUMNS) as writer:
+    with pq.ParquetWriter(path, SERIES_SCHEMA, use_dictionary=DICTIONARY_COLUMNS) as writer:
         for batch in ensemble.batch_files():
-            table = pq.read_table(batch)
-            writer.write_table(table.select(SCHEMA.names).cast(SCHEMA))
+            writer.write_table(series_table(pq.read_table(batch)))
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
@@ -349,7 +345,7 @@ def read_series(run_dir: Path) -> pd.DataFrame:
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise _unreadable(path, err) from None
     _check_columns(path, table.schema)
-    return _categorical(table.select(SCHEMA.names).to_pandas())
+    return _categorical(table.select(SERIES_SCHEMA.names).to_pandas())
 
 
 def _unreadable(path: Path, err: Exception) -> AngangError:
@@ -360,12 +356,11 @@ def _unreadable(path: Path, err: Exception) -> AngangError:
 
 def _check_columns(path: Path, schema: pa.Schema) -> None:
     """Refuse a series file without the expected columns and types."""
-    for name in SCHEMA.names:
+    for name in SERIES_SCHEMA.names:
         if name not in schema.names:
-            raise AngangError(
-                f"{path}: has no column {name!r}; expected the columns {', '.join(SCHEMA.names)}."
-            )
-        got, want = schema.field(name).type, SCHEMA.field(name).type
+            expected = ", ".join(SERIES_SCHEMA.names)
+            raise AngangError(f"{path}: has no column {name!r}; expected the columns {expected}.")
+        got, want = schema.field(name).type, SERIES_SCHEMA.field(name).type
         if pa.types.is_dictionary(got):
             got = got.value_type
         if pa.types.is_dictionary(want):
@@ -420,7 +415,7 @@ def _run_span(parquet: pq.ParquetFile, group: int) -> tuple[int, int]:
 
 
 def _read_groups(parquet: pq.ParquetFile, groups: list[int]) -> pd.DataFrame:
-    return _categorical(parquet.read_row_groups(groups).select(SCHEMA.names).to_pandas())
+    return _categorical(parquet.read_row_groups(groups).select(SERIES_SCHEMA.names).to_pandas())
 
 
 def _categorical(series: pd.DataFrame) -> pd.DataFrame:
