@@ -250,7 +250,6 @@ def observe(
     weights = regional_value / np.where(total_value > 0, total_value, 1.0)
     lever_mean = np.einsum("blr,br->bl", state.levers, weights)
     scope_entities = [NATION, *REGIONS]
-    capacity = state.capacity * state.active
     record = {
         "steel_output": ([*scope_entities, *WORKS], scopes(out[:, :, steel], named(state.output))),
         "steel_output_reported": (
@@ -259,7 +258,7 @@ def observe(
         ),
         "steel_capacity": (
             [*scope_entities, *WORKS],
-            scopes(sums.cell("capacity")[:, :, steel], named(capacity)),
+            scopes(sums.cell("capacity")[:, :, steel], named(state.capacity) * named(state.active)),
         ),
         "industrial_output": (scope_entities, scopes(regional_value)),
         "sector_output": (
