@@ -9,7 +9,7 @@ import numpy as np
 from angang.engine.state import DOMESTIC_COHORTS, Params
 from angang.engine.world import OWNER
 from angang.ids import POWERS, RULERS, WORKS
-from angang.mechanisms import technology
+from angang.mechanisms import rehabilitation, technology
 from angang.testing import small_setup
 
 from .helpers import all_active, with_lever, with_ruler
@@ -94,3 +94,27 @@ def test_angang_knowhow_diffuses_to_planned_soes() -> None:
     gained = out.tech[:, others] - 0.3
     home_only = s.params.indigenous_rate[0, 0] * 0.7
     assert (gained > home_only).all()
+
+
+def test_a_staff_too_small_to_count_has_no_absorptive_capacity() -> None:
+    """A campaign plant left with a vanishing staff (denormal numbers: its expected engineers
+    round to zero) absorbs nothing, on both engines, instead of 0/0 (a NaN that reached the
+    protest draw and stopped the run) or a division by zero in the kernel."""
+    from angang.model.kernels import rehabilitation_step, technology_step
+
+    s = small_setup(runs=2)
+    state = all_active(s.state)
+    workforce = state.workforce.copy()
+    workforce[:, 0, :DOMESTIC_COHORTS] = 5e-324  # the smallest float above zero
+    workforce[:, 0, DOMESTIC_COHORTS:] = 0.0
+    state = replace(state, workforce=workforce, damaged=np.full_like(state.damaged, 0.5))
+    capacity = technology.absorptive_capacity(state, s.params)
+    assert np.isfinite(capacity).all() and (capacity[:, 0] == 0.0).all()
+    for reference, compiled in (
+        (technology.step, technology_step),
+        (rehabilitation.step, rehabilitation_step),
+    ):
+        want = reference(state, s.world, s.params, s.rng)
+        got = compiled(state, s.world, s.params, s.rng)
+        assert np.isfinite(want.tech).all() and np.isfinite(want.damaged).all()
+        assert np.array_equal(want.tech, got.tech) and np.array_equal(want.damaged, got.damaged)

@@ -45,14 +45,11 @@ def absorptive_capacity(state: State, params: Params) -> np.ndarray:
     experts = sum_short(wf[..., DOMESTIC_COHORTS:]) + sum_short(state.on_site)
     skilled = wf[..., ENGINEERS] + params.expert_weight * experts
     # a plant with next to no staff (a campaign plant its peasants have left) can have an
-    # infinite ratio; clipped, it simply counts as full
+    # infinite ratio; clipped, it simply counts as full. A staff so small that the expected
+    # engineers round to zero counts as none (not 0/0)
+    expected = NORMAL_ENGINEER_SHARE * domestic
     with np.errstate(over="ignore"):
-        ratio = np.divide(
-            skilled,
-            NORMAL_ENGINEER_SHARE * domestic,
-            out=np.zeros_like(domestic),
-            where=domestic > 0,
-        )
+        ratio = np.divide(skilled, expected, out=np.zeros_like(domestic), where=expected > 0)
     return np.clip(ratio, 0.0, 1.0)
 
 

@@ -37,7 +37,8 @@ def absorptive_capacity(  # pragma: no cover - compiled
     for p in range(on_site.shape[2]):
         visiting += on_site[b, n, p]
     skilled = workforce[b, n, engineers] + expert_weight * (staff_experts + visiting)
-    ratio = skilled / (normal_engineer_share * domestic) if domestic > 0 else 0.0
+    expected = normal_engineer_share * domestic
+    ratio = skilled / expected if expected > 0 else 0.0
     return min(max(ratio, 0.0), 1.0)
 
 
