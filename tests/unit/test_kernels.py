@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from angang.engine.compiled import sources_digest
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, initial_state
 from angang.engine.world import World, make_world
@@ -250,4 +251,6 @@ def test_the_kernels_load_from_numbas_cache(tmp_path: Path) -> None:
     )
     assert first == ["0", "3"], first  # compiled: three misses
     assert second == ["3", "0"], second  # loaded: three hits, nothing compiled
-    assert any(tmp_path.rglob("*.nbi"))
+    keyed = tmp_path / f"kernels-{sources_digest()}"
+    assert any(keyed.rglob("*.nbi")), "the cache is not in the directory keyed by the sources"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [keyed.name]

@@ -8,8 +8,8 @@ fixed order, so the result never depends on which other runs share the batch.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.world import Layout
 
 
@@ -47,7 +47,7 @@ def sum_short(x: np.ndarray) -> np.ndarray:
     return total
 
 
-@njit(cache=True)
+@kernel
 def _sum_last(x: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
     """out[b, n] = x[b, n, 0] + x[b, n, 1] + ..., in that order."""
     for b in range(x.shape[0]):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.world import OWNER, Layout
 from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
 from angang.model.kernels.sums import pairwise_sum
@@ -12,7 +12,7 @@ from angang.model.kernels.sums import pairwise_sum
 PRIVATE = OWNER["private"]
 
 
-@njit(cache=True)
+@kernel
 def _build_cell(  # pragma: no cover - compiled
     b: int,
     lo: int,
@@ -110,7 +110,7 @@ def _build_cell(  # pragma: no cover - compiled
     return strength * imported * quality * built
 
 
-@njit(cache=True)
+@kernel
 def _place(  # pragma: no cover - compiled
     b: int,
     lo: int,
@@ -191,7 +191,7 @@ def _place(  # pragma: no cover - compiled
     return entry
 
 
-@njit(cache=True)
+@kernel
 def _build_all(  # pragma: no cover - compiled
     cell_start: np.ndarray,
     cell_size: np.ndarray,

@@ -4,8 +4,8 @@ plants, formed and summed by cell in one pass over the slots."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Levers, World
 from angang.ids import RULERS
@@ -16,7 +16,7 @@ PRIVATE = OWNER["private"]
 OCCUPATION = RULERS.index("ussr-occupation")
 
 
-@njit(cache=True)
+@kernel
 def _plant_sums(  # pragma: no cover - compiled
     output: np.ndarray,
     capacity: np.ndarray,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, Params, State
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 
 
-@njit(cache=True)
+@kernel
 def _mobilize(  # pragma: no cover - compiled
     fatigue: np.ndarray,
     voice: np.ndarray,
@@ -88,7 +88,7 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     return labour.purge(moved, world)
 
 
-@njit(cache=True)
+@kernel
 def _employ(  # pragma: no cover - compiled
     active: np.ndarray,
     owner: np.ndarray,

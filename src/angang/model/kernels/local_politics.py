@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import SOE_BY_CODE, World
 from angang.mechanisms import local_politics
 
 
-@njit(cache=True)
+@kernel
 def _control(  # pragma: no cover - compiled
     active: np.ndarray,
     owner: np.ndarray,

@@ -5,8 +5,8 @@ slots, instead of a NumPy temporary and a ``reduceat`` for each."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.state import DOMESTIC_COHORTS, State
 from angang.engine.world import SOE_BY_CODE, World
 from angang.ids import SECTORS
@@ -16,7 +16,7 @@ from angang.model.observe import CELL_FIELDS, Totals
 STEEL = SECTORS.index("steel")
 
 
-@njit(cache=True)
+@kernel
 def _totals(  # pragma: no cover - compiled
     output: np.ndarray,
     reported: np.ndarray,

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
 
 
-@njit(cache=True)
+@kernel
 def _plan(  # pragma: no cover - compiled
     active: np.ndarray,
     owner: np.ndarray,
@@ -105,7 +105,7 @@ def planning_step(state: State, world: World, params: Params, rng: Streams) -> S
     return budget(planned, world, params, rng)
 
 
-@njit(cache=True)
+@kernel
 def _exits(  # pragma: no cover - compiled
     draw: np.ndarray,
     owner: np.ndarray,
@@ -135,7 +135,7 @@ def _exits(  # pragma: no cover - compiled
     return found
 
 
-@njit(cache=True)
+@kernel
 def _close(  # pragma: no cover - compiled
     exits: np.ndarray,
     active: np.ndarray,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import (
     COHORT_SPLIT,
@@ -24,7 +24,7 @@ from angang.model.kernels.sums import cell_end, reduceat_sum
 PRIVATE = OWNER["private"]
 
 
-@njit(cache=True)
+@kernel
 def _staff(  # pragma: no cover - compiled
     capacity: float,
     small: bool,
@@ -44,7 +44,7 @@ def _staff(  # pragma: no cover - compiled
     return need
 
 
-@njit(cache=True)
+@kernel
 def _staff_ratio(  # pragma: no cover - compiled
     capacity: np.ndarray,
     wear: np.ndarray,
@@ -80,7 +80,7 @@ def _staff_ratio(  # pragma: no cover - compiled
                 ratio[b, n] = 1.0
 
 
-@njit(cache=True)
+@kernel
 def _wanted(  # pragma: no cover - compiled
     capacity: np.ndarray,
     wear: np.ndarray,
@@ -188,7 +188,7 @@ def production_step(state: State, world: World, params: Params, rng: Streams) ->
     return production.step(state, world, params, rng, wanted=wanted, after=after_production)
 
 
-@njit(cache=True)
+@kernel
 def _output(  # pragma: no cover - compiled
     wanted: np.ndarray,
     met: np.ndarray,
@@ -233,7 +233,7 @@ def _output(  # pragma: no cover - compiled
             private_share[b, s] = held[s] / national[s] if national[s] > 0 else 0.0
 
 
-@njit(cache=True)
+@kernel
 def _accounts(  # pragma: no cover - compiled
     utilization: np.ndarray,
     wear: np.ndarray,

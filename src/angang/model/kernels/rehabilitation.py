@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
 from angang.engine.world import World
@@ -14,7 +14,7 @@ from angang.mechanisms import rehabilitation, technology
 from angang.model.kernels.technology import absorptive_capacity
 
 
-@njit(cache=True)
+@kernel
 def _rehabilitate(  # pragma: no cover - compiled
     damaged: np.ndarray,
     workforce: np.ndarray,

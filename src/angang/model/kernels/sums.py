@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from angang.engine.compiled import kernel
 
 BLOCK = 128  #: NumPy's pairwise-summation block (PW_BLOCKSIZE)
 
 
-@njit("float64(float64[::1], int64, int64)", cache=True)
+@kernel(signature="float64(float64[::1], int64, int64)")
 def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover - compiled
     """``a[lo:lo+n].sum()`` exactly as NumPy computes it: eight running sums over blocks of
     up to 128, combined as a tree, larger runs split in halves (a multiple of 8)."""
@@ -42,14 +43,14 @@ def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover -
     return pairwise_sum(a, lo, half) + pairwise_sum(a, lo + half, n - half)
 
 
-@njit(cache=True)
+@kernel
 def cell_end(cell_start: np.ndarray, c: int, n_slots: int) -> int:  # pragma: no cover - compiled
     """Where cell ``c`` of a layout ends: the next cell's start (``np.add.reduceat``'s reading
     of its boundaries), or the last slot for the last cell."""
     return cell_start[c + 1] if c + 1 < cell_start.size else n_slots
 
 
-@njit(cache=True)
+@kernel
 def reduceat_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cover - compiled
     """``np.add.reduceat``'s sum of ``row[lo:hi]`` (a cell of slots): the first value plus
     the pairwise sum of the rest; an empty cell gives ``row[lo]``, as reduceat does."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from numba import njit
 
+from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import DOMESTIC_COHORTS, Params, State
 from angang.engine.world import SOE_BY_CODE, Levers, World
@@ -15,7 +15,7 @@ from angang.ids import POWERS, WORKS
 from angang.mechanisms import technology
 
 
-@njit(cache=True)
+@kernel
 def absorptive_capacity(  # pragma: no cover - compiled
     workforce: np.ndarray,
     on_site: np.ndarray,
@@ -42,7 +42,7 @@ def absorptive_capacity(  # pragma: no cover - compiled
     return min(max(ratio, 0.0), 1.0)
 
 
-@njit(cache=True)
+@kernel
 def _technology(  # pragma: no cover - compiled
     tech: np.ndarray,
     provenance: np.ndarray,

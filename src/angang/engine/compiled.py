@@ -1,0 +1,92 @@
+"""Compiled code: Numba's ``njit`` with an on-disk cache keyed by the source of every
+compiled function, so that a cache can never run code older than the source.
+
+Numba keys a cached function by its own file alone (its modification time and size). A
+kernel that calls a compiled helper in another file (NumPy's pairwise sum, absorptive
+capacity) would keep running its cached machine code after that helper changed — a
+silently stale history. Every compiled function in angang is declared with
+:func:`kernel`, which puts Numba's cache in a directory named by a hash of every file that
+declares compiled functions: a change to any of them starts a fresh cache, and the stale
+ones are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numba
+from numba import njit
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Numba's configuration (typed loosely: its attributes are set from the environment).
+NUMBA_CONFIG: Any = numba.config
+PACKAGE = Path(__file__).resolve().parents[1]
+#: How a file declares compiled functions; the files that contain it are the cache's key.
+DECLARES_KERNELS = "from angang.engine.compiled import kernel"
+PREFIX = "kernels-"
+
+
+def compiled_sources(root: Path = PACKAGE) -> list[Path]:
+    """Every file under ``root`` that declares compiled functions, and this one."""
+    here = root / "engine" / "compiled.py"
+    found = {
+        path for path in root.rglob("*.py") if DECLARES_KERNELS in path.read_text(encoding="utf-8")
+    }
+    return sorted(found | ({here} if here.exists() else set()))
+
+
+def sources_digest(root: Path = PACKAGE) -> str:
+    """A hash of the compiled sources' names and contents (16 hex digits)."""
+    digest = hashlib.sha256()
+    for path in compiled_sources(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@cache
+def cache_dir() -> Path:
+    """Where the kernels' cache lives: ``kernels-<digest>`` under Numba's own cache directory
+    (``NUMBA_CACHE_DIR``) if one is set, else under the package's ``__pycache__``. Caches
+    of other digests beside it are stale and removed."""
+    base = Path(NUMBA_CONFIG.CACHE_DIR) if NUMBA_CONFIG.CACHE_DIR else PACKAGE / "__pycache__"
+    here = base / f"{PREFIX}{sources_digest()}"
+    if base.is_dir():
+        for stale in base.glob(f"{PREFIX}*"):
+            if stale != here and stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+    return here
+
+
+@contextmanager
+def _numba_cache_dir(path: Path) -> Iterator[None]:
+    """Numba picks a function's cache directory when it is declared, from
+    ``numba.config.CACHE_DIR``; set it for the declaration only. (If the directory cannot be
+    written, Numba falls back to its own places.)"""
+    before = NUMBA_CONFIG.CACHE_DIR
+    NUMBA_CONFIG.CACHE_DIR = os.fspath(path)
+    try:
+        yield
+    finally:
+        NUMBA_CONFIG.CACHE_DIR = before
+
+
+def kernel(function: F | None = None, /, *, signature: str | None = None) -> Any:
+    """``numba.njit(cache=True)`` with the cache in :func:`cache_dir`: ``@kernel``, or
+    ``@kernel(signature="float64(float64[::1])")`` to compile one signature when declared."""
+
+    def declare(function: F) -> Any:
+        with _numba_cache_dir(cache_dir()):
+            if signature is None:
+                return njit(cache=True)(function)
+            return njit(signature, cache=True)(function)
+
+    return declare if function is None else declare(function)

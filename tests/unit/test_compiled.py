@@ -1,0 +1,71 @@
+"""The compiled kernels' cache is keyed by the source of every compiled function: Numba
+keys a function by its own file alone, so a change to a helper in another file (a pairwise
+sum) would leave the kernels that call it running old machine code."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pytest
+
+from angang.engine import compiled
+from angang.engine.compiled import PACKAGE, compiled_sources, sources_digest
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of angang's sources to edit."""
+    root = tmp_path / "angang"
+    shutil.copytree(PACKAGE, root, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    return root
+
+
+def test_the_key_covers_every_file_that_declares_kernels() -> None:
+    names = {p.relative_to(PACKAGE).as_posix() for p in compiled_sources()}
+    assert {"engine/compiled.py", "engine/aggregate.py", "model/kernels/sums.py"} <= names
+    assert "model/loop.py" not in names
+
+
+def test_a_change_to_a_shared_helper_changes_the_key(package: Path) -> None:
+    before = sources_digest(package)
+    sums = package / "model" / "kernels" / "sums.py"
+    sums.write_text(sums.read_text().replace("BLOCK = 128", "BLOCK = 64"))
+    assert sources_digest(package) != before
+
+
+def test_a_change_outside_the_kernels_keeps_the_key(package: Path) -> None:
+    before = sources_digest(package)
+    loop = package / "model" / "loop.py"
+    loop.write_text(loop.read_text() + "\n# a comment\n")
+    assert sources_digest(package) == before
+
+
+def test_every_compiled_function_is_declared_through_the_keyed_cache() -> None:
+    """No module calls Numba's ``njit`` or ``jit`` itself (its cache would be keyed by its
+    own file only); ``angang.engine.compiled`` is the one place."""
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path == Path(compiled.__file__):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("numba"):
+                offenders += [f"{path.name}: {a.name}" for a in node.names if "jit" in a.name]
+            if isinstance(node, ast.Attribute) and node.attr in {"njit", "jit"}:
+                offenders.append(f"{path.name}: .{node.attr}")
+    assert not offenders, offenders
+
+
+def test_stale_caches_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale, other = tmp_path / "kernels-0000000000000000", tmp_path / "unrelated"
+    stale.mkdir()
+    other.mkdir()
+    monkeypatch.setattr(compiled.NUMBA_CONFIG, "CACHE_DIR", str(tmp_path))
+    compiled.cache_dir.cache_clear()
+    try:
+        here = compiled.cache_dir()
+    finally:
+        compiled.cache_dir.cache_clear()
+    assert here == tmp_path / f"kernels-{sources_digest()}"
+    assert not stale.exists() and other.exists()
