@@ -42,23 +42,29 @@ def _build_cell(  # pragma: no cover - compiled
     ``lo:lo+size``; returns the capacity built with imported equipment, weighted as the
     reference weights it (strength x imported level x quality x capacity built). The last
     four arguments are scratch space (no allocation per call)."""
-    n_prov = provenance.shape[2]
+    # the cell's slots of run b as views, indexed from 0 (Numba then knows an index is not
+    # negative and drops its per-access check for one)
+    stop = lo + size
+    capacity, active, owner = capacity[b, lo:stop], active[b, lo:stop], owner[b, lo:stop]
+    tech, provenance, small = tech[b, lo:stop], provenance[b, lo:stop], small[b, lo:stop]
+    reserved, campaign = reserved[lo:stop], campaign[lo:stop]
+    n_prov = provenance.shape[1]
     mass, mean_prov, blend, new_prov = vectors[0], vectors[1], vectors[2], vectors[3]
     # the cell's capacity-weighted technology and provenance (construction._mean)
     for i in range(size):
-        buffer[i] = capacity[b, lo + i] * active[b, lo + i]
+        buffer[i] = capacity[i] * active[i]
     total = pairwise_sum(buffer, 0, size)
     for p in range(n_prov):
         mass[p] = 0.0
     for i in range(size):
-        weighted_tech[i] = buffer[i] * tech[b, lo + i]
+        weighted_tech[i] = buffer[i] * tech[i]
     mean_tech = FIRST_PLANT_TECH
     if total > 0:
         mean_tech = pairwise_sum(weighted_tech, 0, size) / total
     for i in range(size):
-        if active[b, lo + i]:  # an inactive slot adds +0.0 to the running sums
+        if active[i]:  # an inactive slot adds +0.0 to the running sums
             for p in range(n_prov):
-                mass[p] += weighted_tech[i] * provenance[b, lo + i, p]
+                mass[p] += weighted_tech[i] * provenance[i, p]
     norm = 0.0
     for p in range(n_prov):
         norm += mass[p]
@@ -87,8 +93,6 @@ def _build_cell(  # pragma: no cover - compiled
         for p in range(n_prov):
             new_prov[p] = blend[p] / blend_total
     built = _place(
-        b,
-        lo,
         size,
         reserved,
         campaign,
@@ -112,8 +116,6 @@ def _build_cell(  # pragma: no cover - compiled
 
 @kernel
 def _place(  # pragma: no cover - compiled
-    b: int,
-    lo: int,
     size: int,
     reserved: np.ndarray,
     campaign: np.ndarray,
@@ -133,60 +135,55 @@ def _place(  # pragma: no cover - compiled
     flags: np.ndarray,
 ) -> float:
     """:func:`angang.mechanisms.construction.place` of modern plant (not campaign plant)
-    for run ``b``; returns the capacity placed (``flags``: scratch, (2, size) at least)."""
-    n_prov = provenance.shape[2]
+    in one run's cell (the arrays are its slots); returns the capacity placed (``flags``:
+    scratch, (2, size) at least)."""
+    n_prov = provenance.shape[1]
     private_builder = builder == PRIVATE
     same_kind, new = flags[0], flags[1]
     has_kin = False
     for i in range(size):
-        j = lo + i
         same_kind[i] = False
         new[i] = False
-        if active[b, j] and ((owner[b, j] == PRIVATE) == private_builder) and not small[b, j]:
+        if active[i] and ((owner[i] == PRIVATE) == private_builder) and not small[i]:
             same_kind[i] = True
             has_kin = True
     if not has_kin and added > 0:
         count = max(count, 1)
     opened = 0
-    free_seen = 0
     for i in range(size):
-        j = lo + i
-        if not active[b, j] and not reserved[j] and not campaign[j]:
-            free_seen += 1
-            if free_seen <= count:
-                new[i] = True
-                opened += 1
+        if opened == count:  # the first ``count`` free slots open; the rest stay as they are
+            break
+        if not active[i] and not reserved[i] and not campaign[i]:
+            new[i] = True
+            opened += 1
     entry = 0.0
     if opened > 0:
         entry = entry_share * added if has_kin else added
     each = entry / opened if opened > 0 else 0.0
     for i in range(size):
         if new[i]:
-            j = lo + i
-            capacity[b, j] += each
-            active[b, j] = True
-            small[b, j] = False
-            owner[b, j] = builder
-            tech[b, j] = new_tech
+            capacity[i] += each
+            active[i] = True
+            small[i] = False
+            owner[i] = builder
+            tech[i] = new_tech
             for p in range(n_prov):
-                provenance[b, j, p] = new_prov[p]
+                provenance[i, p] = new_prov[p]
     rest = added - entry
     use_kin = has_kin or opened > 0
     for i in range(size):
-        j = lo + i
-        kin = same_kind[i] if use_kin else active[b, j]
-        buffer[i] = capacity[b, j] * kin
+        kin = same_kind[i] if use_kin else active[i]
+        buffer[i] = capacity[i] * kin
     kin_total = pairwise_sum(buffer, 0, size)
     if kin_total > 0:
         for i in range(size):
-            j = lo + i
             extra = buffer[i] * rest / kin_total
-            grown = capacity[b, j] + extra
+            grown = capacity[i] + extra
             w_new = extra / grown if grown > 0 else 0.0
-            tech[b, j] = (1.0 - w_new) * tech[b, j] + w_new * new_tech
+            tech[i] = (1.0 - w_new) * tech[i] + w_new * new_tech
             for p in range(n_prov):
-                provenance[b, j, p] = (1.0 - w_new) * provenance[b, j, p] + w_new * new_prov[p]
-            capacity[b, j] += extra
+                provenance[i, p] = (1.0 - w_new) * provenance[i, p] + w_new * new_prov[p]
+            capacity[i] += extra
         return entry + rest
     return entry
 

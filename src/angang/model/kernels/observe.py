@@ -5,6 +5,7 @@ slots, instead of a NumPy temporary and a ``reduceat`` for each."""
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.state import DOMESTIC_COHORTS, State
@@ -71,8 +72,9 @@ def _totals(  # pragma: no cover - compiled
         for c in range(n_cells):
             lo = cell_start[c]
             hi = cell_end(cell_start, c, n_slots)
-            for n in range(lo, hi):
-                i = n - lo
+            # unsigned slot numbers: Numba drops its negative-index check on every access
+            for n in range(uint64(lo), uint64(hi)):
+                i = n - uint64(lo)
                 price_n = price[sector[n]]
                 is_soe = soe_by_code[owner[b, n]]
                 live = 1.0 if active[b, n] else 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 
@@ -13,30 +14,33 @@ BLOCK = 128  #: NumPy's pairwise-summation block (PW_BLOCKSIZE)
 def pairwise_sum(a: np.ndarray, lo: int, n: int) -> float:  # pragma: no cover - compiled
     """``a[lo:lo+n].sum()`` exactly as NumPy computes it: eight running sums over blocks of
     up to 128, combined as a tree, larger runs split in halves (a multiple of 8)."""
+    # the run as a view indexed by unsigned integers: Numba then drops its check for a
+    # negative index, which otherwise costs as much as the additions (the same, in order)
+    block = a[lo : lo + n]
     if n < 8:
         res = 0.0
         for i in range(n):
-            res += a[lo + i]
+            res += block[i]
         return res
     if n <= BLOCK:
-        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-        i = 8
-        stop = n - n % 8
-        while i < stop:
-            r0 += a[lo + i]
-            r1 += a[lo + i + 1]
-            r2 += a[lo + i + 2]
-            r3 += a[lo + i + 3]
-            r4 += a[lo + i + 4]
-            r5 += a[lo + i + 5]
-            r6 += a[lo + i + 6]
-            r7 += a[lo + i + 7]
-            i += 8
+        r0, r1, r2, r3 = block[0], block[1], block[2], block[3]
+        r4, r5, r6, r7 = block[4], block[5], block[6], block[7]
+        u = uint64(8)
+        stop = uint64(n - n % 8)
+        while u < stop:
+            r0 += block[u]
+            r1 += block[u + uint64(1)]
+            r2 += block[u + uint64(2)]
+            r3 += block[u + uint64(3)]
+            r4 += block[u + uint64(4)]
+            r5 += block[u + uint64(5)]
+            r6 += block[u + uint64(6)]
+            r7 += block[u + uint64(7)]
+            u += uint64(8)
         res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n:
-            res += a[lo + i]
-            i += 1
+        while u < uint64(n):
+            res += block[u]
+            u += uint64(1)
         return res
     half = n // 2
     half -= half % 8
