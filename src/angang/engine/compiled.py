@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numba
 from numba import njit
@@ -79,14 +79,22 @@ def _numba_cache_dir(path: Path) -> Iterator[None]:
         NUMBA_CONFIG.CACHE_DIR = before
 
 
-def kernel(function: F | None = None, /, *, signature: str | None = None) -> Any:
+def kernel(
+    function: F | None = None,
+    /,
+    *,
+    signature: str | None = None,
+    inline: Literal["never", "always"] = "never",
+) -> Any:
     """``numba.njit(cache=True)`` with the cache in :func:`cache_dir`: ``@kernel``, or
-    ``@kernel(signature="float64(float64[::1])")`` to compile one signature when declared."""
+    ``@kernel(signature="float64(float64[::1])")`` to compile one signature when declared,
+    or ``@kernel(inline="always")`` for a small helper Numba should copy into its callers
+    (its arguments' signs are then known there; never for a recursive one)."""
 
     def declare(function: F) -> Any:
         with _numba_cache_dir(cache_dir()):
             if signature is None:
-                return njit(cache=True)(function)
+                return njit(cache=True, inline=inline)(function)
             return njit(signature, cache=True)(function)
 
     return declare if function is None else declare(function)
