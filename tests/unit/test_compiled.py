@@ -1,6 +1,7 @@
-"""The compiled kernels' cache is keyed by the source of every compiled function: Numba
-keys a function by its own file alone, so a change to a helper in another file (a pairwise
-sum) would leave the kernels that call it running old machine code."""
+"""The compiled kernels' cache is keyed by the source of every compiled function and of the
+modules it reads: Numba keys a function by its own file alone, so a change to a helper in
+another file (a pairwise sum) or to a constant it compiles in (the number of powers) would
+leave the kernels running old machine code."""
 
 from __future__ import annotations
 
@@ -22,16 +23,25 @@ def package(tmp_path: Path) -> Path:
     return root
 
 
-def test_the_key_covers_every_file_that_declares_kernels() -> None:
+def test_the_key_covers_the_kernels_and_the_modules_they_read() -> None:
     names = {p.relative_to(PACKAGE).as_posix() for p in compiled_sources()}
-    assert {"engine/compiled.py", "engine/aggregate.py", "model/kernels/sums.py"} <= names
-    assert "model/loop.py" not in names
+    declaring = {"engine/compiled.py", "engine/aggregate.py", "model/kernels/sums.py"}
+    read = {"ids.py", "engine/state.py", "mechanisms/construction.py", "model/kernels/shapes.py"}
+    assert declaring | read <= names
+    assert not names & {"model/loop.py", "cli/running.py", "report/figures.py"}
 
 
 def test_a_change_to_a_shared_helper_changes_the_key(package: Path) -> None:
     before = sources_digest(package)
     sums = package / "model" / "kernels" / "sums.py"
     sums.write_text(sums.read_text().replace("BLOCK = 128", "BLOCK = 64"))
+    assert sources_digest(package) != before
+
+
+def test_a_change_to_a_constant_the_kernels_compile_in_changes_the_key(package: Path) -> None:
+    before = sources_digest(package)
+    ids = package / "ids.py"
+    ids.write_text(ids.read_text() + "\nEXTRA = 1\n")
     assert sources_digest(package) != before
 
 

@@ -18,9 +18,13 @@ import pytest
 
 from angang.engine.compiled import sources_digest
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, initial_state
+from angang.engine.state import COHORT_SPLIT, Params, State, initial_state
 from angang.engine.world import World, make_world
 from angang.model import kernels
+from angang.model.kernels import shapes
+from angang.model.kernels.labour import employ
+from angang.model.kernels.rehabilitation import rehabilitation_step
+from angang.model.kernels.technology import technology_step
 from angang.model.loop import SCHEDULE, schedule, simulate
 from angang.runner import run
 from angang.scenario import load_scenario, parameter_table
@@ -254,3 +258,27 @@ def test_the_kernels_load_from_numbas_cache(tmp_path: Path) -> None:
     keyed = tmp_path / f"kernels-{sources_digest()}"
     assert any(keyed.rglob("*.nbi")), "the cache is not in the directory keyed by the sources"
     assert sorted(p.name for p in tmp_path.iterdir()) == [keyed.name]
+
+
+def test_the_kernels_compile_in_the_states_short_axes() -> None:
+    """The lengths the kernels compile in are the state's (cohorts, sources, powers)."""
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, 0.05)
+    state = initial_state(scenario, world, Params.repeat(scenario.parameters, 1), 1)
+    assert state.workforce.shape[2] == shapes.N_COHORTS
+    assert state.provenance.shape[2] == shapes.N_SOURCES
+    assert state.on_site.shape[2] == shapes.N_POWERS
+    assert COHORT_SPLIT.size == shapes.N_DOMESTIC
+
+
+@pytest.mark.parametrize("step", [technology_step, rehabilitation_step, employ])
+def test_a_kernel_refuses_arrays_of_another_length(step) -> None:  # type: ignore[no-untyped-def]
+    """A compiled loop of fixed length would read past a shorter array without a word; the
+    wrappers check first."""
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, 0.05)
+    params = Params.repeat(scenario.parameters, 1)
+    state = initial_state(scenario, world, params, 1)
+    short = replace(state, workforce=state.workforce[..., :-1].copy())
+    with pytest.raises(ValueError, match="workforce has 6 values on its last axis"):
+        step(short, world, params, Streams(1, np.arange(1)))

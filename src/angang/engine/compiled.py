@@ -1,17 +1,21 @@
 """Compiled code: Numba's ``njit`` with an on-disk cache keyed by the source of every
-compiled function, so that a cache can never run code older than the source.
+compiled function and of every module it reads, so that a cache can never run code older
+than the source.
 
 Numba keys a cached function by its own file alone (its modification time and size). A
 kernel that calls a compiled helper in another file (NumPy's pairwise sum, absorptive
-capacity) would keep running its cached machine code after that helper changed — a
-silently stale history. Every compiled function in angang is declared with
-:func:`kernel`, which puts Numba's cache in a directory named by a hash of every file that
-declares compiled functions: a change to any of them starts a fresh cache, and the stale
-ones are removed.
+capacity), or reads a constant of another module (the number of foreign powers, an owner's
+code: Numba compiles a global's value in), would keep running its cached machine code after
+that file changed — a silently stale history, or a loop over the wrong number of powers.
+Every compiled function in angang is declared with :func:`kernel`, which puts Numba's cache
+in a directory named by a hash of every file that declares compiled functions and every
+angang module those import, at any depth: a change to any of them starts a fresh cache,
+and the stale ones are removed.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -35,12 +39,46 @@ PREFIX = "kernels-"
 
 
 def compiled_sources(root: Path = PACKAGE) -> list[Path]:
-    """Every file under ``root`` that declares compiled functions, and this one."""
+    """Every file under ``root`` (the ``angang`` package) that declares compiled functions,
+    every angang module those import at any depth, and this file."""
     here = root / "engine" / "compiled.py"
-    found = {
-        path for path in root.rglob("*.py") if DECLARES_KERNELS in path.read_text(encoding="utf-8")
-    }
-    return sorted(found | ({here} if here.exists() else set()))
+    todo = [path for path in root.rglob("*.py") if DECLARES_KERNELS in _text(path)]
+    seen: set[Path] = {here} if here.exists() else set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo += _imported_files(path, root)
+    return sorted(seen)
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _imported_files(path: Path, root: Path) -> list[Path]:
+    """The files of the angang modules ``path`` imports, absolute or relative, a name
+    imported from a package counting as its module when it is one."""
+    package = [root.name, *path.parent.relative_to(root).parts]
+    names: list[str] = []
+    for node in ast.walk(ast.parse(_text(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            stem = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*stem, *([node.module] if node.module else [])])
+            names.append(module)
+            names += [f"{module}.{alias.name}" for alias in node.names]
+    files = []
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != root.name:
+            continue
+        base = root.joinpath(*parts[1:])
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                files.append(candidate)
+    return files
 
 
 def sources_digest(root: Path = PACKAGE) -> str:

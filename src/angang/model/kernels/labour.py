@@ -11,6 +11,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, Params, State
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
+from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, check_lengths
 
 
 @kernel
@@ -132,9 +133,8 @@ def _employ(  # pragma: no cover - compiled
 ) -> None:
     """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
     workforce, welfare, grievance, lay-offs and the protest rate the caller draws from."""
-    n_runs, n_slots, n_cohorts = workforce.shape
-    n_domestic = cohort_split.size
-    domestic = np.empty(n_domestic)
+    n_runs, n_slots = active.shape
+    domestic = np.empty(N_DOMESTIC)
     for b in range(n_runs):
         for n in range(n_slots):
             on = active[b, n]
@@ -143,12 +143,12 @@ def _employ(  # pragma: no cover - compiled
                 # an empty or closed slot: everyone left is laid off, welfare drifts to a
                 # private firm's (the reference's arithmetic for it, without the hiring)
                 before = 0.0
-                for k in range(n_domestic):
+                for k in range(N_DOMESTIC):
                     before += workforce[b, n, k]
                 gone = before
                 people = 0.0
                 laid_off[b, n] = gone
-                for k in range(n_cohorts):
+                for k in range(N_COHORTS):
                     new_workforce[b, n, k] = 0.0
                 target = private_welfare
             else:
@@ -166,7 +166,7 @@ def _employ(  # pragma: no cover - compiled
                 fired_sum = 0.0
                 before = 0.0
                 people = 0.0
-                for k in range(n_domestic):
+                for k in range(N_DOMESTIC):
                     need = total * cohort_split[k]
                     wanted = need * keep_share
                     current = workforce[b, n, k]
@@ -179,9 +179,9 @@ def _employ(  # pragma: no cover - compiled
                     people += domestic[k]
                 gone = fired_sum
                 laid_off[b, n] = gone
-                for k in range(n_cohorts):
+                for k in range(N_COHORTS):
                     new_workforce[b, n, k] = workforce[b, n, k]
-                for k in range(n_domestic):
+                for k in range(N_DOMESTIC):
                     new_workforce[b, n, k] = domestic[k]
                 cut = h * (0.3 + 0.7 * distress)
                 if soe:
@@ -210,6 +210,7 @@ def _employ(  # pragma: no cover - compiled
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.labour.employ` (same results, same draws)."""
     lay = world.layout
+    check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
     growth = params.labour_productivity_growth
     factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
     fed = state.food ** params.sent_down[:, 0]

@@ -8,9 +8,10 @@ import numpy as np
 from numba import uint64
 
 from angang.engine.compiled import kernel
-from angang.engine.state import DOMESTIC_COHORTS, State
+from angang.engine.state import State
 from angang.engine.world import SOE_BY_CODE, World
 from angang.ids import SECTORS
+from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
 from angang.model.kernels.sums import cell_end, pairwise_sum, reduceat_sum
 from angang.model.observe import CELL_FIELDS, Totals
 
@@ -41,7 +42,6 @@ def _totals(  # pragma: no cover - compiled
     cell_start: np.ndarray,
     soe_by_code: np.ndarray,
     steel: int,
-    domestic_cohorts: int,
     cells: np.ndarray,
     rows: np.ndarray,
     experts: np.ndarray,
@@ -52,8 +52,6 @@ def _totals(  # pragma: no cover - compiled
     ``sources`` (B, 1+P), each with the arithmetic of :func:`angang.model.observe.totals`."""
     n_runs, n_slots = output.shape
     n_cells = cell_start.size
-    n_cohorts = workforce.shape[2]
-    n_sources = provenance.shape[2]
     n_fields = cells.shape[0]
     widest = 1
     for c in range(n_cells):
@@ -64,10 +62,10 @@ def _totals(  # pragma: no cover - compiled
     firsts = np.empty((n_fields, n_cells))
     whole = np.empty((3, n_slots))
     for b in range(n_runs):
-        for p in range(experts.shape[1]):
+        for p in range(N_POWERS):
             experts[b, p] = 0.0
-        on_site_sum = np.zeros(on_site.shape[2])
-        for k in range(n_sources):
+        on_site_sum = np.zeros(N_POWERS)
+        for k in range(N_SOURCES):
             sources[b, k] = 0.0
         for c in range(n_cells):
             lo = cell_start[c]
@@ -82,7 +80,7 @@ def _totals(  # pragma: no cover - compiled
                 cap = capacity[b, n] * live
                 tech_weight = cap * price_n
                 domestic = workforce[b, n, 0]
-                for k in range(1, domestic_cohorts):
+                for k in range(1, N_DOMESTIC):
                     domestic += workforce[b, n, k]
                 people = domestic + laid_off[b, n]
                 m = ministry_control[b, n]
@@ -108,12 +106,12 @@ def _totals(  # pragma: no cover - compiled
                 whole[1, n] = steel_target
                 whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
                 # sums over the slots as NumPy adds along an outer axis: in slot order
-                for k in range(domestic_cohorts, n_cohorts):
-                    experts[b, k - domestic_cohorts] += workforce[b, n, k]
-                for p in range(on_site.shape[2]):
+                for k in range(N_DOMESTIC, N_COHORTS):
+                    experts[b, k - N_DOMESTIC] += workforce[b, n, k]
+                for p in range(N_POWERS):
                     on_site_sum[p] += on_site[b, n, p]
                 weighted = tech_weight * tech[b, n]
-                for k in range(n_sources):
+                for k in range(N_SOURCES):
                     sources[b, k] += weighted * provenance[b, n, k]
             for f in range(n_fields):
                 if hi > lo:
@@ -126,7 +124,7 @@ def _totals(  # pragma: no cover - compiled
                 for f in range(n_fields):
                     firsts[f, c] = firsts[f, c + 1] if c + 1 < n_cells else np.nan
                     cells[f, b, c] = firsts[f, c]
-        for p in range(experts.shape[1]):
+        for p in range(N_POWERS):
             experts[b, p] = experts[b, p] + on_site_sum[p]
         for i in range(3):
             rows[i, b] = pairwise_sum(whole[i], 0, n_slots)
@@ -136,11 +134,11 @@ def observe_totals(state: State, world: World) -> Totals:
     """The compiled :func:`angang.model.observe.totals` (same results)."""
     lay = world.layout
     runs, regions, sectors = state.runs, lay.coast.size, lay.price.size
-    powers = state.on_site.shape[2]
+    check_lengths(workforce=state.workforce, provenance=state.provenance, on_site=state.on_site)
     cells = np.empty((len(CELL_FIELDS), runs, regions * sectors))
     rows = np.empty((3, runs))
-    experts = np.empty((runs, powers))
-    sources = np.empty((runs, state.provenance.shape[2]))
+    experts = np.empty((runs, N_POWERS))
+    sources = np.empty((runs, N_SOURCES))
     _totals(
         state.output,
         state.reported,
@@ -164,7 +162,6 @@ def observe_totals(state: State, world: World) -> Totals:
         lay.cell_start,
         SOE_BY_CODE,
         STEEL,
-        DOMESTIC_COHORTS,
         cells,
         rows,
         experts,

@@ -12,13 +12,13 @@ from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import (
     COHORT_SPLIT,
-    DOMESTIC_COHORTS,
     Params,
     State,
     technique_factor,
 )
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import production
+from angang.model.kernels.shapes import N_DOMESTIC, check_lengths
 from angang.model.kernels.sums import cell_end, reduceat_sum
 
 PRIVATE = OWNER["private"]
@@ -39,7 +39,7 @@ def _staff(  # pragma: no cover - compiled
         persons = persons * small_labour
     persons = persons * factor
     need = persons * split[0]
-    for k in range(1, split.size):
+    for k in range(1, N_DOMESTIC):
         need += persons * split[k]
     return need
 
@@ -57,7 +57,6 @@ def _staff_ratio(  # pragma: no cover - compiled
     small_labour: np.ndarray,
     factor: np.ndarray,
     split: np.ndarray,
-    domestic_cohorts: int,
     ratio: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.production.staffing` before its power: staff over the staff
@@ -72,7 +71,7 @@ def _staff_ratio(  # pragma: no cover - compiled
             need = _staff(served, small[b, n], labour[sector[n]], small_labour[b], factor[b], split)
             if need > 0:
                 have = workforce[b, n, 0]
-                for k in range(1, domestic_cohorts):
+                for k in range(1, N_DOMESTIC):
                     have += workforce[b, n, k]
                 r = have / need
                 ratio[b, n] = 1.0 if r > 1.0 else r
@@ -134,6 +133,7 @@ def _wanted(  # pragma: no cover - compiled
 def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> production.Wanted:
     """The compiled :func:`angang.mechanisms.production.wanted` (same results)."""
     lay = world.layout
+    check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
     runs, n_cells = state.runs, lay.cell_start.size
     ratio = np.empty_like(state.capacity)
     _staff_ratio(
@@ -148,7 +148,6 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
         params.small_labour[:, 0],
         technique_factor(params.labour_productivity_growth, state.year)[:, 0],
         COHORT_SPLIT,
-        DOMESTIC_COHORTS,
         ratio,
     )
     slots = np.empty_like(state.capacity)
@@ -256,7 +255,6 @@ def _accounts(  # pragma: no cover - compiled
     small_labour: np.ndarray,
     factor: np.ndarray,
     split: np.ndarray,
-    domestic_cohorts: int,
     utilization_normal: np.ndarray,
     repair_rate: np.ndarray,
     wear_rate: np.ndarray,
@@ -290,7 +288,7 @@ def _accounts(  # pragma: no cover - compiled
             overstaffing = 0.0
             if need > 0:
                 have = workforce[b, n, 0]
-                for k in range(1, domestic_cohorts):
+                for k in range(1, N_DOMESTIC):
                     have += workforce[b, n, k]
                 overstaffing = max(0.0, have - need) / need
             unit_cost = variable_cost_share[b] * (1.0 + 0.5 * (1.0 - tech[b, n])) + social_cost[
@@ -314,6 +312,7 @@ def after_production(
 ) -> State:
     """The compiled :func:`angang.mechanisms.production._after_production` (same results)."""
     lay = world.layout
+    check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
     output = np.empty_like(wanted)
     private_share = np.empty((state.runs, lay.price.size))
     _output(
@@ -353,7 +352,6 @@ def after_production(
         params.small_labour[:, 0],
         technique_factor(params.labour_productivity_growth, state.year)[:, 0],
         COHORT_SPLIT,
-        DOMESTIC_COHORTS,
         params.utilization_normal[:, 0],
         params.repair_rate[:, 0],
         params.wear_rate[:, 0],

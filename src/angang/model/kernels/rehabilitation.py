@@ -8,9 +8,10 @@ import numpy as np
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State
+from angang.engine.state import Params, State
 from angang.engine.world import World
 from angang.mechanisms import rehabilitation, technology
+from angang.model.kernels.shapes import check_lengths
 from angang.model.kernels.technology import absorptive_capacity
 
 
@@ -26,7 +27,6 @@ def _rehabilitate(  # pragma: no cover - compiled
     sector: np.ndarray,
     rehab_rate: np.ndarray,
     expert_weight: np.ndarray,
-    domestic_cohorts: int,
     engineers: int,
     normal_engineer_share: float,
     restored: np.ndarray,
@@ -45,7 +45,6 @@ def _rehabilitate(  # pragma: no cover - compiled
                 on_site,
                 b,
                 n,
-                domestic_cohorts,
                 engineers,
                 expert_weight[b],
                 normal_engineer_share,
@@ -58,6 +57,7 @@ def rehabilitation_step(state: State, world: World, params: Params, rng: Streams
     """The compiled :func:`angang.mechanisms.rehabilitation.step` (same results)."""
     del rng  # rehabilitation draws nothing
     lay = world.layout
+    check_lengths(workforce=state.workforce, on_site=state.on_site)
     damaged = np.empty_like(state.damaged)
     _rehabilitate(
         state.damaged,
@@ -70,7 +70,6 @@ def rehabilitation_step(state: State, world: World, params: Params, rng: Streams
         lay.sector,
         params.rehab_rate[:, 0],
         params.expert_weight[:, 0],
-        DOMESTIC_COHORTS,
         technology.ENGINEERS,
         technology.NORMAL_ENGINEER_SHARE,
         damaged,

@@ -9,10 +9,11 @@ import numpy as np
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State
+from angang.engine.state import Params, State
 from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.ids import POWERS, WORKS
 from angang.mechanisms import technology
+from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
 
 
 @kernel(inline="always")
@@ -21,7 +22,6 @@ def absorptive_capacity(  # pragma: no cover - compiled
     on_site: np.ndarray,
     b: int,
     n: int,
-    domestic_cohorts: int,
     engineers: int,
     expert_weight: float,
     normal_engineer_share: float,
@@ -29,13 +29,13 @@ def absorptive_capacity(  # pragma: no cover - compiled
     """:func:`angang.mechanisms.technology.absorptive_capacity` of one plant (copied into
     its callers by Numba: called for every plant, it costs a tenth of the step otherwise)."""
     domestic = 0.0
-    for k in range(domestic_cohorts):
+    for k in range(N_DOMESTIC):
         domestic += workforce[b, n, k]
     staff_experts = 0.0
-    for k in range(domestic_cohorts, workforce.shape[2]):
+    for k in range(N_DOMESTIC, N_COHORTS):
         staff_experts += workforce[b, n, k]
     visiting = 0.0
-    for p in range(on_site.shape[2]):
+    for p in range(N_POWERS):
         visiting += on_site[b, n, p]
     skilled = workforce[b, n, engineers] + expert_weight * (staff_experts + visiting)
     expected = normal_engineer_share * domestic
@@ -64,7 +64,6 @@ def _technology(  # pragma: no cover - compiled
     diffusion_rate: np.ndarray,
     soe_by_code: np.ndarray,
     angang: int,
-    domestic_cohorts: int,
     engineers: int,
     normal_engineer_share: float,
     new_tech: np.ndarray,
@@ -74,9 +73,8 @@ def _technology(  # pragma: no cover - compiled
     """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
     ``new_provenance`` and ``transfer`` (zeroed by the caller)."""
     n_runs, n_slots = tech.shape
-    n_powers = frontier.size
-    foreign = np.zeros(n_powers)
-    gained = np.zeros(n_powers + 1)
+    foreign = np.zeros(N_POWERS)
+    gained = np.zeros(N_SOURCES)
     for b in range(n_runs):
         lead = 0.0
         mix0 = 1.0
@@ -86,7 +84,7 @@ def _technology(  # pragma: no cover - compiled
             t = tech[b, n]
             if not active[b, n]:  # an empty slot learns nothing and keeps what it had
                 new_tech[b, n] = t
-                for p in range(n_powers + 1):
+                for p in range(N_SOURCES):
                     new_provenance[b, n, p] = provenance[b, n, p]
                 continue
             absorb = absorptive_capacity(
@@ -94,7 +92,6 @@ def _technology(  # pragma: no cover - compiled
                 on_site,
                 b,
                 n,
-                domestic_cohorts,
                 engineers,
                 expert_weight[b],
                 normal_engineer_share,
@@ -102,40 +99,40 @@ def _technology(  # pragma: no cover - compiled
             r = region[n]
             best_gap = 0.0
             total = 0.0
-            for p in range(n_powers):
+            for p in range(N_POWERS):
                 gap = max(0.0, frontier[p] - t)
                 best_gap = max(best_gap, gap) if p > 0 else gap
                 foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
                 total += foreign[p]
             scale = best_gap / total if total > best_gap else 1.0
             shrink = min(1.0, scale)
-            for p in range(n_powers):
+            for p in range(N_POWERS):
                 foreign[p] = foreign[p] * shrink
             home = indigenous_rate[b] * absorb * (1.0 - t)
             diffused = 0.0
             if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
                 diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
             foreign_sum = 0.0
-            for p in range(n_powers):
+            for p in range(N_POWERS):
                 foreign_sum += foreign[p]
             new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
             if angang >= 0:
                 mix0 = provenance[b, angang, 0]
             gained[0] = home + diffused * mix0
-            for p in range(n_powers):
+            for p in range(N_POWERS):
                 mix = provenance[b, angang, p + 1] if angang >= 0 else 0.0
                 gained[p + 1] = foreign[p] + diffused * mix
             mass = 0.0
-            for p in range(n_powers + 1):
+            for p in range(N_SOURCES):
                 mass += t * provenance[b, n, p] + gained[p]
             if mass > 0:
-                for p in range(n_powers + 1):
+                for p in range(N_SOURCES):
                     new_provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
             else:
-                for p in range(n_powers + 1):
+                for p in range(N_SOURCES):
                     new_provenance[b, n, p] = provenance[b, n, p]
             value = capacity[b, n] * price[sector[n]]
-            for p in range(n_powers):
+            for p in range(N_POWERS):
                 transfer[b, p] += foreign[p] * value
 
 
@@ -143,6 +140,13 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
     """The compiled :func:`angang.mechanisms.technology.step` (same results)."""
     del rng  # technology draws nothing
     lay = world.layout
+    frontier = world.timeline.frontier[world.timeline.row(state.year)]
+    check_lengths(
+        workforce=state.workforce,
+        provenance=state.provenance,
+        on_site=state.on_site,
+        frontier=frontier,
+    )
     slot = int(lay.work_slot[WORKS.index("angang")])
     new_tech = np.empty_like(state.tech)
     new_provenance = np.empty_like(state.provenance)
@@ -158,7 +162,7 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         lay.region,
         lay.sector,
         lay.price,
-        world.timeline.frontier[world.timeline.row(state.year)],
+        frontier,
         np.maximum(0.0, state.relations()),
         state.lever(Levers.PLANNING),
         params.transfer_rate[:, 0],
@@ -167,7 +171,6 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         params.diffusion_rate[:, 0],
         SOE_BY_CODE,
         slot,
-        DOMESTIC_COHORTS,
         technology.ENGINEERS,
         technology.NORMAL_ENGINEER_SHARE,
         new_tech,
