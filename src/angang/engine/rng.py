@@ -45,14 +45,24 @@ class Streams:
         return out
 
     def poisson(self, lam: np.ndarray) -> np.ndarray:
-        """int (B, M) Poisson draws with rates ``lam`` of shape (B, M).
+        """int (B, ...) Poisson draws with rates ``lam`` of shape (B, ...).
 
         NumPy's Poisson sampler returns 0 for a zero rate without touching the stream, so
         only the positive rates are drawn, in order: the same numbers and the same stream
         positions as drawing them all (tests/unit/test_rng.py holds this), at the cost of the
         plants that can draw something (most rates, protest's above all, are zero)."""
         out = np.zeros(lam.shape, dtype=np.int64)
-        for g, rates, row in zip(self.generators, lam, out, strict=True):
-            drawn = np.flatnonzero(rates)
-            row[drawn] = g.poisson(rates[drawn])
+        runs = len(self.generators)
+        # the positive rates of all runs in one pass, in run order, then in order within a
+        # run; each run's generator then draws its own slice
+        drawn = np.flatnonzero(lam)
+        rates = lam.reshape(-1)[drawn]
+        ends = np.searchsorted(drawn, np.arange(1, runs + 1) * (lam.size // runs))
+        draws = np.empty(drawn.size, dtype=np.int64)
+        start = 0
+        for g, end in zip(self.generators, ends.tolist(), strict=True):
+            if end > start:
+                draws[start:end] = g.poisson(rates[start:end])
+            start = end
+        out.reshape(-1)[drawn] = draws
         return out
