@@ -44,6 +44,18 @@ def test_poisson_skips_zero_rates_without_shifting_the_streams() -> None:
     assert np.array_equal(streams.uniform(4), np.stack([g.random(4) for g in own]))
 
 
+def test_skipping_uniform_draws_leaves_the_streams_where_drawing_would() -> None:
+    """A year that needs no uniform draws skips them; every later draw must be the same."""
+    skipped, drawn = Streams(SEED, RUNS), Streams(SEED, RUNS)
+    for streams in (skipped, drawn):
+        streams.normal(5)  # a position reached by other kinds of draws first
+    skipped.skip_uniform(1821)
+    drawn.uniform(1821)
+    assert skipped.positions() == drawn.positions()
+    assert np.array_equal(skipped.uniform(7), drawn.uniform(7))
+    assert np.array_equal(skipped.normal(7), drawn.normal(7))
+
+
 def test_a_restored_stream_continues_where_it_stood() -> None:
     streams = Streams(SEED, RUNS)
     streams.uniform(10)

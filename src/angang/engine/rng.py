@@ -37,6 +37,19 @@ class Streams:
             g.random(out=row)  # the draws of g.random(n), written in place
         return out
 
+    def skip_uniform(self, n: int) -> None:
+        """Move every run's stream past ``n`` uniform draws without making them, for draws a
+        year does not need (no owner changes, no small plant to close). A uniform is one
+        64-bit step of the PCG64 generator, which jumps ahead in a few steps (``advance``):
+        the streams stand where the draws would have left them, so later draws are the
+        same (tests/unit/test_rng.py). ``advance`` empties the generator's buffered 32-bit
+        half-draw, which these streams never make."""
+        for g in self.generators:
+            bits = g.bit_generator
+            if not isinstance(bits, np.random.PCG64):  # default_rng's; advance is PCG64's
+                raise TypeError(f"skip_uniform needs PCG64 streams, not {type(bits).__name__}")
+            bits.advance(n)
+
     def normal(self, n: int) -> np.ndarray:
         """float (B, n) standard normal."""
         out = np.empty((len(self.generators), n))

@@ -41,12 +41,13 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Close small plants outside campaigns; build new ones where campaigns press."""
     lay = world.layout
     campaign = state.lever(Levers.CAMPAIGN_INTENSITY)  # (B, R)
-    draw = rng.uniform(lay.n)  # drawn every year, so that the streams stay aligned
-    if state.small.any():  # most years there is no small plant to close
+    if state.small.any():
+        draw = rng.uniform(lay.n)
         hardness = state.lever(Levers.BUDGET_HARDNESS)[:, lay.region]
         chance = params.small_scrap * (1.0 - campaign[:, lay.region]) * hardness
         closing = state.small & state.active & (draw < chance)
-    else:
+    else:  # most years there is no small plant to close
+        rng.skip_uniform(lay.n)  # the streams move on as if the draws were made
         closing = state.small
     if closing.any():
         keep = ~closing

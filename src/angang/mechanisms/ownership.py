@@ -32,11 +32,12 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     lay = world.layout
     region = lay.region
     heavy = lay.heavy[lay.sector][None, :]
-    draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n), rng.uniform(lay.n))
     nationalizing = state.lever(Levers.NATIONALIZATION_RATE)
     rate = state.lever(Levers.PRIVATIZATION_RATE)[:, region]
     if not nationalizing.any() and not rate.any():  # most years: no owner changes
+        rng.skip_uniform(3 * lay.n)  # the streams move on as if the draws were made
         return state
+    draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n), rng.uniform(lay.n))
     owner = state.owner.copy()
     private = (owner == OWNER["private"]) & state.active
     nationalized = private & (draw_nat < nationalizing[:, region])
