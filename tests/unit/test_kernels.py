@@ -20,8 +20,10 @@ from angang.engine.compiled import sources_digest
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, Params, State, initial_state
 from angang.engine.world import World, make_world
+from angang.mechanisms import construction
 from angang.model import kernels
 from angang.model.kernels import shapes
+from angang.model.kernels.construction import build_all
 from angang.model.kernels.labour import employ
 from angang.model.kernels.rehabilitation import rehabilitation_step
 from angang.model.kernels.technology import technology_step
@@ -282,3 +284,44 @@ def test_a_kernel_refuses_arrays_of_another_length(step) -> None:  # type: ignor
     short = replace(state, workforce=state.workforce[..., :-1].copy())
     with pytest.raises(ValueError, match="workforce has 6 values on its last axis"):
         step(short, world, params, Streams(1, np.arange(1)))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_construction_equals_its_reference_in_its_corners(seed: int) -> None:
+    """Building orders the histories rarely give: more entrants than free slots, cells with
+    no free slot or no plant of the builder's kind, orders with entrants and nothing added,
+    every kind of builder, in one run of a batch and not the others."""
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, SCALE)
+    lay = world.layout
+    params = _params(seed)
+    state = _perturbed(next(iter(_states(world, params)))[0], seed)
+    rng = np.random.default_rng(seed)
+    runs, cells, regions = RUNS, lay.cell_start.size, lay.coast.size
+    full = rng.random(cells) < 0.2  # every slot of the cell taken
+    active = state.active | full[np.repeat(np.arange(cells), lay.cell_size)][None, :]
+    added = rng.exponential(50.0, (runs, 2, cells)) * (rng.random((runs, 2, cells)) < 0.7)
+    sources = rng.dirichlet(np.ones(shapes.N_POWERS), (runs, regions))
+    orders = construction.Orders(
+        added=added,
+        count=rng.integers(0, 60, (runs, 2, cells)) * (rng.random((runs, 2, cells)) < 0.6),
+        builder=rng.choice(np.unique(state.owner), (runs, 2, cells)).astype(np.int8),
+        entry_share=rng.uniform(0.0, 1.0, (runs, lay.price.size)),
+        quality=rng.uniform(0.5, 1.0, (runs, regions)),
+        level=rng.uniform(0.0, 1.0, (runs, regions)),
+        strength=rng.uniform(0.0, 1.0, (runs, regions)) * (rng.random((runs, regions)) < 0.7),
+        sources=sources,
+    )
+    arrays = (state.capacity, active, state.owner, state.tech, state.provenance, state.small)
+    want = [a.copy() for a in arrays] + [np.zeros((runs, shapes.N_POWERS))]
+    got = [a.copy() for a in arrays] + [np.zeros((runs, shapes.N_POWERS))]
+    construction.build_all(lay, *want, orders)
+    build_all(lay, *got, orders)
+    for name, x, y in zip(
+        ("capacity", "active", "owner", "tech", "provenance", "small", "transfer"),
+        want,
+        got,
+        strict=True,
+    ):
+        assert np.array_equal(x, y), f"{name} differs in {np.sum(x != y)} of {x.size} values"
+    assert not np.array_equal(want[0], state.capacity)  # something was built

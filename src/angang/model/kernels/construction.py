@@ -33,15 +33,20 @@ def _build_cell(  # pragma: no cover - compiled
     level: float,
     strength: float,
     sources: np.ndarray,
-    buffer: np.ndarray,
-    weighted_tech: np.ndarray,
-    flags: np.ndarray,
+    scratch: np.ndarray,
+    free: np.ndarray,
     vectors: np.ndarray,
 ) -> float:
-    """:func:`angang.mechanisms.construction.build` for run ``b`` in the cell of slots
-    ``lo:lo+size``; returns the capacity built with imported equipment, weighted as the
-    reference weights it (strength x imported level x quality x capacity built). The last
-    four arguments are scratch space (no allocation per call)."""
+    """:func:`angang.mechanisms.construction.build` (with its ``place`` of modern plant) for
+    run ``b`` in the cell of slots ``lo:lo+size``; returns the capacity built with imported
+    equipment, weighted as the reference weights it (strength x imported level x quality x
+    capacity built). The last three arguments are scratch space (no allocation per call).
+
+    One pass over the cell gathers all that the reference reads from it before it changes
+    anything — the capacity-weighted technology and provenance, the plants of the builder's
+    kind, the free slots — with each value formed by the reference's own expression; new
+    plants then go into the free slots found, and a second pass extends the plants of the
+    kind. The sums add the same values in the same order, so the numbers are the same."""
     # the cell's slots of run b as views, indexed from 0 (Numba then knows an index is not
     # negative and drops its per-access check for one)
     stop = lo + size
@@ -49,22 +54,33 @@ def _build_cell(  # pragma: no cover - compiled
     tech, provenance, small = tech[b, lo:stop], provenance[b, lo:stop], small[b, lo:stop]
     reserved, campaign = reserved[lo:stop], campaign[lo:stop]
     n_prov = provenance.shape[1]
+    live, weighted_tech, kin = scratch[0], scratch[1], scratch[2]
     mass, mean_prov, blend, new_prov = vectors[0], vectors[1], vectors[2], vectors[3]
-    # the cell's capacity-weighted technology and provenance (construction._mean)
-    for i in range(size):
-        buffer[i] = capacity[i] * active[i]
-    total = pairwise_sum(buffer, 0, size)
     for p in range(n_prov):
         mass[p] = 0.0
+    private_builder = builder == PRIVATE
+    has_kin = False
+    wanted_free = max(count, 1)  # the most new plants this build can open
+    n_free = 0
     for i in range(size):
-        weighted_tech[i] = buffer[i] * tech[i]
-    mean_tech = FIRST_PLANT_TECH
-    if total > 0:
-        mean_tech = pairwise_sum(weighted_tech, 0, size) / total
-    for i in range(size):
+        # construction._mean: capacity of live plant, weighting technology and provenance
+        live[i] = capacity[i] * active[i]
+        weighted_tech[i] = live[i] * tech[i]
         if active[i]:  # an inactive slot adds +0.0 to the running sums
             for p in range(n_prov):
                 mass[p] += weighted_tech[i] * provenance[i, p]
+        # construction.place: plants of the builder's kind (owner type, modern) ...
+        same_kind = active[i] and ((owner[i] == PRIVATE) == private_builder) and not small[i]
+        has_kin = has_kin or same_kind
+        kin[i] = capacity[i] * same_kind
+        # ... and the first free slots, where new plants open
+        if n_free < wanted_free and not active[i] and not reserved[i] and not campaign[i]:
+            free[n_free] = i
+            n_free += 1
+    total = pairwise_sum(live, 0, size)
+    mean_tech = FIRST_PLANT_TECH
+    if total > 0:
+        mean_tech = pairwise_sum(weighted_tech, 0, size) / total
     norm = 0.0
     for p in range(n_prov):
         norm += mass[p]
@@ -92,100 +108,40 @@ def _build_cell(  # pragma: no cover - compiled
     if blend_total > 0:
         for p in range(n_prov):
             new_prov[p] = blend[p] / blend_total
-    built = _place(
-        size,
-        reserved,
-        campaign,
-        capacity,
-        active,
-        owner,
-        tech,
-        provenance,
-        small,
-        added,
-        count,
-        builder,
-        entry_share,
-        new_tech,
-        new_prov,
-        buffer,
-        flags,
-    )
-    return strength * imported * quality * built
-
-
-@kernel
-def _place(  # pragma: no cover - compiled
-    size: int,
-    reserved: np.ndarray,
-    campaign: np.ndarray,
-    capacity: np.ndarray,
-    active: np.ndarray,
-    owner: np.ndarray,
-    tech: np.ndarray,
-    provenance: np.ndarray,
-    small: np.ndarray,
-    added: float,
-    count: int,
-    builder: int,
-    entry_share: float,
-    new_tech: float,
-    new_prov: np.ndarray,
-    buffer: np.ndarray,
-    flags: np.ndarray,
-) -> float:
-    """:func:`angang.mechanisms.construction.place` of modern plant (not campaign plant)
-    in one run's cell (the arrays are its slots); returns the capacity placed (``flags``:
-    scratch, (2, size) at least)."""
-    n_prov = provenance.shape[1]
-    private_builder = builder == PRIVATE
-    same_kind, new = flags[0], flags[1]
-    has_kin = False
-    for i in range(size):
-        same_kind[i] = False
-        new[i] = False
-        if active[i] and ((owner[i] == PRIVATE) == private_builder) and not small[i]:
-            same_kind[i] = True
-            has_kin = True
+    # place: new plants in the first free slots take the entrants' share
     if not has_kin and added > 0:
         count = max(count, 1)
-    opened = 0
-    for i in range(size):
-        if opened == count:  # the first ``count`` free slots open; the rest stay as they are
-            break
-        if not active[i] and not reserved[i] and not campaign[i]:
-            new[i] = True
-            opened += 1
+    opened = min(count, n_free)
     entry = 0.0
     if opened > 0:
         entry = entry_share * added if has_kin else added
     each = entry / opened if opened > 0 else 0.0
-    for i in range(size):
-        if new[i]:
-            capacity[i] += each
-            active[i] = True
-            small[i] = False
-            owner[i] = builder
-            tech[i] = new_tech
-            for p in range(n_prov):
-                provenance[i, p] = new_prov[p]
+    for f in range(opened):
+        i = free[f]
+        capacity[i] += each
+        active[i] = True
+        small[i] = False
+        owner[i] = builder
+        tech[i] = new_tech
+        for p in range(n_prov):
+            provenance[i, p] = new_prov[p]
+    # the rest extends the plants of the kind in proportion to their capacity (all live
+    # plant where there is none of the kind and no entrant: then nothing changed above)
     rest = added - entry
-    use_kin = has_kin or opened > 0
-    for i in range(size):
-        kin = same_kind[i] if use_kin else active[i]
-        buffer[i] = capacity[i] * kin
-    kin_total = pairwise_sum(buffer, 0, size)
+    weights = kin if has_kin or opened > 0 else live
+    kin_total = pairwise_sum(weights, 0, size)
+    built = entry
     if kin_total > 0:
         for i in range(size):
-            extra = buffer[i] * rest / kin_total
+            extra = weights[i] * rest / kin_total
             grown = capacity[i] + extra
             w_new = extra / grown if grown > 0 else 0.0
             tech[i] = (1.0 - w_new) * tech[i] + w_new * new_tech
             for p in range(n_prov):
                 provenance[i, p] = (1.0 - w_new) * provenance[i, p] + w_new * new_prov[p]
             capacity[i] += extra
-        return entry + rest
-    return entry
+        built = entry + rest
+    return strength * imported * quality * built
 
 
 @kernel
@@ -215,9 +171,8 @@ def _build_all(  # pragma: no cover - compiled
     n_sectors = price.size
     n_powers = sources.shape[2]
     widest = cell_size.max()
-    buffer = np.empty(widest)
-    weighted_tech = np.empty(widest)
-    flags = np.zeros((2, widest), dtype=np.bool_)
+    scratch = np.empty((3, widest))
+    free = np.empty(widest, dtype=np.int64)
     vectors = np.zeros((4, provenance.shape[2]))
     # the reference skips a cell and builder only when no run builds there
     anyone = np.zeros((2, n_cells), dtype=np.bool_)
@@ -254,9 +209,8 @@ def _build_all(  # pragma: no cover - compiled
                     level[b, r],
                     strength[b, r],
                     sources[b, r],
-                    buffer,
-                    weighted_tech,
-                    flags,
+                    scratch,
+                    free,
                     vectors,
                 )
                 for p in range(n_powers):
