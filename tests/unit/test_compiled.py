@@ -68,9 +68,30 @@ def test_every_compiled_function_is_declared_through_the_keyed_cache() -> None:
 
 
 def test_stale_caches_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    stale, other = tmp_path / "kernels-0000000000000000", tmp_path / "unrelated"
-    stale.mkdir()
+    """In the package's own cache, other digests are this checkout's older sources."""
+    package = tmp_path / "angang"
+    stale = package / "__pycache__" / "kernels-0000000000000000"
+    other = package / "__pycache__" / "unrelated"
+    stale.mkdir(parents=True)
     other.mkdir()
+    monkeypatch.setattr(compiled.NUMBA_CONFIG, "CACHE_DIR", "")
+    monkeypatch.setattr(compiled, "PACKAGE", package)
+    monkeypatch.setattr(compiled, "sources_digest", lambda: "1111111111111111")
+    compiled.cache_dir.cache_clear()
+    try:
+        here = compiled.cache_dir()
+    finally:
+        compiled.cache_dir.cache_clear()
+    assert here == package / "__pycache__" / "kernels-1111111111111111"
+    assert not stale.exists() and other.exists()
+
+
+def test_a_shared_numba_cache_keeps_other_checkouts_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two checkouts may share NUMBA_CACHE_DIR; neither deletes the other's kernels."""
+    theirs = tmp_path / "kernels-0000000000000000"
+    theirs.mkdir()
     monkeypatch.setattr(compiled.NUMBA_CONFIG, "CACHE_DIR", str(tmp_path))
     compiled.cache_dir.cache_clear()
     try:
@@ -78,4 +99,4 @@ def test_stale_caches_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     finally:
         compiled.cache_dir.cache_clear()
     assert here == tmp_path / f"kernels-{sources_digest()}"
-    assert not stale.exists() and other.exists()
+    assert theirs.exists()

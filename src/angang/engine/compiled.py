@@ -9,8 +9,8 @@ code: Numba compiles a global's value in), would keep running its cached machine
 that file changed — a silently stale history, or a loop over the wrong number of powers.
 Every compiled function in angang is declared with :func:`kernel`, which puts Numba's cache
 in a directory named by a hash of every file that declares compiled functions and every
-angang module those import, at any depth: a change to any of them starts a fresh cache,
-and the stale ones are removed.
+angang module those import, at any depth: a change to any of them starts a fresh cache
+(and the stale ones of the package's own cache are removed).
 """
 
 from __future__ import annotations
@@ -93,9 +93,13 @@ def sources_digest(root: Path = PACKAGE) -> str:
 @cache
 def cache_dir() -> Path:
     """Where the kernels' cache lives: ``kernels-<digest>`` under Numba's own cache directory
-    (``NUMBA_CACHE_DIR``) if one is set, else under the package's ``__pycache__``. Caches
-    of other digests beside it are stale and removed."""
-    base = Path(NUMBA_CONFIG.CACHE_DIR) if NUMBA_CONFIG.CACHE_DIR else PACKAGE / "__pycache__"
+    (``NUMBA_CACHE_DIR``) if one is set, else under the package's ``__pycache__``. In the
+    package's own ``__pycache__`` caches of other digests are stale (older sources of this
+    checkout) and removed; a shared ``NUMBA_CACHE_DIR`` may hold other checkouts' caches in
+    use, and is left as it is."""
+    if NUMBA_CONFIG.CACHE_DIR:
+        return Path(NUMBA_CONFIG.CACHE_DIR) / f"{PREFIX}{sources_digest()}"
+    base = PACKAGE / "__pycache__"
     here = base / f"{PREFIX}{sources_digest()}"
     if base.is_dir():
         for stale in base.glob(f"{PREFIX}*"):
