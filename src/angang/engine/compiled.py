@@ -137,6 +137,6 @@ def kernel(
         with _numba_cache_dir(cache_dir()):
             if signature is None:
                 return njit(cache=True, inline=inline)(function)
-            return njit(signature, cache=True)(function)
+            return njit(signature, cache=True, inline=inline)(function)
 
     return declare if function is None else declare(function)

@@ -69,6 +69,8 @@ class Streams:
         # the positive rates of all runs in one pass, in run order, then in order within a
         # run; each run's generator then draws its own slice
         drawn = np.flatnonzero(lam)
+        if not drawn.size:
+            return out
         rates = lam.reshape(-1)[drawn]
         ends = np.searchsorted(drawn, np.arange(1, runs + 1) * (lam.size // runs))
         draws = np.empty(drawn.size, dtype=np.int64)
