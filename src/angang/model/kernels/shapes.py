@@ -1,11 +1,11 @@
 """The lengths of the state's short axes, as constants the kernels compile in.
 
 A loop over the foreign powers, the provenance of technology or the cohorts of a workforce
-whose length Numba knows when it compiles is unrolled and its arithmetic done on four or
-five values at once — the same operations in the same order for each value, so the same
-numbers (the technology kernel took a third less time). The kernels' wrappers check the
-arrays they pass against these lengths with :func:`check_lengths`, because a compiled loop reads
-past a shorter array without a word.
+whose length Numba knows when it compiles is unrolled: the compiled code has no loop left,
+only the same scalar operations in the same order (no packed instructions: inspected), so
+the same numbers; technology transfer's kernel took half the time. The kernels' wrappers
+check the arrays they pass against these lengths with :func:`check_lengths`, because a
+compiled loop reads past a shorter array without a word.
 """
 
 from __future__ import annotations
