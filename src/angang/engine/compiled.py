@@ -127,16 +127,19 @@ def kernel(
     *,
     signature: str | None = None,
     inline: Literal["never", "always"] = "never",
+    error_model: Literal["python", "numpy"] = "python",
 ) -> Any:
     """``numba.njit(cache=True)`` with the cache in :func:`cache_dir`: ``@kernel``, or
     ``@kernel(signature="float64(float64[::1])")`` to compile one signature when declared,
     or ``@kernel(inline="always")`` for a small helper Numba should copy into its callers
-    (its arguments' signs are then known there; never for a recursive one)."""
+    (its arguments' signs are then known there; never for a recursive one).
+    ``error_model="numpy"``: a division by zero gives inf or nan, as in the NumPy reference,
+    instead of raising — without the check, LLVM can do several slots at once."""
 
     def declare(function: F) -> Any:
         with _numba_cache_dir(cache_dir()):
             if signature is None:
-                return njit(cache=True, inline=inline)(function)
-            return njit(signature, cache=True, inline=inline)(function)
+                return njit(cache=True, inline=inline, error_model=error_model)(function)
+            return njit(signature, cache=True, inline=inline, error_model=error_model)(function)
 
     return declare if function is None else declare(function)

@@ -12,9 +12,16 @@ from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
+from angang.model.kernels.sums import cell_end
+
+#: The state-owned owner codes are those from this one on (the plan kernel compares codes
+#: instead of looking each plant's up, so that it can do several plants at once).
+FIRST_SOE = int(np.flatnonzero(SOE_BY_CODE)[0])
+if not np.array_equal(SOE_BY_CODE, np.arange(SOE_BY_CODE.size) >= FIRST_SOE):
+    raise ImportError("planning kernel: the state-owned owner codes are not the last ones")
 
 
-@kernel
+@kernel(error_model="numpy")
 def _plan(  # pragma: no cover - compiled
     active: np.ndarray,
     owner: np.ndarray,
@@ -25,7 +32,8 @@ def _plan(  # pragma: no cover - compiled
     output: np.ndarray,
     target: np.ndarray,
     director_power: np.ndarray,
-    region: np.ndarray,
+    cell_start: np.ndarray,
+    n_sectors: int,
     planning_lever: np.ndarray,
     campaign_lever: np.ndarray,
     slack_hiding: np.ndarray,
@@ -34,40 +42,50 @@ def _plan(  # pragma: no cover - compiled
     plan_growth: np.ndarray,
     campaign_target_boost: np.ndarray,
     ratchet: np.ndarray,
-    soe_by_code: np.ndarray,
+    first_soe: int,
     routine_pressure: float,
     reported: np.ndarray,
     hidden: np.ndarray,
     next_rate: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.planning.step` before the budget's exits: writes
-    ``reported``, ``hidden`` and ``next_rate``."""
+    ``reported``, ``hidden`` and ``next_rate``.
+
+    A cell at a time, so that its region's levers are read once, and without a branch or a
+    table lookup per slot (an SOE is an owner code from ``first_soe`` on): LLVM then does
+    several slots at once, each with the reference's operations in its order."""
     n_runs, n_slots = active.shape
     for b in range(n_runs):
-        for n in range(n_slots):
-            r = region[n]
-            plan = planning_lever[b, r] * soe_by_code[owner[b, n]] * active[b, n]
+        usable = max(small_usable[b], 1e-9)
+        for c in range(cell_start.size):
+            r = c // n_sectors
+            lever = planning_lever[b, r]
             campaign = campaign_lever[b, r]
-            power = director_power[b, n]
-            hide = slack_hiding[b] * power * plan
-            seen = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * (1.0 - hide)
-            pressure = min(max(campaign * (1.0 - power) + routine_pressure * plan, 0.0), 1.0)
-            made = output[b, n]
-            if small[b, n]:  # small plants report the worthless part too
-                made = made / max(small_usable[b], 1e-9)
-            planned = plan > 0
-            gap = max(0.0, target[b, n] - made) * planned
-            report = made + overreport[b] * pressure * gap
             growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
-            if target[b, n] > 0:
-                ratcheted = report + ratchet[b] * (report - target[b, n])
-            else:
-                ratcheted = report
-            ceiling = seen * (1.0 + campaign_target_boost[b] * campaign)
-            wanted = min(max(ratcheted * growth, 0.0), ceiling) * planned
-            reported[b, n] = report
-            hidden[b, n] = hide
-            next_rate[b, n] = wanted / seen if seen > 0 else 0.0
+            lo = cell_start[c]
+            hi = cell_end(cell_start, c, n_slots)
+            act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
+            cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
+            out, tgt, pwr = output[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
+            rep, hid, nxt = reported[b, lo:hi], hidden[b, lo:hi], next_rate[b, lo:hi]
+            for i in range(hi - lo):
+                soe = 1.0 if own[i] >= first_soe else 0.0
+                plan = lever * soe * (1.0 if act[i] else 0.0)
+                power = pwr[i]
+                hide = slack_hiding[b] * power * plan
+                seen = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 - hide)
+                pressure = min(max(campaign * (1.0 - power) + routine_pressure * plan, 0.0), 1.0)
+                # small plants report the worthless part too
+                made = out[i] / usable if sml[i] else out[i]
+                planned = 1.0 if plan > 0 else 0.0
+                gap = max(0.0, tgt[i] - made) * planned
+                report = made + overreport[b] * pressure * gap
+                ratcheted = report + ratchet[b] * (report - tgt[i]) if tgt[i] > 0 else report
+                ceiling = seen * (1.0 + campaign_target_boost[b] * campaign)
+                wanted = min(max(ratcheted * growth, 0.0), ceiling) * planned
+                rep[i] = report
+                hid[i] = hide
+                nxt[i] = wanted / seen if seen > 0 else 0.0
 
 
 def planning_step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -86,7 +104,8 @@ def planning_step(state: State, world: World, params: Params, rng: Streams) -> S
         state.output,
         state.target,
         state.director_power,
-        lay.region,
+        lay.cell_start,
+        lay.price.size,
         state.lever(Levers.PLANNING),
         state.lever(Levers.CAMPAIGN_INTENSITY),
         params.slack_hiding[:, 0],
@@ -95,7 +114,7 @@ def planning_step(state: State, world: World, params: Params, rng: Streams) -> S
         params.plan_growth[:, 0],
         params.campaign_target_boost[:, 0],
         params.ratchet[:, 0],
-        SOE_BY_CODE,
+        FIRST_SOE,
         planning.ROUTINE_PRESSURE,
         reported,
         hidden,
