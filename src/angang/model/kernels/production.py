@@ -16,15 +16,16 @@ from angang.engine.state import (
     State,
     technique_factor,
 )
-from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
+from angang.engine.world import OWNER, Levers, World
 from angang.mechanisms import production
+from angang.model.kernels.planning import FIRST_SOE
 from angang.model.kernels.shapes import N_DOMESTIC, check_lengths
 from angang.model.kernels.sums import cell_end, reduceat_sum
 
 PRIVATE = OWNER["private"]
 
 
-@kernel
+@kernel(inline="always")
 def _staff(  # pragma: no cover - compiled
     capacity: float,
     small: bool,
@@ -232,7 +233,7 @@ def _output(  # pragma: no cover - compiled
             private_share[b, s] = held[s] / national[s] if national[s] > 0 else 0.0
 
 
-@kernel
+@kernel(error_model="numpy")
 def _accounts(  # pragma: no cover - compiled
     utilization: np.ndarray,
     wear: np.ndarray,
@@ -248,10 +249,9 @@ def _accounts(  # pragma: no cover - compiled
     openness: np.ndarray,
     price: np.ndarray,
     labour: np.ndarray,
-    sector: np.ndarray,
-    region: np.ndarray,
-    cell: np.ndarray,
-    soe_by_code: np.ndarray,
+    cell_start: np.ndarray,
+    n_sectors: int,
+    first_soe: int,
     small_labour: np.ndarray,
     factor: np.ndarray,
     split: np.ndarray,
@@ -268,37 +268,44 @@ def _accounts(  # pragma: no cover - compiled
     profit: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.production._after_production`'s wear and profit (with
-    :func:`~angang.mechanisms.production.overstaffing`)."""
+    :func:`~angang.mechanisms.production.overstaffing`), a cell at a time: what is the
+    same for the whole cell (its utilization, region and sector) is read once, and a slot's
+    work has no branch or table lookup, so LLVM does several slots at once, each with the
+    reference's operations in its order."""
     n_runs, n_slots = output.shape
     for b in range(n_runs):
-        for n in range(n_slots):
-            overdrive = max(0.0, utilization[b, cell[n]] - utilization_normal[b])
-            w = wear[b, n] * (1.0 - repair_rate[b]) + wear_rate[b] + overdrive_wear[b] * overdrive
-            new_wear[b, n] = min(max(w, 0.0), max_wear) if active[b, n] else 0.0
-            s = sector[n]
-            cut = (
-                competition[b]
-                * private_share[b, s]
-                * openness[b, region[n]]
-                * soe_by_code[owner[b, n]]
+        for c in range(cell_start.size):
+            r = c // n_sectors
+            s = c % n_sectors
+            overdrive = max(0.0, utilization[b, c] - utilization_normal[b])
+            market_cut = competition[b] * private_share[b, s] * openness[b, r]
+            lo = cell_start[c]
+            hi = cell_end(cell_start, c, n_slots)
+            wr, tch, wel, out = wear[b, lo:hi], tech[b, lo:hi], welfare[b, lo:hi], output[b, lo:hi]
+            cap, act, sml, own = (
+                capacity[b, lo:hi],
+                active[b, lo:hi],
+                small[b, lo:hi],
+                owner[b, lo:hi],
             )
-            sold_at = price[s] * (1.0 - cut)
-            staffed = capacity[b, n] * active[b, n]
-            need = _staff(staffed, small[b, n], labour[s], small_labour[b], factor[b], split)
-            overstaffing = 0.0
-            if need > 0:
-                have = workforce[b, n, 0]
+            staff, worn, gained = workforce[b, lo:hi], new_wear[b, lo:hi], profit[b, lo:hi]
+            for i in range(hi - lo):
+                live = 1.0 if act[i] else 0.0
+                w = wr[i] * (1.0 - repair_rate[b]) + wear_rate[b] + overdrive_wear[b] * overdrive
+                worn[i] = min(max(w, 0.0), max_wear) if act[i] else 0.0
+                cut = market_cut * (1.0 if own[i] >= first_soe else 0.0)
+                sold_at = price[s] * (1.0 - cut)
+                need = _staff(cap[i] * live, sml[i], labour[s], small_labour[b], factor[b], split)
+                have = staff[i, 0]
                 for k in range(1, N_DOMESTIC):
-                    have += workforce[b, n, k]
-                overstaffing = max(0.0, have - need) / need
-            unit_cost = variable_cost_share[b] * (1.0 + 0.5 * (1.0 - tech[b, n])) + social_cost[
-                b
-            ] * (overstaffing + welfare[b, n])
-            made = output[b, n]
-            gain = sold_at * made - price[s] * (
-                unit_cost * made + fixed_cost_share[b] * capacity[b, n]
-            )
-            profit[b, n] = gain * active[b, n]
+                    have += staff[i, k]
+                overstaffing = max(0.0, have - need) / need if need > 0 else 0.0
+                unit_cost = variable_cost_share[b] * (1.0 + 0.5 * (1.0 - tch[i])) + social_cost[
+                    b
+                ] * (overstaffing + wel[i])
+                made = out[i]
+                gain = sold_at * made - price[s] * (unit_cost * made + fixed_cost_share[b] * cap[i])
+                gained[i] = gain * live
 
 
 def after_production(
@@ -345,10 +352,9 @@ def after_production(
         state.lever(Levers.MARKET_OPENNESS),
         lay.price,
         lay.labour,
-        lay.sector,
-        lay.region,
-        lay.cell,
-        SOE_BY_CODE.astype(np.float64),
+        lay.cell_start,
+        lay.price.size,
+        FIRST_SOE,
         params.small_labour[:, 0],
         technique_factor(params.labour_productivity_growth, state.year)[:, 0],
         COHORT_SPLIT,
