@@ -80,7 +80,7 @@ def _staff_ratio(  # pragma: no cover - compiled
                 ratio[b, n] = 1.0
 
 
-@kernel
+@kernel(error_model="numpy")
 def _wanted(  # pragma: no cover - compiled
     capacity: np.ndarray,
     wear: np.ndarray,
@@ -95,10 +95,9 @@ def _wanted(  # pragma: no cover - compiled
     staffing: np.ndarray,
     utilization: np.ndarray,
     farm: np.ndarray,
-    heavy_slot: np.ndarray,
-    region: np.ndarray,
-    cell: np.ndarray,
+    heavy: np.ndarray,
     cell_start: np.ndarray,
+    n_sectors: int,
     planning_lever: np.ndarray,
     target_margin: np.ndarray,
     small_usable: np.ndarray,
@@ -108,22 +107,43 @@ def _wanted(  # pragma: no cover - compiled
 ) -> None:
     """:func:`angang.mechanisms.production.wanted` from its NumPy-computed powers
     (``tech_power``, ``shock``, ``staffing``) and cell utilization: writes ``wanted`` and
-    its cell sums ``cells`` and ``usable`` (B, C)."""
+    its cell sums ``cells`` and ``usable`` (B, C). A cell at a time, what is the same for the
+    cell (utilization, the region's planning, the food a light industry waits on) read
+    once, so that LLVM does several slots at once with the reference's operations."""
     n_runs, n_slots = capacity.shape
     n_cells = cell_start.size
     fit = np.empty(n_slots)
     for b in range(n_runs):
-        for n in range(n_slots):
-            served = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * active[b, n]
-            yield_ = tech_power[b, n] * effort[b, n] * shock[b, n]
-            fed = 1.0 if heavy_slot[n] else farm[b]
-            driven = min(1.0, utilization[b, cell[n]] * yield_)
-            want = served * driven * staffing[b, n] * fed
-            restraint = planning_lever[b, region[n]] * (target[b, n] > 0) * director_power[b, n]
-            ceiling = target[b, n] * (1.0 + target_margin[b])
-            w = want - restraint * max(0.0, want - ceiling)
-            wanted[b, n] = w
-            fit[n] = w * (small_usable[b] if small[b, n] else 1.0)
+        for c in range(n_cells):
+            util = utilization[b, c]
+            lever = planning_lever[b, c // n_sectors]
+            fed = 1.0 if heavy[c % n_sectors] else farm[b]
+            lo = cell_start[c]
+            hi = cell_end(cell_start, c, n_slots)
+            cap, wr, dmg, act = (
+                capacity[b, lo:hi],
+                wear[b, lo:hi],
+                damaged[b, lo:hi],
+                active[b, lo:hi],
+            )
+            sml, tgt, power = small[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
+            eff, tp, shk, stf = (
+                effort[b, lo:hi],
+                tech_power[b, lo:hi],
+                shock[b, lo:hi],
+                staffing[b, lo:hi],
+            )
+            out, fits = wanted[b, lo:hi], fit[lo:hi]
+            for i in range(hi - lo):
+                served = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 if act[i] else 0.0)
+                yield_ = tp[i] * eff[i] * shk[i]
+                driven = min(1.0, util * yield_)
+                want = served * driven * stf[i] * fed
+                restraint = lever * (1.0 if tgt[i] > 0 else 0.0) * power[i]
+                ceiling = tgt[i] * (1.0 + target_margin[b])
+                w = want - restraint * max(0.0, want - ceiling)
+                out[i] = w
+                fits[i] = w * (small_usable[b] if sml[i] else 1.0)
         row = wanted[b]
         for c in range(n_cells):
             hi = cell_end(cell_start, c, n_slots)
@@ -168,10 +188,9 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
         ratio**params.labour_shortfall,
         production.utilization_cells(state, params),
         1.0 - params.agri_input[:, 0] * (1.0 - state.food),
-        lay.heavy[lay.sector],
-        lay.region,
-        lay.cell,
+        lay.heavy,
         lay.cell_start,
+        lay.price.size,
         state.lever(Levers.PLANNING),
         params.target_margin[:, 0],
         params.small_usable[:, 0],
