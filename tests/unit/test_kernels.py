@@ -325,3 +325,14 @@ def test_construction_equals_its_reference_in_its_corners(seed: int) -> None:
     ):
         assert np.array_equal(x, y), f"{name} differs in {np.sum(x != y)} of {x.size} values"
     assert not np.array_equal(want[0], state.capacity)  # something was built
+
+
+@pytest.mark.parametrize("scale", [0.05, 1.0, 60.0])
+def test_cells_are_region_major_slot_ranges(scale: float) -> None:
+    """The kernels that go a cell at a time read a cell's region as c // sectors and its
+    sector as c % sectors, and its slots as one range: the layout must keep to that."""
+    lay = make_world(load_scenario("baseline"), scale).layout
+    cell_of = np.repeat(np.arange(lay.cell_start.size), lay.cell_size)
+    assert cell_of.size == lay.n and np.array_equal(lay.cell, cell_of)
+    assert np.array_equal(lay.region, cell_of // lay.price.size)
+    assert np.array_equal(lay.sector, cell_of % lay.price.size)
