@@ -347,6 +347,11 @@ SOE_CODES = np.array([OWNER[o] for o in SOE_OWNERS])
 
 #: bool by owner code: whether the owner is a state-owned enterprise's
 SOE_BY_CODE = np.isin(np.arange(len(OWNERS)), SOE_CODES)
+#: the state-owned codes are the last ones, from this one on: a compiled loop compares a
+#: plant's code with it instead of looking the code up, and so can do several plants at once
+FIRST_SOE = int(np.flatnonzero(SOE_BY_CODE)[0])
+if not np.array_equal(SOE_BY_CODE, np.arange(len(OWNERS)) >= FIRST_SOE):
+    raise ImportError("angang.ids.OWNERS: the state-owned owners must come last")
 
 
 def is_soe(owner: np.ndarray) -> np.ndarray:

@@ -10,15 +10,9 @@ import numpy as np
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State
-from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
+from angang.engine.world import FIRST_SOE, OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
 from angang.model.kernels.sums import cell_end
-
-#: The state-owned owner codes are those from this one on (the plan kernel compares codes
-#: instead of looking each plant's up, so that it can do several plants at once).
-FIRST_SOE = int(np.flatnonzero(SOE_BY_CODE)[0])
-if not np.array_equal(SOE_BY_CODE, np.arange(SOE_BY_CODE.size) >= FIRST_SOE):
-    raise ImportError("planning kernel: the state-owned owner codes are not the last ones")
 
 
 @kernel(error_model="numpy")

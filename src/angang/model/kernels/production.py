@@ -16,9 +16,8 @@ from angang.engine.state import (
     State,
     technique_factor,
 )
-from angang.engine.world import OWNER, Levers, World
+from angang.engine.world import FIRST_SOE, OWNER, Levers, World
 from angang.mechanisms import production
-from angang.model.kernels.planning import FIRST_SOE
 from angang.model.kernels.shapes import N_DOMESTIC, check_lengths
 from angang.model.kernels.sums import cell_end, reduceat_sum
 
