@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, initial_state
+from angang.engine.state import NEW_ENTERPRISE, Params, initial_state
 from angang.engine.world import make_world
 from angang.model.loop import SCHEDULE, simulate
 from angang.model.observe import observe
@@ -50,6 +50,34 @@ def test_state_invariants_hold_every_year(
             finite = values[np.isfinite(values)]
             # shares are ratios of sums taken in different orders: allow rounding error
             assert ((finite >= -1e-9) & (finite <= 1 + 1e-9)).all(), (name, finite)
+
+
+def test_every_plant_founded_starts_as_a_new_enterprise(baseline: Scenario) -> None:
+    """Whatever founds it (investment, a campaign, a key-point project, a works' founding),
+    a plant in a slot that held none holds a new enterprise's values, also where a closed
+    plant left others (which happens: the test requires it)."""
+    world = make_world(baseline, 0.3)
+    p = Params.repeat(baseline.parameters, 2)
+    rng = Streams(3, np.arange(2))
+    state = initial_state(baseline, world, p, 2)
+    used = state.active.copy()
+    founders, reused = set(), 0
+    for _year in world.timeline.years:
+        for step in SCHEDULE:
+            before = state
+            state = step(state, world, p, rng)
+            opened = state.active & ~before.active
+            if not opened.any():
+                continue
+            founders.add(step.__module__.rsplit(".", 1)[-1])
+            reused += int((opened & used).sum())
+            for name, value in NEW_ENTERPRISE.items():
+                assert np.all(getattr(state, name)[opened] == value), (step.__module__, name)
+            runs = np.nonzero(opened)[0]
+            assert np.array_equal(state.director_power[opened], p.director_power_initial[runs, 0])
+            used |= state.active
+    assert reused > 0
+    assert {"investment", "campaigns", "projects", "regimes"} <= founders, founders
 
 
 def test_series_shares_lie_in_unit_interval(baseline: Scenario) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from angang.engine.state import Params
+from angang.engine.state import NEW_ENTERPRISE, Params
 from angang.engine.world import OWNER, is_soe
 from angang.mechanisms import investment, production
 from angang.testing import small_setup
@@ -148,3 +148,25 @@ def test_plant_built_inland_for_safety_costs_more() -> None:
         assert np.allclose(tense[:, REGIONS.index(region)], 1.9)
     for region in ("northeast", "east"):
         assert (tense[:, REGIONS.index(region)] == 1.0).all()
+
+
+def test_a_plant_founded_in_a_closed_plants_slot_starts_as_a_new_enterprise() -> None:
+    """Free slots are reused: a new plant takes a new enterprise's values, not the damage,
+    director, grievance or losses the closed plant left; other slots keep theirs."""
+    s, state = _producing()
+    left = {name: np.where(state.active, getattr(state, name), 0.77) for name in NEW_ENTERPRISE}
+    left["profit"] = np.where(state.active, state.profit, -5.0)
+    state = replace(
+        state, **left, director_power=np.where(state.active, state.director_power, 0.93)
+    )
+    state = with_lever(state, "investment_rate", 0.5)
+    out = investment.step(state, s.world, s.params, s.rng)
+    opened = out.active & ~state.active
+    assert opened.any()
+    for name, value in NEW_ENTERPRISE.items():
+        field = getattr(out, name)
+        assert np.all(field[opened] == value), name
+        assert np.array_equal(field[~opened], getattr(state, name)[~opened]), name
+    runs = np.nonzero(opened)[0]
+    assert np.array_equal(out.director_power[opened], s.params.director_power_initial[runs, 0])
+    assert np.array_equal(out.director_power[~opened], state.director_power[~opened])

@@ -7,7 +7,7 @@ Every mechanism returns a new State built with ``dataclasses.replace``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,28 @@ from .world import OWNER, Layout, Levers, World
 K = len(COHORTS)
 DOMESTIC_COHORTS = 3  #: workers, skilled, engineers; the rest are foreign experts by power
 COHORT_SPLIT = np.array([0.80, 0.15, 0.05])  #: shares of a domestic workforce, by cohort
+
+#: What an enterprise starts with, in 1916 and whenever a plant is founded later, whatever a
+#: closed plant left in its slot: no war damage, no hidden slack and no accounts yet, control
+#: shared evenly between the ministry and the local committee, ordinary effort, middling
+#: commitment, a little welfare, no grievance, campaign fatigue or voice, no claim of a
+#: committee on it. (Its director's power is the parameter ``director_power_initial``; its
+#: capacity, owner, technology and staff are what its founder gives it.) Assumptions: no
+#: source gives a new plant's attitudes (docs/ODD.md, §5).
+NEW_ENTERPRISE: dict[str, float] = {
+    "damaged": 0.0,
+    "hidden": 0.0,
+    "profit": 0.0,
+    "ministry_control": 0.5,
+    "effort": 1.0,
+    "commitment": 0.5,
+    "welfare": 0.2,
+    "grievance": 0.0,
+    "fatigue": 0.0,
+    "voice": 0.0,
+    "committee_hold": 0.0,
+    "claim": 0.0,
+}
 
 
 class Params:
@@ -198,27 +220,15 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
         tech=np.full((B, n), tech0),
         provenance=rep(provenance),
         wear=np.zeros((B, n)),
-        damaged=np.zeros((B, n)),
         small=np.zeros((B, n), dtype=bool),
         output=np.zeros((B, n)),
         reported=np.zeros((B, n)),
         target=np.zeros((B, n)),
         next_rate=np.zeros((B, n)),
-        hidden=np.zeros((B, n)),
-        profit=np.zeros((B, n)),
         director_power=np.broadcast_to(params.director_power_initial, (B, n)).copy(),
-        ministry_control=np.full((B, n), 0.5),
         workforce=labour,
-        effort=np.ones((B, n)),
-        commitment=np.full((B, n), 0.5),
-        welfare=np.full((B, n), 0.2),
-        grievance=np.zeros((B, n)),
-        fatigue=np.zeros((B, n)),
-        voice=np.zeros((B, n)),
         laid_off=np.zeros((B, n)),
         protest=np.zeros((B, n)),
-        committee_hold=np.zeros((B, n)),
-        claim=np.zeros((B, n)),
         committee_power=np.full((B, len(COMMITTEES)), 0.3),
         ruler=rep(timeline.ruler[t0]),
         management=rep(timeline.management[t0]),
@@ -242,7 +252,28 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
         pulled=np.zeros(B),
         agri_damage=np.zeros(B),
         food=np.ones(B),
+        **{name: np.full((B, n), value) for name, value in NEW_ENTERPRISE.items()},
     )
+
+
+def start_new_enterprises(before: State, after: State, params: Params) -> State:
+    """``after`` with the plants founded since ``before`` (active now, not then) set to a new
+    enterprise's values (:data:`NEW_ENTERPRISE`): a slot is reused when its plant has closed,
+    and the new plant must not inherit the old one's damage, director, grievance or losses."""
+    opened = after.active & ~before.active
+    if not opened.any():
+        return after
+    at = np.flatnonzero(opened)  # (run, slot) pairs as flat indices into (B, N)
+    values = {name: np.float64(value) for name, value in NEW_ENTERPRISE.items()}
+    values["director_power"] = params.director_power_initial[at // opened.shape[1], 0]
+    fresh: dict[str, Any] = {}  # replace() takes any field by name
+    for name, value in values.items():
+        field = getattr(after, name)
+        if np.all(field.reshape(-1)[at] == value):
+            continue  # already a new enterprise's (a slot never used): no copy needed
+        fresh[name] = field.copy()
+        fresh[name].reshape(-1)[at] = value
+    return replace(after, **fresh)
 
 
 def _owners_in_order(shares: dict[str, float], count: int) -> np.ndarray:

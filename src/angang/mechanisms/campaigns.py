@@ -28,7 +28,7 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, start_new_enterprises
 from angang.engine.world import OWNER, SMALL_PLANT_SECTORS, Levers, World
 from angang.ids import SECTORS
 from angang.mechanisms import construction
@@ -104,7 +104,7 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
             home,
             small=True,
         )
-    return replace(
+    built = replace(
         state,
         capacity=capacity,
         active=active,
@@ -113,3 +113,4 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
         provenance=provenance,
         small=small,
     )
+    return start_new_enterprises(state, built, params)

@@ -44,7 +44,7 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector, cell_sum
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, start_new_enterprises
 from angang.engine.world import OWNER, Layout, Levers, World
 from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction
@@ -286,7 +286,7 @@ def step(
         sources=supply.sources,
     )
     build(lay, capacity, active, owner, tech, provenance, small, transfer, orders)
-    return replace(
+    built_state = replace(
         state,
         capacity=capacity,
         active=active,
@@ -298,6 +298,7 @@ def step(
         investment=state_money + private_money + state.committed,
         relocating=np.zeros_like(state.relocating),
     )
+    return start_new_enterprises(state, built_state, params)
 
 
 def remote_cost(state: State, world: World, params: Params) -> np.ndarray:

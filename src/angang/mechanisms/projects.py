@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, start_new_enterprises
 from angang.engine.world import OWNER, Levers, World
 from angang.mechanisms import construction
 from angang.mechanisms.investment import central_budget
@@ -128,7 +128,7 @@ def _complete(
             new_prov,
             small=False,
         )
-    return replace(
+    built = replace(
         state,
         capacity=capacity,
         active=active,
@@ -137,6 +137,7 @@ def _complete(
         provenance=provenance,
         small=small,
     )
+    return start_new_enterprises(state, built, params)
 
 
 def _experts(state: State, world: World, present: np.ndarray, runs: int) -> np.ndarray:

@@ -26,6 +26,7 @@ from angang.engine.state import (
     DOMESTIC_COHORTS,
     Params,
     State,
+    start_new_enterprises,
     technique_factor,
 )
 from angang.engine.world import OWNER, World
@@ -118,7 +119,8 @@ def _source_vector(power: str | None) -> np.ndarray:
 
 def _found(state: State, world: World, params: Params, e: FoundingEvent) -> State:
     """The works' reserved slot opens with the founding capacity (adding to, never replacing,
-    anything there: a reserved slot holds nothing before its founding)."""
+    anything there: a reserved slot holds nothing before its founding), as a new enterprise
+    if no plant was there."""
     slot = world.layout.work_slot[WORKS.index(e.work)]
     active, capacity, tech, owner = (
         state.active.copy(),
@@ -142,7 +144,7 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
     persons = e.capacity * lay.labour[lay.sector[slot]]
     persons = persons * technique_factor(params.labour_productivity_growth, state.year)[:, 0]
     workforce[:, slot, :DOMESTIC_COHORTS] += persons[:, None] * COHORT_SPLIT
-    return replace(
+    founded = replace(
         state,
         active=active,
         capacity=capacity,
@@ -151,6 +153,7 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
         provenance=provenance,
         workforce=workforce,
     )
+    return start_new_enterprises(state, founded, params)
 
 
 def _expand(state: State, world: World, e: ExpansionEvent) -> State:
