@@ -27,8 +27,9 @@ COHORT_SPLIT = np.array([0.80, 0.15, 0.05])  #: shares of a domestic workforce, 
 #: shared evenly between the ministry and the local committee, ordinary effort, middling
 #: commitment, a little welfare, no grievance, campaign fatigue or voice, no claim of a
 #: committee on it. (Its director's power is the parameter ``director_power_initial``; its
-#: capacity, owner, technology and staff are what its founder gives it.) Assumptions: no
-#: source gives a new plant's attitudes (docs/ODD.md, §5).
+#: capacity, owner and technology are its founder's; it takes on the staff a plant closed
+#: the same year left, and lays off at its first hiring those it does not need.)
+#: Assumptions: no source gives a new plant's attitudes (docs/ODD.md, §5).
 NEW_ENTERPRISE: dict[str, float] = {
     "damaged": 0.0,
     "hidden": 0.0,
