@@ -270,10 +270,10 @@ def start_new_enterprises(before: State, after: State, params: Params) -> State:
     fresh: dict[str, Any] = {}  # replace() takes any field by name
     for name, value in values.items():
         field = getattr(after, name)
-        if np.all(field.reshape(-1)[at] == value):
+        if np.all(np.take(field, at) == value):
             continue  # already a new enterprise's (a slot never used): no copy needed
         fresh[name] = field.copy()
-        fresh[name].reshape(-1)[at] = value
+        np.put(fresh[name], at, value)
     return replace(after, **fresh)
 
 
