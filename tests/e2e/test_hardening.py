@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import pytest
 from typer.testing import CliRunner
 
@@ -21,7 +22,7 @@ from angang.cli import app
 from angang.errors import AngangError
 from angang.runner import ensemble as ensemble_module
 from angang.runner import run
-from angang.runner.files import RunLock
+from angang.runner.files import RunLock, read_series_batch, sha256, write_series_batch
 from angang.runner.store import read_series
 from angang.scenario.loader import load_text
 
@@ -117,8 +118,6 @@ def test_no_pickle_is_read_from_checkpoints_or_spools(tmp_path: Path) -> None:
         run("no-great-leap", from_checkpoint=parent, **SMALL_API)
     # even with the checksum forged to match, the file is refused as data
     meta = json.loads((parent / "checkpoint" / "checkpoint.json").read_text())
-    from angang.runner.files import sha256
-
     meta["sha256"]["batch-00000.npz"] = sha256(snapshot)
     (parent / "checkpoint" / "checkpoint.json").write_text(json.dumps(meta))
     with pytest.raises(AngangError, match="not a snapshot angang can read"):
@@ -167,7 +166,7 @@ def _resume_counting(
     return calls, notices
 
 
-@pytest.mark.parametrize("damage", ["swap", "double", "truncate", "index"])
+@pytest.mark.parametrize("damage", ["swap", "double", "truncate", "index", "pickle", "schema"])
 def test_a_swapped_altered_or_truncated_batch_is_found_on_resume(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -176,26 +175,34 @@ def test_a_swapped_altered_or_truncated_batch_is_found_on_resume(
     out = tmp_path / "r"
     _interrupted(out, monkeypatch)
     spool = tmp_path / ".r.partial"
-    first, second = spool / "batch-00000.parquet", spool / "batch-00001.parquet"
+    first, second = spool / "batch-00000.arrow", spool / "batch-00001.arrow"
     assert first.is_file() and second.is_file()
     if damage == "swap":
         shutil.copyfile(first, second)
     elif damage == "double":
-        frame = pd.read_parquet(second)
-        frame["value"] *= 2
-        frame.to_parquet(second, index=False)
+        table = read_series_batch(second)
+        doubled = pc.multiply(table.column("value"), 2.0)
+        write_series_batch(second, table.set_column(4, "value", doubled))
     elif damage == "truncate":
         second.write_bytes(second.read_bytes()[:100])
-    else:  # the index rewritten to vouch for a swapped file: the runs inside still differ
-        from angang.runner.files import sha256
-
-        shutil.copyfile(first, second)
+    else:  # the index rewritten to vouch for another file: a swapped one (its runs differ),
+        # a pickle payload or a table of other columns (neither is read as a batch)
+        if damage == "index":
+            shutil.copyfile(first, second)
+        elif damage == "pickle":
+            second.write_bytes(pickle.dumps(Payload(tmp_path / "marker")))
+        else:
+            table = read_series_batch(second)
+            write_series_batch(second, table.drop_columns(["entity"]))
         index = json.loads((spool / "index.json").read_text())
-        index["1"]["files"]["batch-00001.parquet"] = sha256(second)
+        index["1"]["files"]["batch-00001.arrow"] = sha256(second)
         (spool / "index.json").write_text(json.dumps(index))
     calls, notices = _resume_counting(out, monkeypatch)
     assert sorted(calls) == [1, 2, 3]
     assert len(notices) == 1 and "batch 1" in notices[0], notices
+    if damage in ("pickle", "schema"):
+        assert "cannot be read" in notices[0], notices
+    assert not (tmp_path / "marker").exists()
     expected = run("baseline", **{**SMALL_API, "runs": 8}).series
     got = read_series(out)
     key = ["run", "year", "variable", "entity"]

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.world import make_world
 from angang.errors import AngangError
-from angang.runner.files import load_snapshot, read_json, sha256
+from angang.runner.files import SPOOLED, load_snapshot, read_json, sha256
 from angang.runner.job import Job, run_job
 from angang.runner.limits import check_size
 from angang.runner.options import RunOptions
@@ -89,7 +89,7 @@ class Ensemble:
         """The spooled batches' series files in run order, for an ensemble that streamed."""
         if self.spool is None:
             raise AngangError("this ensemble kept its series in memory and has no spool.")
-        return [batch_stem(self.spool, i).with_suffix(".parquet") for i in range(self.batches)]
+        return [batch_stem(self.spool, i).with_suffix(SPOOLED) for i in range(self.batches)]
 
 
 def resolve_workers(workers: int, batches: int) -> int:

@@ -58,6 +58,35 @@ def write_series_table(path: Path, table: pa.Table) -> None:
     pq.write_table(table, path, use_dictionary=DICTIONARY_COLUMNS)
 
 
+#: a spooled batch's file: Arrow's IPC file format with LZ4-compressed buffers, which angang
+#: writes in a seventh of the time Parquet takes (9 against 62 ms for a batch of 32 default-scale
+#: runs, a slightly smaller file), on the parent process that the workers share the cores
+#: with. Only angang reads a spool; the run directory's series.parquet is for other tools.
+SPOOLED = ".arrow"
+SPOOL_COMPRESSION = "lz4"
+
+
+def write_series_batch(path: Path, table: pa.Table) -> None:
+    """Write a spooled batch's series table (:data:`SPOOLED`)."""
+    options = pa.ipc.IpcWriteOptions(compression=SPOOL_COMPRESSION)
+    with (
+        pa.OSFile(str(path), "wb") as sink,
+        pa.ipc.new_file(sink, table.schema, options=options) as w,
+    ):
+        w.write_table(table)
+
+
+def read_series_batch(path: Path) -> pa.Table:
+    """A spooled batch's series table, checked in full (every offset and dictionary index in
+    range) before anything reads its values; raises pyarrow's errors for a damaged file."""
+    with pa.OSFile(str(path), "rb") as source:
+        table = pa.ipc.open_file(source).read_all()
+    table.validate(full=True)
+    if not table.schema.equals(SERIES_SCHEMA):
+        raise pa.ArrowInvalid(f"not a series table: its columns are {table.schema}")
+    return table
+
+
 def sha256(path: Path) -> str:
     """Hex SHA-256 of a file, read in chunks."""
     with open(path, "rb") as f:

@@ -1,8 +1,8 @@
 """The spool: each finished batch saved at once, so an interrupted ensemble resumes by computing
 only the batches that are missing.
 
-A batch is a Parquet file of its series, a NumPy file of its enterprise-years and, when the run
-keeps a checkpoint, a snapshot (:mod:`angang.runner.files`). ``index.json`` lists the batches
+A batch is an Arrow IPC file of its series, a NumPy file of its enterprise-years and, when the
+run keeps a checkpoint, a snapshot (:mod:`angang.runner.files`). ``index.json`` lists the batches
 that are complete with each file's SHA-256, and is replaced atomically after a batch's files are
 written, so a batch is either listed with matching files or not there at all. On resume every
 listed batch is checked — its checksums, and that its series holds exactly its own runs — before
@@ -17,18 +17,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from angang.engine.checkpoint import Snapshot
 from angang.errors import AngangError
 from angang.runner.files import (
+    SPOOLED,
     load_snapshot,
     read_json,
+    read_series_batch,
     save_snapshot,
     series_table,
     sha256,
     write_json,
-    write_series_table,
+    write_series_batch,
 )
 
 IDENTITY = "spool.json"
@@ -36,7 +37,7 @@ INDEX = "index.json"
 
 
 def batch_stem(folder: Path, index: int) -> Path:
-    """A batch's files in a spool or checkpoint folder: batch-NNNNN.parquet, .npy, .npz."""
+    """A batch's files in a spool or checkpoint folder: batch-NNNNN.arrow, .npy, .npz."""
     return Path(folder) / f"batch-{index:05d}"
 
 
@@ -131,10 +132,10 @@ class Spool:
                 return f"is missing {name}"
             if sha256(file) != digest:
                 return f"has a file that does not match its checksum ({name}: damaged or altered)"
-        parquet = batch_stem(self.folder, int(key)).with_suffix(".parquet")
+        series = batch_stem(self.folder, int(key)).with_suffix(SPOOLED)
         try:
-            runs = np.unique(pq.read_table(parquet, columns=["run"]).column("run").to_numpy())
-            years = np.load(parquet.with_suffix(".npy"), allow_pickle=False)
+            runs = np.unique(read_series_batch(series).column("run").to_numpy())
+            years = np.load(series.with_suffix(".npy"), allow_pickle=False)
         except Exception as err:  # pyarrow and numpy raise many kinds for a damaged file
             return f"cannot be read ({type(err).__name__})"
         if not np.array_equal(runs, ids) or years.shape != ids.shape:
@@ -152,9 +153,9 @@ class Spool:
                 "as soon as it is computed"
             )
         stem = batch_stem(self.folder, done.index)
-        written = [stem.with_suffix(".parquet"), stem.with_suffix(".npy")]
+        written = [stem.with_suffix(SPOOLED), stem.with_suffix(".npy")]
         try:
-            write_series_table(written[0], series_table(done.frame))
+            write_series_batch(written[0], series_table(done.frame))
             np.save(written[1], done.enterprise_years)
             if done.snapshot is not None:
                 written.append(stem.with_suffix(".npz"))
@@ -173,7 +174,7 @@ class Spool:
         stem = batch_stem(self.folder, index)
         snap = stem.with_suffix(".npz")
         try:
-            frame = pd.read_parquet(stem.with_suffix(".parquet")) if keep else None
+            frame = read_series_batch(stem.with_suffix(SPOOLED)).to_pandas() if keep else None
             years = np.load(stem.with_suffix(".npy"), allow_pickle=False)
         except Exception as err:  # a file damaged since it was checked
             raise AngangError(

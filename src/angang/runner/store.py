@@ -32,6 +32,7 @@ from angang.runner.files import (
     DICTIONARY_COLUMNS,
     SERIES_SCHEMA,
     read_json,
+    read_series_batch,
     save_snapshot,
     series_table,
     sha256,
@@ -233,7 +234,7 @@ def _write_series(path: Path, ensemble: Ensemble) -> None:
         return
     with pq.ParquetWriter(path, SERIES_SCHEMA, use_dictionary=DICTIONARY_COLUMNS) as writer:
         for batch in ensemble.batch_files():
-            writer.write_table(series_table(pq.read_table(batch)))
+            writer.write_table(read_series_batch(batch))
 
 
 def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) -> None:
