@@ -29,11 +29,11 @@ from pydantic import ValidationError
 from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.world import make_world
 from angang.errors import AngangError
-from angang.runner.files import SPOOLED, load_snapshot, read_json, sha256
+from angang.runner.files import SERIES, SPOOLED, load_snapshot, read_json, series_table, sha256
 from angang.runner.job import Job, run_job
 from angang.runner.limits import check_size
 from angang.runner.options import RunOptions
-from angang.runner.spool import Done, Spool, batch_stem
+from angang.runner.spool import Done, SeriesStream, Spool, batch_stem
 from angang.scenario.loader import Loaded
 from angang.scenario.schema import Scenario
 
@@ -59,6 +59,8 @@ class Ensemble:
     branched_from: dict[str, object] | None = None  #: the parent run and year, if branched
     spool: Path | None = None  #: where the batches' series wait to be written
     batches: int = 0
+    #: the spool folder's series.parquet holds every batch, written while the batches ran
+    series_written: bool = False
 
     @property
     def table(self) -> pd.DataFrame:
@@ -309,18 +311,31 @@ def run_ensemble(
         if progress is not None:
             progress(done, total)
 
-    for result, counted in _execute(
-        todo, options.backend, options.workers, options.scheduler, count
-    ):
-        if store is not None:
-            store.save(result)
-        if on_batch is not None and result.frame is not None:
-            on_batch(result.index, result.frame)
-        if not keep_series:
-            result = replace(result, frame=None)
-        finished[result.index] = result
-        if not counted:
-            count(batches[result.index].size * years)
+    # with a spool, series.parquet is written as the batches are saved (spool.SeriesStream)
+    stream = None if store is None else SeriesStream(store, store.folder / SERIES, len(batches))
+    written = False
+    try:
+        if stream is not None:
+            for i in sorted(finished):
+                stream.add(i)
+        for result, counted in _execute(
+            todo, options.backend, options.workers, options.scheduler, count
+        ):
+            if store is not None and stream is not None:
+                table = series_table(result.frame)
+                store.save(result, table)
+                stream.add(result.index, table)
+                del table
+            if on_batch is not None and result.frame is not None:
+                on_batch(result.index, result.frame)
+            if not keep_series:
+                result = replace(result, frame=None)
+            finished[result.index] = result
+            if not counted:
+                count(batches[result.index].size * years)
+    finally:
+        if stream is not None:
+            written = stream.close()
     ordered = [finished[i] for i in range(len(batches))]
     series = None
     if keep_series:
@@ -346,4 +361,5 @@ def run_ensemble(
         branched,
         spool,
         len(batches),
+        written,
     )

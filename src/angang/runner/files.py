@@ -28,6 +28,8 @@ from angang.engine.state import State
 from angang.errors import AngangError
 
 SNAPSHOT_FORMAT = "angang-snapshot-1"
+SERIES = "series.parquet"  #: a run directory's long series
+
 #: the columns of series.parquet (and of a spooled batch): ``variable`` and ``entity`` are
 #: dictionary-encoded, so that pandas reads them back as categoricals without converting
 #: strings; DuckDB reads them as text, Arrow-based readers as dictionaries

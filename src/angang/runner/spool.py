@@ -17,10 +17,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from angang.engine.checkpoint import Snapshot
 from angang.errors import AngangError
 from angang.runner.files import (
+    DICTIONARY_COLUMNS,
+    SERIES_SCHEMA,
     SPOOLED,
     load_snapshot,
     read_json,
@@ -145,9 +149,11 @@ class Spool:
             )
         return None
 
-    def save(self, done: Done) -> None:
-        """Write a batch's files, then list it (with their checksums) in the index."""
-        if done.frame is None:
+    def save(self, done: Done, table: pa.Table | None = None) -> None:
+        """Write a batch's files, then list it (with their checksums) in the index.
+        ``table`` is its series as :func:`~angang.runner.files.series_table` (made here
+        from its frame if not given)."""
+        if done.frame is None and table is None:
             raise ValueError(
                 f"batch {done.index} has no series to save; a batch is saved "
                 "as soon as it is computed"
@@ -155,7 +161,7 @@ class Spool:
         stem = batch_stem(self.folder, done.index)
         written = [stem.with_suffix(SPOOLED), stem.with_suffix(".npy")]
         try:
-            write_series_batch(written[0], series_table(done.frame))
+            write_series_batch(written[0], table if table is not None else series_table(done.frame))
             np.save(written[1], done.enterprise_years)
             if done.snapshot is not None:
                 written.append(stem.with_suffix(".npz"))
@@ -188,3 +194,42 @@ class Spool:
             p.unlink()
         for name in (IDENTITY, INDEX):
             (self.folder / name).unlink(missing_ok=True)
+
+
+class SeriesStream:
+    """The run directory's ``series.parquet``, written in the spool folder while the ensemble
+    runs: each saved batch becomes one row group, in batch order, as soon as the batches
+    before it are written. The file is then complete when the last batch is saved, and the
+    end of a run, when one core would otherwise wait, does not encode the series again.
+
+    A batch that finishes before an earlier one is read back from the spool when its turn
+    comes (the stream holds no batch in memory). :meth:`close` removes a file that does not
+    hold every batch (an interrupted or failed run)."""
+
+    def __init__(self, spool: Spool, path: Path, batches: int):
+        self.spool, self.path, self.batches = spool, Path(path), batches
+        self.written = 0
+        self.saved: set[int] = set()
+        self.path.unlink(missing_ok=True)  # what an interrupted run may have left
+        self.writer = pq.ParquetWriter(self.path, SERIES_SCHEMA, use_dictionary=DICTIONARY_COLUMNS)
+
+    def add(self, index: int, table: pa.Table | None = None) -> None:
+        """Batch ``index`` is saved in the spool; ``table`` is its series if at hand."""
+        self.saved.add(index)
+        while self.written in self.saved:
+            if self.written != index or table is None:
+                table = read_series_batch(
+                    batch_stem(self.spool.folder, self.written).with_suffix(SPOOLED)
+                )
+            self.writer.write_table(table)
+            self.saved.discard(self.written)
+            self.written += 1
+            table = None
+
+    def close(self) -> bool:
+        """Finish the file; whether it holds every batch (if not, it is removed)."""
+        self.writer.close()
+        if self.written < self.batches:
+            self.path.unlink(missing_ok=True)
+            return False
+        return True

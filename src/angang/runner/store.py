@@ -30,6 +30,7 @@ from angang.errors import AngangError
 from angang.runner.ensemble import CHECKPOINT, Ensemble
 from angang.runner.files import (
     DICTIONARY_COLUMNS,
+    SERIES,
     SERIES_SCHEMA,
     read_json,
     read_series_batch,
@@ -41,7 +42,6 @@ from angang.runner.files import (
 from angang.runner.spool import IDENTITY, Spool, batch_stem
 from angang.scenario.schema import Scenario
 
-SERIES = "series.parquet"
 MANIFEST = "manifest.json"
 DATABASE = "results.duckdb"
 SCENARIO = "scenario.json"  #: the resolved scenario the run ran, as JSON
@@ -172,10 +172,12 @@ def write_run(
     try:
         manifest = manifest_of(ensemble, batch_size)
         if spooled:  # what an interrupted write may have left
-            for name in (SERIES, DATABASE, MANIFEST, SCENARIO, "scorecard.json", "validation.json"):
+            left = (DATABASE, MANIFEST, SCENARIO, "scorecard.json", "validation.json")
+            for name in left if ensemble.series_written else (SERIES, *left):
                 (partial / name).unlink(missing_ok=True)
             shutil.rmtree(partial / CHECKPOINT, ignore_errors=True)
-        _write_series(partial / SERIES, ensemble)
+        if not (spooled and ensemble.series_written):
+            _write_series(partial / SERIES, ensemble)
         (partial / SCENARIO).write_text(ensemble.loaded.scenario.model_dump_json(indent=1))
         manifest["checksums"] = {name: sha256(partial / name) for name in (SERIES, SCENARIO)}
         if ensemble.snapshots:
