@@ -80,3 +80,12 @@ def test_a_run_directorys_series_is_written_while_the_batches_run(
             expected.astype({"variable": str, "entity": str})
         )
         assert ensemble.series_written
+        if keep:  # the batches are joined when the series is first read, not before
+            assert "series" not in vars(ensemble) and ensemble.frames
+            assert ensemble.series is not None
+            assert ensemble.series.astype({"variable": str, "entity": str}).equals(
+                expected.astype({"variable": str, "entity": str})
+            )
+            assert not ensemble.frames  # the joined copy replaced them
+        else:
+            assert ensemble.series is None

@@ -51,7 +51,9 @@ class Ensemble:
     runs: int
     seed: int
     scale: float
-    series: pd.DataFrame | None  #: None when streamed to disk (``keep_series=False``)
+    #: each batch's series in run order, joined into :attr:`series` when it is first read
+    #: (None when streamed to disk, ``keep_series=False``)
+    frames: list[pd.DataFrame] | None = field(repr=False, compare=False)
     enterprise_years: np.ndarray  #: float (runs,): active enterprise-years per run
     enterprise_slots: int
     snapshots: list[Snapshot] = field(default_factory=list)  #: one per batch, if checkpointed
@@ -61,6 +63,19 @@ class Ensemble:
     batches: int = 0
     #: the spool folder's series.parquet holds every batch, written while the batches ran
     series_written: bool = False
+
+    @functools.cached_property
+    def series(self) -> pd.DataFrame | None:
+        """The tidy series (run, year, variable, entity, value; the two names categorical),
+        or None when streamed to disk. Joined from the batches on first use, and only then:
+        a run written to its directory need not hold a second copy it may never read."""
+        if self.frames is None:
+            return None
+        series = pd.concat(self.frames, ignore_index=True)
+        self.frames.clear()  # the joined copy replaces them
+        series["variable"] = series["variable"].astype("category")
+        series["entity"] = series["entity"].astype("category")
+        return series
 
     @property
     def table(self) -> pd.DataFrame:
@@ -337,11 +352,7 @@ def run_ensemble(
         if stream is not None:
             written = stream.close()
     ordered = [finished[i] for i in range(len(batches))]
-    series = None
-    if keep_series:
-        series = pd.concat([d.frame for d in ordered], ignore_index=True)
-        series["variable"] = series["variable"].astype("category")
-        series["entity"] = series["entity"].astype("category")
+    frames = [d.frame for d in ordered if d.frame is not None] if keep_series else None
     snapshots = [d.snapshot for d in ordered if d.snapshot is not None]
     branched = (
         {"run_dir": str(branch.run_dir), "year": branch.year, "parent": branch.parent.meta.name}
@@ -353,7 +364,7 @@ def run_ensemble(
         runs,
         seed,
         scale,
-        series,
+        frames,
         np.concatenate([d.enterprise_years for d in ordered]),
         world.layout.n,
         snapshots,
