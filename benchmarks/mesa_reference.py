@@ -28,7 +28,7 @@ import mesa
 import numpy as np
 
 from angang.engine.checkpoint import Snapshot
-from angang.engine.rng import Streams
+from angang.engine.rng import CompiledStreams, Streams
 from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
 from angang.engine.world import LEVER, OWNER, SOE_CODES, World, make_world
 from angang.ids import POWERS, SECTORS, WORKS
@@ -89,7 +89,7 @@ def angang_core(
         }
     )
     params = Params.repeat(scenario.parameters, runs)
-    rng = Streams(seed, np.arange(runs))
+    rng = (CompiledStreams if engine == "numba" else Streams)(seed, np.arange(runs))
     compiled = dict(zip(SCHEDULE, schedule(engine), strict=True))
     steps = [compiled[s] for s in (technology.step, production.step, planning.step, labour.employ)]
     for _ in range(years):

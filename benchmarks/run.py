@@ -179,7 +179,7 @@ def where_the_time_goes(scale: float = 1.0, runs: int = 64) -> list[str]:
 
     import numpy as np
 
-    from angang.engine.rng import Streams
+    from angang.engine.rng import CompiledStreams
     from angang.engine.state import Params, initial_state
     from angang.engine.world import make_world
     from angang.model.loop import SCHEDULE, schedule, simulate, year_totals
@@ -189,7 +189,7 @@ def where_the_time_goes(scale: float = 1.0, runs: int = 64) -> list[str]:
     scenario = load_scenario("baseline")
     world = make_world(scenario, scale)
     simulate(scenario, np.arange(1), 1, world=world)  # the kernels loaded
-    params, rng = Params.repeat(scenario.parameters, runs), Streams(1, np.arange(runs))
+    params, rng = Params.repeat(scenario.parameters, runs), CompiledStreams(1, np.arange(runs))
     state = initial_state(scenario, world, params, runs)
     # each compiled step named after the reference step it stands for
     names = [f"{ref.__module__.rsplit('.', 1)[-1]}.{ref.__name__}" for ref in SCHEDULE]

@@ -238,13 +238,15 @@ def test_an_unknown_engine_is_refused_by_name() -> None:
 
 def test_the_kernels_load_from_numbas_cache(tmp_path: Path) -> None:
     """A second process loads the compiled kernels from the on-disk cache rather than
-    compiling them again (a recursive kernel once crashed on this)."""
+    compiling them again (a recursive kernel once crashed on this; the draws' kernels take
+    Numba's typed list of NumPy generators)."""
     code = (
-        "import numpy as np; from angang.model import kernels; "
+        "import numpy as np; from angang.model import kernels; from angang.engine import rng; "
         "from angang.model.kernels import construction, technology; "
         "from angang.scenario import load_scenario; from angang.model.loop import simulate; "
         "simulate(load_scenario('baseline'), np.arange(1), 1, scale=0.05, engine='numba'); "
-        "kernels_ = (kernels.pairwise_sum, construction._build_all, technology._technology); "
+        "kernels_ = (kernels.pairwise_sum, construction._build_all, technology._technology, "
+        "rng._fill_normal); "
         "print(sum(sum(k.stats.cache_hits.values()) for k in kernels_), "
         "sum(sum(k.stats.cache_misses.values()) for k in kernels_))"
     )
@@ -255,8 +257,8 @@ def test_the_kernels_load_from_numbas_cache(tmp_path: Path) -> None:
         ).stdout.split()[-2:]
         for _ in range(2)
     )
-    assert first == ["0", "3"], first  # compiled: three misses
-    assert second == ["3", "0"], second  # loaded: three hits, nothing compiled
+    assert first == ["0", "4"], first  # compiled: four misses
+    assert second == ["4", "0"], second  # loaded: four hits, nothing compiled
     keyed = tmp_path / f"kernels-{sources_digest()}"
     assert any(keyed.rglob("*.nbi")), "the cache is not in the directory keyed by the sources"
     assert sorted(p.name for p in tmp_path.iterdir()) == [keyed.name]

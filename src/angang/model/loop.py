@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from angang.engine.checkpoint import Snapshot
-from angang.engine.rng import Streams
+from angang.engine.rng import CompiledStreams, Streams
 from angang.engine.state import Params, State, initial_state
 from angang.engine.world import World, make_world
 from angang.mechanisms import (
@@ -157,7 +157,8 @@ def simulate(
     run_ids = np.asarray(run_ids, dtype=np.int64)
     world = world or make_world(scenario, scale)
     params = params or Params.repeat(scenario.parameters, run_ids.size)
-    rng = Streams(seed, run_ids)
+    # the compiled engine draws the same numbers in compiled loops (engine.rng)
+    rng = (CompiledStreams if engine == "numba" else Streams)(seed, run_ids)
     years = world.timeline.years
     rows: dict[str, list[np.ndarray]] = {}
     entities: dict[str, list[str]] = {}
