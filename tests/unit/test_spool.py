@@ -73,7 +73,17 @@ def test_a_run_directorys_series_is_written_while_the_batches_run(
     for keep in (True, False):
         out = tmp_path / f"r{keep}"
         ensemble = run("baseline", out=out, keep_series=keep, **SMALL)
-        assert pq.ParquetFile(out / SERIES).num_row_groups == 3
+        written = pq.ParquetFile(out / SERIES)
+        assert written.num_row_groups == 3
+        # runs and years bound each row group (readers skip by them); names carry no bounds
+        group = written.metadata.row_group(1)
+        bounds = {
+            group.column(i).path_in_schema: group.column(i).statistics
+            for i in range(group.num_columns)
+        }
+        assert (bounds["run"].min, bounds["run"].max) == (2, 3)
+        assert bounds["year"].has_min_max and bounds["value"].has_min_max
+        assert bounds["variable"] is None or not bounds["variable"].has_min_max
         got = read_series(out)
         expected = run("baseline", **SMALL).series
         assert got.astype({"variable": str, "entity": str}).equals(

@@ -18,19 +18,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from angang.engine.checkpoint import Snapshot
 from angang.errors import AngangError
 from angang.runner.files import (
-    DICTIONARY_COLUMNS,
-    SERIES_SCHEMA,
     SPOOLED,
     load_snapshot,
     read_json,
     read_series_batch,
     save_snapshot,
     series_table,
+    series_writer,
     sha256,
     write_json,
     write_series_batch,
@@ -211,7 +209,7 @@ class SeriesStream:
         self.written = 0
         self.saved: set[int] = set()
         self.path.unlink(missing_ok=True)  # what an interrupted run may have left
-        self.writer = pq.ParquetWriter(self.path, SERIES_SCHEMA, use_dictionary=DICTIONARY_COLUMNS)
+        self.writer = series_writer(self.path)
 
     def add(self, index: int, table: pa.Table | None = None) -> None:
         """Batch ``index`` is saved in the spool; ``table`` is its series if at hand."""

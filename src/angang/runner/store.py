@@ -29,13 +29,13 @@ import angang
 from angang.errors import AngangError
 from angang.runner.ensemble import CHECKPOINT, Ensemble
 from angang.runner.files import (
-    DICTIONARY_COLUMNS,
     SERIES,
     SERIES_SCHEMA,
     read_json,
     read_series_batch,
     save_snapshot,
     series_table,
+    series_writer,
     sha256,
     write_series_table,
 )
@@ -234,7 +234,7 @@ def _write_series(path: Path, ensemble: Ensemble) -> None:
     if ensemble.series is not None:
         write_series_table(path, series_table(ensemble.series))
         return
-    with pq.ParquetWriter(path, SERIES_SCHEMA, use_dictionary=DICTIONARY_COLUMNS) as writer:
+    with series_writer(path) as writer:
         for batch in ensemble.batch_files():
             writer.write_table(read_series_batch(batch))
 
