@@ -91,7 +91,8 @@ def whole_system(runs: int = 64) -> list[str]:
     seconds = {n: float(np.median(t)) for n, t in timings.items()}
     marginal = (544 - 32) / (seconds[544] - seconds[32])
     lines.append(
-        f"Ensembles to disk (`angang.run('baseline', runs=N, workers=0, out=...)`: scenario to "
+        "Ensembles to disk (`angang.run('baseline', runs=N, workers=0, out=..., "
+        "keep_series=False)`, as `angang run` does: scenario to "
         f"series.parquet, results.duckdb, scorecard and validation) on {os.cpu_count()} cores: "
         f"32 runs {seconds[32]:.1f} s, 544 runs {seconds[544]:.1f} s; marginal rate "
         f"{marginal:.1f} histories/s ({marginal / (os.cpu_count() or 1):.1f} per core; medians "
