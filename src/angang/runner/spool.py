@@ -27,7 +27,6 @@ from angang.runner.files import (
     read_json,
     read_series_batch,
     save_snapshot,
-    series_table,
     series_writer,
     sha256,
     write_json,
@@ -147,19 +146,13 @@ class Spool:
             )
         return None
 
-    def save(self, done: Done, table: pa.Table | None = None) -> None:
+    def save(self, done: Done, table: pa.Table) -> None:
         """Write a batch's files, then list it (with their checksums) in the index.
-        ``table`` is its series as :func:`~angang.runner.files.series_table` (made here
-        from its frame if not given)."""
-        if done.frame is None and table is None:
-            raise ValueError(
-                f"batch {done.index} has no series to save; a batch is saved "
-                "as soon as it is computed"
-            )
+        ``table`` is its series as :func:`~angang.runner.files.series_table`."""
         stem = batch_stem(self.folder, done.index)
         written = [stem.with_suffix(SPOOLED), stem.with_suffix(".npy")]
         try:
-            write_series_batch(written[0], table if table is not None else series_table(done.frame))
+            write_series_batch(written[0], table)
             np.save(written[1], done.enterprise_years)
             if done.snapshot is not None:
                 written.append(stem.with_suffix(".npz"))
