@@ -119,12 +119,22 @@ class Layout:
         takes beyond its inputs and building (defence works, stockpiles, exports)."""
         return self.construction > 0
 
-    @property
+    @cached_property
     def is_work(self) -> np.ndarray:
-        """bool (N,): slot holds a named works."""
+        """bool (N,): slot holds a named works (computed once, read-only: several steps
+        read it every year, and at full scale it is 100,000 slots)."""
         mask = np.zeros(self.n, dtype=bool)
         mask[self.work_slot[self.work_slot >= 0]] = True
+        mask.flags.writeable = False
         return mask
+
+    @cached_property
+    def plain_slots(self) -> tuple[np.ndarray, ...]:
+        """int (M_s,) for each sector: its slots that do not hold a named works, in order
+        (computed once, for a step that looks at one sector's ordinary plants only)."""
+        return tuple(
+            np.flatnonzero((self.sector == s) & ~self.is_work) for s in range(self.price.size)
+        )
 
 
 def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:
@@ -355,8 +365,10 @@ if not np.array_equal(SOE_BY_CODE, np.arange(len(OWNERS)) >= FIRST_SOE):
 
 
 def is_soe(owner: np.ndarray) -> np.ndarray:
-    """bool, same shape: the owner code is a state-owned enterprise's."""
-    return SOE_BY_CODE[owner]
+    """bool, same shape: the owner code is a state-owned enterprise's (a comparison with
+    :data:`FIRST_SOE`, which the check above makes the same as looking the code up in
+    :data:`SOE_BY_CODE`, at a fraction of a gather's cost)."""
+    return owner >= FIRST_SOE
 
 
 @dataclass(frozen=True)

@@ -325,24 +325,27 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     # machine shops can be dismantled and moved (the defence and machine-building plants
     # that made up most of the Third Front); furnaces, mines and power stations cannot, and
     # named works sent staff, not themselves
-    movable = (
-        (state.owner == OWNER["central-soe"])
-        & state.active
-        & (lay.sector == RELOCATABLE)
-        & ~lay.is_work
-    )
-    frac = share[:, lay.region] * movable  # (B, N)
-    if not frac.any():  # nothing moves (most years): the same numbers, without the copies
+    slots = lay.plain_slots[RELOCATABLE]  # (M,): only these are looked at
+    movable = (state.owner[:, slots] == OWNER["central-soe"]) & state.active[:, slots]
+    frac = share[:, lay.region[slots]] * movable  # (B, M)
+    if not frac.any():  # nothing moves: the same numbers, without the copies
         return replace(state, threat=danger, relocating=np.zeros_like(state.relocating))
-    moved = state.capacity * frac
-    workforce = state.workforce * (1.0 - frac)[..., None]
+    # every other slot keeps its plant and staff (times 1, less 0: the same numbers)
+    some = frac.any(axis=0)
+    slots, frac = slots[some], frac[:, some]
+    moved = np.zeros_like(state.capacity)
+    moved[:, slots] = state.capacity[:, slots] * frac
+    capacity = state.capacity.copy()
+    capacity[:, slots] -= moved[:, slots]
+    workforce = state.workforce.copy()
+    workforce[:, slots] *= (1.0 - frac)[..., None]
     per_sector = by_region_sector(moved, lay).sum(axis=1)  # (B, S)
     weights = _central_tilt(state, world, params) * lay.inland[None, :, None]
     total = weights.sum(axis=1, keepdims=True)
     spread = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
     return replace(
         state,
-        capacity=state.capacity - moved,
+        capacity=capacity,
         workforce=workforce,
         threat=danger,
         relocating=spread * per_sector[:, None, :],

@@ -31,12 +31,13 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     """Nationalize private firms and privatize small SOEs at the levers' yearly rates."""
     lay = world.layout
     region = lay.region
-    heavy = lay.heavy[lay.sector][None, :]
     nationalizing = state.lever(Levers.NATIONALIZATION_RATE)
-    rate = state.lever(Levers.PRIVATIZATION_RATE)[:, region]
-    if not nationalizing.any() and not rate.any():  # most years: no owner changes
+    privatizing = state.lever(Levers.PRIVATIZATION_RATE)  # (B, R)
+    if not nationalizing.any() and not privatizing.any():  # most years: no owner changes
         rng.skip_uniform(3 * lay.n)  # the streams move on as if the draws were made
         return state
+    heavy = lay.heavy[lay.sector][None, :]
+    rate = privatizing[:, region]
     draw_nat, draw_kind, draw_priv = (rng.uniform(lay.n), rng.uniform(lay.n), rng.uniform(lay.n))
     owner = state.owner.copy()
     private = (owner == OWNER["private"]) & state.active

@@ -76,6 +76,8 @@ def schedule(engine: str = "numba") -> tuple[Step, ...]:
             investment.step, build=kernels.build_all, sums=kernels.investment_sums
         ),
         technology.step: kernels.technology_step,
+        planning.new_plan_year: kernels.new_plan_year,
+        disorder.step: kernels.disorder_step,
         labour.mobilize: kernels.mobilize,
         labour.employ: kernels.employ,
         planning.step: kernels.planning_step,

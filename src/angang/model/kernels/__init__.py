@@ -11,11 +11,12 @@ the mechanisms, in NumPy, so every run's streams are unchanged.
 """
 
 from angang.model.kernels.construction import build_all
+from angang.model.kernels.disorder import disorder_step, weakness_sums
 from angang.model.kernels.investment import investment_sums
 from angang.model.kernels.labour import employ, mobilize
 from angang.model.kernels.local_politics import local_politics_step
 from angang.model.kernels.observe import observe_totals
-from angang.model.kernels.planning import planning_step
+from angang.model.kernels.planning import new_plan_year, planning_step
 from angang.model.kernels.production import after_production, production_step, wanted
 from angang.model.kernels.rehabilitation import rehabilitation_step
 from angang.model.kernels.sums import pairwise_sum
@@ -24,10 +25,12 @@ from angang.model.kernels.technology import technology_step
 __all__ = [
     "after_production",
     "build_all",
+    "disorder_step",
     "employ",
     "investment_sums",
     "local_politics_step",
     "mobilize",
+    "new_plan_year",
     "observe_totals",
     "pairwise_sum",
     "planning_step",
@@ -35,4 +38,5 @@ __all__ = [
     "rehabilitation_step",
     "technology_step",
     "wanted",
+    "weakness_sums",
 ]
