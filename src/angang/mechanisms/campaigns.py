@@ -22,13 +22,11 @@ Riskin, 'Small Industry and the Chinese Model of Development', *China Quarterly*
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, start_new_enterprises
+from angang.engine.state import Params, State, replace, start_new_enterprises
 from angang.engine.world import OWNER, SMALL_PLANT_SECTORS, Levers, World
 from angang.ids import SECTORS
 from angang.mechanisms import construction

@@ -23,13 +23,12 @@ fell in 1967 and stayed below 1966 in 1968; order restored, it recovered in 1969
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import Levers, World, is_soe
 from angang.ids import COMMITTEES, REGIONS
 

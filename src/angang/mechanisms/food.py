@@ -20,12 +20,10 @@ Library of Congress, *China: A Country Study* (1987), 'Trends in industrial prod
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import Levers, World
 
 MIN_FOOD = 0.3  #: the supply never falls below this share of need (the famine's floor)

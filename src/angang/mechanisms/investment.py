@@ -38,13 +38,13 @@ Weitzman, 'The "Ratchet Principle" and Performance Incentives', *Bell Journal of
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from angang.engine.aggregate import by_region_sector, cell_sum
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, start_new_enterprises
+from angang.engine.state import Params, State, replace, start_new_enterprises
 from angang.engine.world import OWNER, Layout, Levers, World
 from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction

@@ -25,12 +25,10 @@ Walder, *Communist Neo-traditionalism* (1986); Perry, 'Popular Protest' and O'Br
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_persons
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_persons, replace
 from angang.engine.world import OWNER, Levers, World, is_soe
 from angang.ids import REGIONS
 from angang.mechanisms.production import staff_need

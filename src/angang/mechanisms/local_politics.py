@@ -22,12 +22,10 @@ Politics') and the outlines of chs. 5 and 7; Kawai, *Chūgoku kigyō to Soren mo
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import Levers, World, is_soe
 from angang.ids import COMMITTEES, LOCALITIES, REGIONS, WORKS
 from angang.scenario.schema import MANAGEMENT_SYSTEMS, MergerEvent

@@ -18,12 +18,11 @@ Naughton, *The Chinese Economy* (2007), ch. 13 (grasp the large, let go the smal
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
 
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import OWNER, Levers, World, is_soe
 
 

@@ -23,12 +23,10 @@ Hirata, *Making Mao's Steelworks* (2024), Introduction (SOEs in local politics).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import OWNER, Levers, World, is_soe
 
 ROUTINE_PRESSURE = 0.2  #: pressure to report success in an ordinary planned year

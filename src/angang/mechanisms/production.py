@@ -28,13 +28,20 @@ Hirata, *Making Mao's Steelworks* (2024), Introduction (campaigns and over-drive
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from angang.engine.aggregate import by_region_sector, sum_short
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_requirement, labour_total
+from angang.engine.state import (
+    DOMESTIC_COHORTS,
+    Params,
+    State,
+    labour_requirement,
+    labour_total,
+    replace,
+)
 from angang.engine.world import OWNER, Levers, World, is_soe
 from angang.ids import SECTORS
 

@@ -25,12 +25,10 @@ Shen Zhihua, 'Dui zai Hua Sulian zhuanjia wenti de lishi kaocha', *Dangdai Zhong
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, start_new_enterprises
+from angang.engine.state import Params, State, replace, start_new_enterprises
 from angang.engine.world import OWNER, Levers, World
 from angang.mechanisms import construction
 from angang.mechanisms.investment import central_budget

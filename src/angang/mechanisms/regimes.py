@@ -16,8 +16,6 @@ Pauley, *Report on Japanese Assets in Manchuria to the President of the United S
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
@@ -26,6 +24,7 @@ from angang.engine.state import (
     DOMESTIC_COHORTS,
     Params,
     State,
+    replace,
     start_new_enterprises,
     technique_factor,
 )

@@ -18,12 +18,10 @@ Pauley, *Report on Japanese Assets in Manchuria to the President of the United S
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import World
 from angang.ids import RULERS
 from angang.mechanisms.technology import absorptive_capacity

@@ -23,13 +23,11 @@ Global Fordism* (2020) — both cited there.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.aggregate import sum_short
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State
+from angang.engine.state import DOMESTIC_COHORTS, Params, State, replace
 from angang.engine.world import Levers, World, is_soe
 from angang.ids import WORKS
 

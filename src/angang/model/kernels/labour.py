@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import COHORT_SPLIT, Params, State
+from angang.engine.state import COHORT_SPLIT, Params, State, replace
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, check_lengths

@@ -3,13 +3,11 @@ exits."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State
+from angang.engine.state import Params, State, replace
 from angang.engine.world import FIRST_SOE, OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
 from angang.model.kernels.sums import cell_end

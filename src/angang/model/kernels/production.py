@@ -4,8 +4,6 @@ accounts once the cascade has set each cell's share met."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from angang.engine.compiled import kernel
@@ -14,6 +12,7 @@ from angang.engine.state import (
     COHORT_SPLIT,
     Params,
     State,
+    replace,
     technique_factor,
 )
 from angang.engine.world import FIRST_SOE, OWNER, Levers, World

@@ -1,0 +1,40 @@
+"""The State's own helpers: :func:`angang.engine.state.replace` is ``dataclasses.replace``."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import numpy as np
+import pytest
+
+from angang.engine.state import Params, State, initial_state, replace
+from angang.engine.world import make_world
+from angang.scenario import load_scenario
+
+
+def _state() -> State:
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, 0.3)
+    return initial_state(scenario, world, Params.repeat(scenario.parameters, 2), 2)
+
+
+def test_replace_is_dataclasses_replace() -> None:
+    state = _state()
+    food = np.array([0.7, 0.9])
+    ours = replace(state, food=food, year=1950)
+    theirs = dataclasses.replace(state, food=food, year=1950)
+    assert type(ours) is State
+    for field in dataclasses.fields(State):
+        assert getattr(ours, field.name) is getattr(theirs, field.name), field.name
+    assert ours.food is food and ours.capacity is state.capacity  # the rest is shared
+    assert state.food is not food and state.year != 1950  # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ours.food = state.food  # type: ignore[misc]
+    deep = copy.deepcopy(ours)  # checkpoints deep-copy states
+    assert np.array_equal(deep.food, food) and deep.food is not food
+
+
+def test_replace_refuses_a_field_the_state_does_not_have() -> None:
+    with pytest.raises(TypeError, match="no field cohorts, foo"):
+        replace(_state(), foo=1, cohorts=2)
