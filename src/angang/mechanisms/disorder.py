@@ -61,8 +61,10 @@ def contest(state: State, world: World, sums: Sums = weakness_sums) -> np.ndarra
 def step(
     state: State, world: World, params: Params, rng: Streams, sums: Sums = weakness_sums
 ) -> State:
-    """This year's disorder in each region (``sums``: :func:`weakness_sums` or its compiled
-    twin, which :mod:`angang.model.loop` passes)."""
+    """This year's disorder in each region.
+
+    ``sums`` is :func:`weakness_sums`, or its compiled twin, which :mod:`angang.model.loop`
+    passes."""
     regions = state.disorder.shape[1]
     sigma = params.disorder_noise
     luck = np.exp(sigma * rng.normal(regions) - 0.5 * sigma**2)
