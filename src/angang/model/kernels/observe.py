@@ -65,6 +65,10 @@ def _totals(  # pragma: no cover - compiled
         for p in range(N_POWERS):
             experts[b, p] = 0.0
         on_site_sum = np.zeros(N_POWERS)
+        live_slots = 0
+        for n in range(n_slots):
+            live_slots += active[b, n]
+        sparse = 4 * live_slots < n_slots
         for k in range(N_SOURCES):
             sources[b, k] = 0.0
         for c in range(n_cells):
@@ -110,9 +114,13 @@ def _totals(  # pragma: no cover - compiled
                     experts[b, k - N_DOMESTIC] += workforce[b, n, k]
                 for p in range(N_POWERS):
                     on_site_sum[p] += on_site[b, n, p]
-                weighted = tech_weight * tech[b, n]
-                for k in range(N_SOURCES):
-                    sources[b, k] += weighted * provenance[b, n, k]
+                # an inactive plant's capacity counts as 0.0, so (its values being finite)
+                # it adds a zero, which changes no sum: where most slots are empty (full
+                # scale) they are skipped; elsewhere the branch would cost more than it saves
+                if active[b, n] or not sparse:
+                    weighted = tech_weight * tech[b, n]
+                    for k in range(N_SOURCES):
+                        sources[b, k] += weighted * provenance[b, n, k]
             for f in range(n_fields):
                 if hi > lo:
                     cells[f, b, c] = reduceat_sum(per_slot[f], 0, hi - lo)
