@@ -129,6 +129,14 @@ class Layout:
         return mask
 
     @cached_property
+    def slot_price(self) -> np.ndarray:
+        """float (N,): each slot's sector's price (computed once, read-only: an output's
+        value is taken several times a year, and the lookup costs more than the product)."""
+        price = self.price[self.sector]
+        price.flags.writeable = False
+        return price
+
+    @cached_property
     def plain_slots(self) -> tuple[np.ndarray, ...]:
         """int (M_s,) for each sector: its slots that do not hold a named works, in order
         (computed once, for a step that looks at one sector's ordinary plants only)."""

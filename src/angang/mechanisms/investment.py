@@ -79,7 +79,7 @@ def central_budget(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
     (for key-point projects first, :mod:`.projects`) and the part left to local governments
     and owners."""
     lay = world.layout
-    regional = by_region_sector(state.output * lay.price[lay.sector], lay).sum(axis=2)
+    regional = by_region_sector(state.output * lay.slot_price, lay).sum(axis=2)
     occupied = state.ruler == RULERS.index("ussr-occupation")
     budget = state.lever(Levers.INVESTMENT_RATE) * regional * ~occupied
     has_state = HAS_STATE_BUILDER[state.ruler]
@@ -101,7 +101,7 @@ def plant_sums(state: State, world: World, params: Params) -> PlantSums:
     """:class:`PlantSums` of this year's plants (or the compiled
     :func:`angang.model.kernels.investment_sums`, which gives the same numbers)."""
     lay = world.layout
-    price = lay.price[lay.sector]
+    price = lay.slot_price
     value = state.output * price
     occupied = state.ruler == RULERS.index("ussr-occupation")
     private_value = value * (state.owner == OWNER["private"]) * state.active

@@ -259,7 +259,7 @@ def demand(state: State, world: World, params: Params, supply: np.ndarray) -> np
     investment (the investment rate on last year's output), and use outside industry. Zero
     for goods nobody uses (machinery, light: final goods, in shortage under the plan)."""
     lay = world.layout
-    last = by_region_sector(state.output * lay.price[lay.sector], lay).sum(axis=2)
+    last = by_region_sector(state.output * lay.slot_price, lay).sum(axis=2)
     planned = state.lever(Levers.INVESTMENT_RATE) * last  # (B, R), million yuan
     # light plant takes less steel and cement to build than heavy plant: weight this year's
     # plan by last year's mix of investment
@@ -323,11 +323,11 @@ def _after_production(
         + (params.overdrive_wear * overdrive)
     )
     wear = np.where(state.active, np.clip(wear, 0.0, MAX_WEAR), 0.0)
-    price = lay.price[lay.sector] * (1.0 - _competition(state, world, params, output))
+    price = lay.slot_price * (1.0 - _competition(state, world, params, output))
     unit_cost = params.variable_cost_share * (
         1.0 + 0.5 * (1.0 - state.tech)
     ) + params.social_cost * (overstaffing(state, world, params) + state.welfare)
-    profit = price * output - lay.price[lay.sector] * (
+    profit = price * output - lay.slot_price * (
         unit_cost * output + params.fixed_cost_share * state.capacity
     )
     return replace(

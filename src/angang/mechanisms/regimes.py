@@ -194,7 +194,7 @@ def _experts(state: State, world: World, e: ExpertsEvent) -> State:
         workforce[:, where, col] = 0.0
         return replace(state, workforce=workforce)
     weight = state.capacity * state.active * (where & lay.heavy[lay.sector])[None, :]
-    weight = weight * lay.price[lay.sector]
+    weight = weight * lay.slot_price
     total = weight.sum(axis=1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     workforce[:, :, col] += e.count * share

@@ -78,7 +78,7 @@ def step(state: State, world: World, params: Params, rng: Streams) -> State:
     weighted = tech[..., None] * state.provenance + gained
     mass = weighted.sum(axis=2, keepdims=True)
     provenance = np.divide(weighted, mass, out=state.provenance.copy(), where=(mass > 0) & active)
-    value = state.capacity * lay.price[lay.sector]
+    value = state.capacity * lay.slot_price
     transfer = (foreign * value[..., None]).sum(axis=1)  # (B, P)
     return replace(state, tech=new_tech, provenance=provenance, transfer=transfer)
 

@@ -172,7 +172,7 @@ class Totals:
 def totals(state: State, world: World) -> Totals:
     """The year's sums over plants: each run's row summed on its own, in a fixed order."""
     lay = world.layout
-    price = lay.price[lay.sector]
+    price = lay.slot_price
     soe_value = state.output * price * is_soe(state.owner)
     capacity = state.capacity * state.active
     tech_weight = capacity * price
