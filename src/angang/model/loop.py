@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from angang.engine.checkpoint import Snapshot
+from angang.engine.memory import keep_freed_memory
 from angang.engine.rng import CompiledStreams, Streams
 from angang.engine.state import Params, State, initial_state
 from angang.engine.world import World, make_world
@@ -154,6 +155,7 @@ def simulate(
     ``start_from`` continues a snapshot (whose branching the caller has checked) instead of
     starting in the first year; ``engine`` (:data:`ENGINES`) never changes a result.
     """
+    keep_freed_memory()  # each year's arrays reuse the last year's memory (engine.memory)
     steps = schedule(engine)
     sums = year_totals(engine)
     run_ids = np.asarray(run_ids, dtype=np.int64)
