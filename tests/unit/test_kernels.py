@@ -20,7 +20,7 @@ from angang.engine.compiled import sources_digest
 from angang.engine.rng import Streams
 from angang.engine.state import COHORT_SPLIT, Params, State, initial_state
 from angang.engine.world import World, make_world
-from angang.mechanisms import construction
+from angang.mechanisms import construction, disorder, investment
 from angang.model import kernels
 from angang.model.kernels import shapes
 from angang.model.kernels.construction import build_all
@@ -126,6 +126,31 @@ def test_every_kernel_equals_its_reference(draw: int) -> None:
                 assert ref_rng.positions() == new_rng.positions(), f"{what}: draws differ"
                 checked += 1
     assert checked == len(YEARS) * 2 * len(PAIRS)
+
+
+#: sums over plants a compiled step hands its reference, compared on their own (a step's
+#: result could hide a difference behind a clip or a threshold)
+SUMS = [
+    (lambda s, w, p: investment.plant_sums(s, w, p), kernels.investment_sums),
+    (lambda s, w, p: disorder.weakness_sums(s, w), lambda s, w, p: kernels.weakness_sums(s, w)),
+]
+
+
+@pytest.mark.parametrize("pair", range(len(SUMS)))
+def test_the_sums_steps_read_equal_their_reference(pair: int) -> None:
+    reference, compiled = SUMS[pair]
+    world = make_world(load_scenario("baseline"), SCALE)
+    params = _params(pair)
+    for state, _ in _states(world, params):
+        for variant in (state, _perturbed(state, state.year)):
+            want, got = reference(variant, world, params), compiled(variant, world, params)
+            pairs = (
+                [(f.name, getattr(want, f.name), getattr(got, f.name)) for f in fields(want)]
+                if not isinstance(want, tuple)
+                else list(zip(("weak", "total"), want, got, strict=True))
+            )
+            for name, a, b in pairs:
+                assert a.shape == b.shape and np.array_equal(a, b), f"{name} in {state.year}"
 
 
 def _observed(state: State, seed: int) -> State:

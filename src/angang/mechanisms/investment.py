@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from angang.engine.aggregate import by_region_sector, cell_sum
+from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
 from angang.engine.state import Params, State, replace, start_new_enterprises
 from angang.engine.world import OWNER, Layout, Levers, World
@@ -74,12 +74,15 @@ RELOCATABLE = SECTORS.index("machinery")  #: the sector whose plant the Third Fr
 ENTRANT_SIZE = 0.5  #: a new enterprise's capacity relative to the cell's mean plant
 
 
-def central_budget(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
+def central_budget(
+    state: State, world: World, regional: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """This year's investment budget by region, (B, R) each: the part the ruler's centre pools
     (for key-point projects first, :mod:`.projects`) and the part left to local governments
-    and owners."""
+    and owners. ``regional`` is each region's output value, if the caller has it."""
     lay = world.layout
-    regional = by_region_sector(state.output * lay.slot_price, lay).sum(axis=2)
+    if regional is None:
+        regional = by_region_sector(state.output * lay.slot_price, lay).sum(axis=2)
     occupied = state.ruler == RULERS.index("ussr-occupation")
     budget = state.lever(Levers.INVESTMENT_RATE) * regional * ~occupied
     has_state = HAS_STATE_BUILDER[state.ruler]
@@ -95,6 +98,8 @@ class PlantSums:
     capital_value: np.ndarray  #: capacity value of active plant
     profit: np.ndarray
     reinvested: np.ndarray  #: what private firms plough back of their output value
+    capacity: np.ndarray  #: capacity of active plant, sector units
+    plants: np.ndarray  #: active plants (a count, as floats)
 
 
 def plant_sums(state: State, world: World, params: Params) -> PlantSums:
@@ -116,6 +121,8 @@ def plant_sums(state: State, world: World, params: Params) -> PlantSums:
         capital_value=by_region_sector(state.capacity * state.active * price, lay),
         profit=by_region_sector(state.profit, lay),
         reinvested=by_region_sector(reinvest, lay),
+        capacity=by_region_sector(state.capacity * state.active, lay),
+        plants=by_region_sector(state.active.astype(float), lay),
     )
 
 
@@ -132,7 +139,7 @@ def budgets(
     sums = sums if sums is not None else plant_sums(state, world, params)
     regional = sums.value.sum(axis=2)  # (B, R)
     is_ccp = state.ruler == RULERS.index("ccp")
-    pooled, local = central_budget(state, world)
+    pooled, local = central_budget(state, world, regional)
     base = _base_weights(state, world, params, regional, sums)
     central_weights = base * _central_tilt(state, world, params)
     bloc = state.blocs()
@@ -255,7 +262,8 @@ def step(
     ``build`` carries out the orders and ``sums`` reads the plants: the NumPy reference, or
     the compiled kernels that :mod:`angang.model.loop` passes in."""
     lay = world.layout
-    state_money, private_money = budgets(state, world, params, sums(state, world, params))
+    plants = sums(state, world, params)
+    state_money, private_money = budgets(state, world, params, plants)
     unit_cost = lay.capital_output * lay.price / params.capital_productivity  # (B, S)
     # money without the steel and cement to build with is spent on unfinished construction
     built = state.building_met[:, :, None]
@@ -267,7 +275,7 @@ def step(
     small = state.small.copy()
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)
-    mean_cap = _cell_mean(capacity, active, lay)
+    mean_cap = _cell_mean(plants)
     entry = np.tile(np.tile(lay.entry, lay.coast.size), 2)  # (2 R S,): each cell's sector
     lam = params.entry_share * entry * lam / (ENTRANT_SIZE * np.tile(mean_cap, 2) + 1e-9)
     entrants = rng.poisson(np.minimum(lam, 50.0))
@@ -366,8 +374,8 @@ def _builders(state: State, lay: Layout) -> np.ndarray:
     return np.stack([public, private], axis=1).astype(np.int8)
 
 
-def _cell_mean(capacity: np.ndarray, active: np.ndarray, lay: Layout) -> np.ndarray:
+def _cell_mean(plants: PlantSums) -> np.ndarray:
     """(B, R*S): mean capacity of the active plants of each cell (0 where none)."""
-    total = cell_sum(capacity * active, lay)
-    count = cell_sum(active.astype(float), lay)
+    runs = plants.capacity.shape[0]
+    total, count = plants.capacity.reshape(runs, -1), plants.plants.reshape(runs, -1)
     return np.divide(total, count, out=np.zeros_like(total), where=count > 0)

@@ -3,6 +3,8 @@ plants, formed and summed by cell in one pass over the slots."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import numpy as np
 
 from angang.engine.compiled import kernel
@@ -33,11 +35,13 @@ def _plant_sums(  # pragma: no cover - compiled
     occupation: int,
     cells: np.ndarray,
 ) -> None:
-    """Writes ``cells`` (4, B, C): output value, capital value, profit and private
-    reinvestment by cell, with :func:`angang.mechanisms.investment.plant_sums`' arithmetic."""
+    """Writes ``cells`` (6, B, C): output value, capital value, profit, private
+    reinvestment, capacity and plants (active) by cell, with
+    :func:`angang.mechanisms.investment.plant_sums`' arithmetic."""
     n_runs, n_slots = output.shape
     n_cells = cell_start.size
-    per_slot = np.empty((4, n_slots))
+    n_fields = cells.shape[0]
+    per_slot = np.empty((n_fields, n_slots))
     for b in range(n_runs):
         for n in range(n_slots):
             price_n = price[sector[n]]
@@ -50,7 +54,9 @@ def _plant_sums(  # pragma: no cover - compiled
             per_slot[1, n] = capacity[b, n] * live * price_n
             per_slot[2, n] = profit[b, n]
             per_slot[3, n] = reinvestment[b] * openness[b, r] * private_value * free
-        for f in range(4):
+            per_slot[4, n] = capacity[b, n] * live
+            per_slot[5, n] = live
+        for f in range(n_fields):
             row = per_slot[f]
             for c in range(n_cells):
                 hi = cell_end(cell_start, c, n_slots)
@@ -60,7 +66,7 @@ def _plant_sums(  # pragma: no cover - compiled
 def investment_sums(state: State, world: World, params: Params) -> PlantSums:
     """The compiled :func:`angang.mechanisms.investment.plant_sums` (same results)."""
     lay = world.layout
-    cells = np.empty((4, state.runs, lay.cell_start.size))
+    cells = np.empty((len(fields(PlantSums)), state.runs, lay.cell_start.size))
     _plant_sums(
         state.output,
         state.capacity,
@@ -77,7 +83,4 @@ def investment_sums(state: State, world: World, params: Params) -> PlantSums:
         OCCUPATION,
         cells,
     )
-    value, capital_value, profit, reinvested = cells.reshape(
-        4, state.runs, lay.coast.size, lay.price.size
-    )
-    return PlantSums(value, capital_value, profit, reinvested)
+    return PlantSums(*cells.reshape(-1, state.runs, lay.coast.size, lay.price.size))
