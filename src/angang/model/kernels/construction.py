@@ -7,7 +7,7 @@ import numpy as np
 from angang.engine.compiled import kernel
 from angang.engine.world import OWNER, Layout
 from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
-from angang.model.kernels.sums import pairwise_sum
+from angang.model.kernels.sums import pairwise
 
 PRIVATE = OWNER["private"]
 
@@ -77,10 +77,10 @@ def _build_cell(  # pragma: no cover - compiled
         if n_free < wanted_free and not active[i] and not reserved[i] and not campaign[i]:
             free[n_free] = i
             n_free += 1
-    total = pairwise_sum(live, 0, size)
+    total = pairwise(live, 0, size)
     mean_tech = FIRST_PLANT_TECH
     if total > 0:
-        mean_tech = pairwise_sum(weighted_tech, 0, size) / total
+        mean_tech = pairwise(weighted_tech, 0, size) / total
     norm = 0.0
     for p in range(n_prov):
         norm += mass[p]
@@ -129,7 +129,7 @@ def _build_cell(  # pragma: no cover - compiled
     # plant where there is none of the kind and no entrant: then nothing changed above)
     rest = added - entry
     weights = kin if has_kin or opened > 0 else live
-    kin_total = pairwise_sum(weights, 0, size)
+    kin_total = pairwise(weights, 0, size)
     built = entry
     if kin_total > 0:
         for i in range(size):
