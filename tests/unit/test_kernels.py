@@ -200,7 +200,9 @@ def test_the_records_sums_equal_their_reference(draw: int) -> None:
                 assert np.array_equal(values, records[1][name][1], equal_nan=True), name
 
 
-@pytest.mark.parametrize("n", [1, 5, 7, 8, 9, 16, 23, 128, 129, 300, 1000, 4097])
+@pytest.mark.parametrize(
+    "n", [1, 5, 7, 8, 9, 16, 23, 128, 129, 242, 243, 300, 470, 471, 926, 927, 1000, 2500, 4097]
+)
 def test_pairwise_sum_is_numpys(n: int) -> None:
     rng = np.random.default_rng(n)
     for _ in range(20):
