@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from angang.engine.compiled import kernel
 from angang.ids import COHORTS, COMMITTEES, OWNERS, POWERS, RULERS
 from angang.scenario.parameters import Parameters
 from angang.scenario.schema import MANAGEMENT_SYSTEMS, Scenario
@@ -283,16 +284,30 @@ def start_new_enterprises(before: State, after: State, params: Params) -> State:
     if not opened.any():
         return after
     at = np.flatnonzero(opened)  # (run, slot) pairs as flat indices into (B, N)
-    values = {name: np.float64(value) for name, value in NEW_ENTERPRISE.items()}
+    values = {name: np.array([value]) for name, value in NEW_ENTERPRISE.items()}
     values["director_power"] = params.director_power_initial[at // opened.shape[1], 0]
     fresh: dict[str, Any] = {}  # replace() takes any field by name
     for name, value in values.items():
         field = getattr(after, name)
-        if np.all(np.take(field, at) == value):
+        if not _differs(field, at, value):
             continue  # already a new enterprise's (a slot never used): no copy needed
         fresh[name] = field.copy()
         np.put(fresh[name], at, value)
     return replace(after, **fresh)
+
+
+@kernel
+def _differs(field: np.ndarray, at: np.ndarray, values: np.ndarray) -> bool:  # pragma: no cover
+    """Whether ``field`` (B, N) differs anywhere at the flat indices ``at`` from ``values``
+    (one value, or one for each index): ``not np.all(np.take(field, at) == values)``,
+    stopping at the first difference and without the temporaries (it is asked about a dozen
+    fields whenever plants are founded, thousands of slots at a time in a large batch)."""
+    flat = field.reshape(-1)
+    one = values.size == 1
+    for i in range(at.size):  # noqa: SIM110 - compiled: a loop that stops, not a generator
+        if flat[at[i]] != values[0 if one else i]:
+            return True
+    return False
 
 
 def _owners_in_order(shares: dict[str, float], count: int) -> np.ndarray:
