@@ -92,8 +92,9 @@ def angang_core(
     rng = (CompiledStreams if engine == "numba" else Streams)(seed, np.arange(runs))
     compiled = dict(zip(SCHEDULE, schedule(engine), strict=True))
     steps = [compiled[s] for s in (technology.step, production.step, planning.step, labour.employ)]
+    new_plan_year = compiled[planning.new_plan_year]
     for _ in range(years):
-        batch = planning.new_plan_year(batch, world, params, rng)
+        batch = new_plan_year(batch, world, params, rng)
         batch = _context(batch, world)
         for step in steps:
             batch = step(batch, world, params, rng)

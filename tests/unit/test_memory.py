@@ -25,9 +25,11 @@ print(tuned, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 
 
 def _churn(mode: str, **env: str) -> tuple[bool, int]:
+    # without settings of malloc's own from this process (Dask's nanny sets one in it)
+    clean = {k: v for k, v in os.environ.items() if k not in memory.USER_SETTINGS}
     out = subprocess.run(
         [sys.executable, "-c", CHURN, mode],
-        env={**os.environ, **env},
+        env={**clean, **env},
         capture_output=True,
         text=True,
         check=True,
