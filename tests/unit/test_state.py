@@ -38,3 +38,19 @@ def test_replace_is_dataclasses_replace() -> None:
 def test_replace_refuses_a_field_the_state_does_not_have() -> None:
     with pytest.raises(TypeError, match="no field cohorts, foo"):
         replace(_state(), foo=1, cohorts=2)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_fields_new_enterprise_values_are_checked_in_either_memory_order(order: str) -> None:
+    """The check a founding makes before copying a field (``_differs``) is NumPy's
+    ``not np.all(np.take(field, at) == values)``, for C- and Fortran-ordered fields (NumPy's
+    reference steps make some of the latter)."""
+    from angang.engine.state import _differs
+
+    rng = np.random.default_rng(3)
+    field = np.asarray(rng.integers(0, 3, (5, 40)).astype(float), order=order)
+    for _ in range(50):
+        at = rng.choice(field.size, rng.integers(1, 12), replace=False)
+        for values in (np.array([1.0]), rng.integers(0, 3, at.size).astype(float)):
+            assert _differs(field, at, values) == (not np.all(np.take(field, at) == values))
+    assert _differs(field, np.array([7]), np.array([np.nan]))  # NaN is never equal

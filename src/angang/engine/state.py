@@ -302,10 +302,10 @@ def _differs(field: np.ndarray, at: np.ndarray, values: np.ndarray) -> bool:  # 
     (one value, or one for each index): ``not np.all(np.take(field, at) == values)``,
     stopping at the first difference and without the temporaries (it is asked about a dozen
     fields whenever plants are founded, thousands of slots at a time in a large batch)."""
-    flat = field.reshape(-1)
+    slots = field.shape[1]  # a flat index is row-major, whatever the field's memory order
     one = values.size == 1
-    for i in range(at.size):  # noqa: SIM110 - compiled: a loop that stops, not a generator
-        if flat[at[i]] != values[0 if one else i]:
+    for i in range(at.size):
+        if field[at[i] // slots, at[i] % slots] != values[0 if one else i]:
             return True
     return False
 
