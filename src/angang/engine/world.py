@@ -137,12 +137,15 @@ class Layout:
         return price
 
     @cached_property
+    def sector_slots(self) -> tuple[np.ndarray, ...]:
+        """int (M_s,) for each sector: its slots, in order (computed once, for the steps that
+        look at one sector at a time)."""
+        return tuple(np.flatnonzero(self.sector == s) for s in range(self.price.size))
+
+    @cached_property
     def plain_slots(self) -> tuple[np.ndarray, ...]:
-        """int (M_s,) for each sector: its slots that do not hold a named works, in order
-        (computed once, for a step that looks at one sector's ordinary plants only)."""
-        return tuple(
-            np.flatnonzero((self.sector == s) & ~self.is_work) for s in range(self.price.size)
-        )
+        """int (M_s,) for each sector: its slots that do not hold a named works, in order."""
+        return tuple(slots[~self.is_work[slots]] for slots in self.sector_slots)
 
 
 def build_layout(scenario: Scenario, scale: float | None = None) -> Layout:

@@ -55,8 +55,7 @@ def _sector_median(state: State, world: World) -> np.ndarray:
     """(B, N): the median capacity of active plants in each slot's sector, per run."""
     lay = world.layout
     out = np.zeros_like(state.capacity)
-    for s in range(lay.price.size):
-        slots = lay.sector == s
+    for slots in lay.sector_slots:
         cap = np.where(state.active[:, slots], state.capacity[:, slots], np.nan)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a sector with no plant yet

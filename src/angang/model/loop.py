@@ -194,10 +194,11 @@ def simulate(
             )
         for step in steps:
             state = step(state, world, params, rng)
-        for name, (ents, values) in observe(state, world, sums(state, world)).items():
+        year_sums = sums(state, world)
+        for name, (ents, values) in observe(state, world, year_sums).items():
             rows.setdefault(name, []).append(values)
             entities[name] = ents
-        enterprise_years += state.active.sum(axis=1)
+        enterprise_years += year_sums.plants[:, 0]
         if on_year is not None:
             on_year(int(year))
     records = {k: (entities[k], np.stack(v, axis=1)) for k, v in rows.items()}

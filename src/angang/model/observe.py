@@ -161,6 +161,7 @@ class Totals:
     soe_value: np.ndarray  #: (B, 1): SOE output value, summed over all slots
     steel_target: np.ndarray  #: (B, 1): the steel targets of planned SOEs
     planned_reported: np.ndarray  #: (B, 1): steel reported by plants with a target
+    plants: np.ndarray  #: (B, 1): active plants (a count, as floats)
     experts: np.ndarray  #: (B, P): foreign experts on plants' staff and on project sites
     provenance: np.ndarray  #: (B, 1+P): technology by source, weighted by capacity value
 
@@ -202,6 +203,7 @@ def totals(state: State, world: World) -> Totals:
         soe_value=soe_value.sum(axis=1, keepdims=True),
         steel_target=target.sum(axis=1, keepdims=True),
         planned_reported=(state.reported * (target > 0)).sum(axis=1, keepdims=True),
+        plants=state.active.sum(axis=1, keepdims=True).astype(float),
         experts=np.einsum("bnk->bk", state.workforce[..., DOMESTIC_COHORTS:])
         + np.einsum("bnp->bp", state.on_site),
         provenance=np.einsum("bn,bnp->bp", tech_weight * state.tech, state.provenance),
@@ -281,7 +283,7 @@ def observe(
         "employment": ([*scope_entities, "angang"], scopes(employment, ang_staff)),
         "foreign_experts": ([f"{NATION}:{p}" for p in POWERS], sums.experts),
         "investment": (scope_entities, scopes(state.investment.sum(axis=2))),
-        "enterprises": ([NATION], state.active.sum(axis=1, keepdims=True).astype(float)),
+        "enterprises": ([NATION], sums.plants),
         "lever": ([f"{NATION}:{name}" for name in LEVERS], lever_mean),
     }
     record.update(_structure(state, world, sums))

@@ -47,9 +47,10 @@ def _totals(  # pragma: no cover - compiled
     experts: np.ndarray,
     sources: np.ndarray,
 ) -> None:
-    """Writes ``cells`` (F, B, C) in :data:`CELL_FIELDS` order, ``rows`` (3, B): SOE value,
-    steel target and planned reported steel over all slots, ``experts`` (B, P) and
-    ``sources`` (B, 1+P), each with the arithmetic of :func:`angang.model.observe.totals`."""
+    """Writes ``cells`` (F, B, C) in :data:`CELL_FIELDS` order, ``rows`` (4, B): SOE value,
+    steel target and planned reported steel over all slots and the number of active plants,
+    ``experts`` (B, P) and ``sources`` (B, 1+P), each with the arithmetic of
+    :func:`angang.model.observe.totals`."""
     n_runs, n_slots = output.shape
     n_cells = cell_start.size
     n_fields = cells.shape[0]
@@ -69,6 +70,7 @@ def _totals(  # pragma: no cover - compiled
         for n in range(n_slots):
             live_slots += active[b, n]
         sparse = 4 * live_slots < n_slots
+        rows[3, b] = live_slots
         for k in range(N_SOURCES):
             sources[b, k] = 0.0
         for c in range(n_cells):
@@ -144,7 +146,7 @@ def observe_totals(state: State, world: World) -> Totals:
     runs, regions, sectors = state.runs, lay.coast.size, lay.price.size
     check_lengths(workforce=state.workforce, provenance=state.provenance, on_site=state.on_site)
     cells = np.empty((len(CELL_FIELDS), runs, regions * sectors))
-    rows = np.empty((3, runs))
+    rows = np.empty((4, runs))
     experts = np.empty((runs, N_POWERS))
     sources = np.empty((runs, N_SOURCES))
     _totals(
@@ -180,6 +182,7 @@ def observe_totals(state: State, world: World) -> Totals:
         soe_value=rows[0][:, None],
         steel_target=rows[1][:, None],
         planned_reported=rows[2][:, None],
+        plants=rows[3][:, None],
         experts=experts,
         provenance=sources,
     )
