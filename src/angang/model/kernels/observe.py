@@ -9,7 +9,7 @@ from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.state import State
-from angang.engine.world import SOE_BY_CODE, World
+from angang.engine.world import FIRST_SOE, World
 from angang.ids import SECTORS
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
 from angang.model.kernels.sums import cell_end, pairwise_sum, reduceat_sum
@@ -37,10 +37,10 @@ def _totals(  # pragma: no cover - compiled
     on_site: np.ndarray,
     provenance: np.ndarray,
     price: np.ndarray,
-    sector: np.ndarray,
+    n_sectors: int,
     committee: np.ndarray,
     cell_start: np.ndarray,
-    soe_by_code: np.ndarray,
+    first_soe: int,
     steel: int,
     cells: np.ndarray,
     rows: np.ndarray,
@@ -76,11 +76,14 @@ def _totals(  # pragma: no cover - compiled
         for c in range(n_cells):
             lo = cell_start[c]
             hi = cell_end(cell_start, c, n_slots)
+            # what is the same for the cell (its sector's price, whether it makes steel)
+            # read once, not looked up for each slot
+            price_n = price[c % n_sectors]
+            steel_cell = 1.0 if c % n_sectors == steel else 0.0
             # unsigned slot numbers: Numba drops its negative-index check on every access
             for n in range(uint64(lo), uint64(hi)):
                 i = n - uint64(lo)
-                price_n = price[sector[n]]
-                is_soe = soe_by_code[owner[b, n]]
+                is_soe = owner[b, n] >= first_soe
                 live = 1.0 if active[b, n] else 0.0
                 soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
                 cap = capacity[b, n] * live
@@ -107,7 +110,7 @@ def _totals(  # pragma: no cover - compiled
                 per_slot[11, i] = people
                 per_slot[12, i] = laid_off[b, n]
                 per_slot[13, i] = protest[b, n]
-                steel_target = target[b, n] * (1.0 if sector[n] == steel else 0.0)
+                steel_target = target[b, n] * steel_cell
                 whole[0, n] = soe_value
                 whole[1, n] = steel_target
                 whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
@@ -167,10 +170,10 @@ def observe_totals(state: State, world: World) -> Totals:
         state.on_site,
         state.provenance,
         lay.price,
-        lay.sector,
+        lay.price.size,
         lay.committee,
         lay.cell_start,
-        SOE_BY_CODE,
+        FIRST_SOE,
         STEEL,
         cells,
         rows,
