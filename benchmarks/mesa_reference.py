@@ -106,7 +106,7 @@ def outcomes_of_arrays(state: State, world: World) -> dict[str, np.ndarray]:
     weight = state.capacity * state.active
     return {
         "steel": (state.output * steel).sum(axis=1),
-        "output_value": (state.output * world.layout.price[world.layout.sector]).sum(axis=1),
+        "output_value": (state.output * world.layout.slot_price).sum(axis=1),
         "tech": (weight * state.tech).sum(axis=1) / weight.sum(axis=1),
         "employment": (state.workforce[..., :K].sum(axis=2) * state.active).sum(axis=1),
         "enterprises": state.active.sum(axis=1).astype(float),
