@@ -18,7 +18,14 @@ import pytest
 
 from angang.engine.compiled import sources_digest
 from angang.engine.rng import Streams
-from angang.engine.state import COHORT_SPLIT, Params, State, initial_state
+from angang.engine.state import (
+    COHORT_SPLIT,
+    Params,
+    State,
+    initial_state,
+    reach_of,
+    untouched,
+)
 from angang.engine.world import World, make_world
 from angang.mechanisms import construction, disorder, investment
 from angang.model import kernels
@@ -59,7 +66,7 @@ def _states(world: World, params: Params) -> Iterator[tuple[State, Streams]]:
             state = step(state, world, params, rng)
 
 
-def _perturbed(state: State, seed: int) -> State:
+def _perturbed(state: State, world: World, seed: int) -> State:
     """The same state pushed into corners the history may rarely reach."""
     rng = np.random.default_rng(seed)
     shape = state.active.shape
@@ -69,7 +76,7 @@ def _perturbed(state: State, seed: int) -> State:
     keep = rng.random(shape) < 0.3
     provenance[keep] = state.provenance[keep]
     tech = np.where(rng.random(shape) < 0.5, rng.random(shape), state.tech)
-    return replace(
+    pushed = replace(
         state,
         active=(state.active & ~closed) | opened,
         capacity=state.capacity * rng.uniform(0.0, 2.0, shape) * (rng.random(shape) > 0.05),
@@ -86,6 +93,26 @@ def _perturbed(state: State, seed: int) -> State:
         pulled=rng.uniform(0.0, 0.4, state.pulled.shape) * (rng.random(state.pulled.shape) < 0.8),
         owner=rng.choice(np.unique(state.owner), shape).astype(state.owner.dtype),
     )
+    return _in_reach(pushed, state, world, seed)
+
+
+def _in_reach(new: State, old: State, world: World, seed: int) -> State:
+    """``new`` (a perturbed ``old``) made a state a history can reach: each cell's reach
+    raised a few slots at random and over every active slot, and every slot no plant has
+    stood in as ``old`` has it (a fresh slot's values)."""
+    lay = world.layout
+    rng = np.random.default_rng(seed)
+    limit = lay.cell_size - lay.campaign_slots
+    raised = np.minimum(old.reach + rng.integers(0, 3, old.reach.shape), limit)
+    reach = np.maximum(np.maximum(old.reach, raised), reach_of(lay, new.active))
+    idle = untouched(replace(new, reach=reach), lay)
+    kept = {}
+    for f in fields(State):
+        value = getattr(new, f.name)
+        if isinstance(value, np.ndarray) and value.shape[:2] == idle.shape:
+            mask = idle.reshape(idle.shape + (1,) * (value.ndim - 2))
+            kept[f.name] = np.where(mask, getattr(old, f.name), value)
+    return replace(new, reach=reach, **kept)
 
 
 def _copy_streams(rng: Streams) -> Streams:
@@ -116,7 +143,7 @@ def test_every_kernel_equals_its_reference(draw: int) -> None:
     params = _params(draw)
     checked = 0
     for state, rng in _states(world, params):
-        for variant in (state, _perturbed(state, draw * 100 + state.year)):
+        for variant in (state, _perturbed(state, world, draw * 100 + state.year)):
             for reference, compiled in PAIRS:
                 ref_rng, new_rng = _copy_streams(rng), _copy_streams(rng)
                 want = reference(variant, world, params, ref_rng)
@@ -142,7 +169,7 @@ def test_the_sums_steps_read_equal_their_reference(pair: int) -> None:
     world = make_world(load_scenario("baseline"), SCALE)
     params = _params(pair)
     for state, _ in _states(world, params):
-        for variant in (state, _perturbed(state, state.year)):
+        for variant in (state, _perturbed(state, world, state.year)):
             want, got = reference(variant, world, params), compiled(variant, world, params)
             pairs = (
                 [(f.name, getattr(want, f.name), getattr(got, f.name)) for f in fields(want)]
@@ -153,12 +180,12 @@ def test_the_sums_steps_read_equal_their_reference(pair: int) -> None:
                 assert a.shape == b.shape and np.array_equal(a, b), f"{name} in {state.year}"
 
 
-def _observed(state: State, seed: int) -> State:
+def _observed(state: State, world: World, seed: int) -> State:
     """The quantities only the record reads, pushed into corners too: targets on some plants
     and not others, reports above and below output, layoffs, protest, grievance, control."""
     rng = np.random.default_rng(seed)
     shape = state.active.shape
-    return replace(
+    pushed = replace(
         state,
         output=state.output * rng.uniform(0.0, 2.0, shape),
         reported=state.output * rng.uniform(0.5, 3.0, shape),
@@ -170,6 +197,7 @@ def _observed(state: State, seed: int) -> State:
         ministry_control=rng.random(shape),
         committee_power=rng.random(state.committee_power.shape),
     )
+    return _in_reach(pushed, state, world, seed)
 
 
 @pytest.mark.parametrize("draw", [0, 1])
@@ -179,13 +207,13 @@ def test_the_records_sums_equal_their_reference(draw: int) -> None:
     world = make_world(load_scenario("baseline"), SCALE)
     params = _params(draw)
     for state, _ in _states(world, params):
-        perturbed = _perturbed(state, draw * 100 + state.year)
+        perturbed = _perturbed(state, world, draw * 100 + state.year)
         shape = state.active.shape
         # most slots empty, as at full scale, where the kernel skips what they add
         rng = np.random.default_rng(state.year)
         sparse = replace(perturbed, active=perturbed.active & (rng.random(shape) < 0.15))
         assert (4 * sparse.active.sum(axis=1) < sparse.active.shape[1]).all()
-        for variant in (state, perturbed, _observed(perturbed, state.year), sparse):
+        for variant in (state, perturbed, _observed(perturbed, world, state.year), sparse):
             want, got = totals(variant, world), kernels.observe_totals(variant, world)
             for f in fields(want):
                 a, b = getattr(want, f.name), getattr(got, f.name)
@@ -329,7 +357,7 @@ def test_construction_equals_its_reference_in_its_corners(seed: int) -> None:
     world = make_world(scenario, SCALE)
     lay = world.layout
     params = _params(seed)
-    state = _perturbed(next(iter(_states(world, params)))[0], seed)
+    state = _perturbed(next(iter(_states(world, params)))[0], world, seed)
     rng = np.random.default_rng(seed)
     runs, cells, regions = RUNS, lay.cell_start.size, lay.coast.size
     full = rng.random(cells) < 0.2  # every slot of the cell taken

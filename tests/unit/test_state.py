@@ -54,3 +54,39 @@ def test_a_fields_new_enterprise_values_are_checked_in_either_memory_order(order
         for values in (np.array([1.0]), rng.integers(0, 3, at.size).astype(float)):
             assert _differs(field, at, values) == (not np.all(np.take(field, at) == values))
     assert _differs(field, np.array([7]), np.array([np.nan]))  # NaN is never equal
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_slots_no_plant_has_stood_in_keep_their_first_values(engine: str) -> None:
+    """Each cell's ``reach`` covers every plant there has been, and after every step of a
+    history the slots beyond it hold exactly what they held in the first year: the compiled
+    kernels, which skip them, can then give what the reference gives."""
+    from angang.engine.rng import CompiledStreams, Streams
+    from angang.engine.state import reach_of, untouched
+    from angang.model.loop import schedule
+
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, 0.3)
+    params = Params.repeat(scenario.parameters, 2)
+    state = first = initial_state(scenario, world, params, 2)
+    rng = (CompiledStreams if engine == "numba" else Streams)(3, np.arange(2))
+    ever = state.active.copy()
+    per_slot = [
+        f.name
+        for f in dataclasses.fields(State)
+        if isinstance(getattr(first, f.name), np.ndarray)
+        and getattr(first, f.name).shape[:2] == state.active.shape
+    ]
+    assert {"welfare", "owner", "damaged", "workforce", "on_site"} <= set(per_slot)
+    for _ in world.timeline.years:
+        for step in schedule(engine):
+            state = step(state, world, params, rng)
+            ever |= state.active
+            assert np.array_equal(
+                state.reach, np.maximum(first.reach, reach_of(world.layout, ever))
+            )
+            idle = untouched(state, world.layout)
+            for name in per_slot:
+                now, then = getattr(state, name)[idle], getattr(first, name)[idle]
+                assert np.array_equal(now, then), f"{name} changed where no plant stood"
+    assert 0 < untouched(state, world.layout).sum() < state.active.size  # both kinds of slot

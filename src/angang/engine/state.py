@@ -158,6 +158,9 @@ class State:
     pulled: np.ndarray  #: float (B,): share of farm labour pulled into campaigns this year
     agri_damage: np.ndarray  #: float (B,): harvest lost to last years' campaigns, [0, 1]
     food: np.ndarray  #: float (B,): food supply against normal needs (1 = normal)
+    reach: np.ndarray  #: int64 (B, R*S): how many of each cell's first slots have ever held
+    #: a plant; the slots from there to the cell's campaign slot never have, and every step
+    #: leaves them as they are (:func:`untouched`), so the compiled kernels skip them
 
     @property
     def runs(self) -> int:
@@ -272,18 +275,21 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
         pulled=np.zeros(B),
         agri_damage=np.zeros(B),
         food=np.ones(B),
+        reach=rep(reach_of(layout, active[None, :]).reshape(-1)),
         **{name: np.full((B, n), value) for name, value in NEW_ENTERPRISE.items()},
     )
 
 
-def start_new_enterprises(before: State, after: State, params: Params) -> State:
+def start_new_enterprises(before: State, after: State, params: Params, layout: Layout) -> State:
     """``after`` with the plants founded since ``before`` (active now, not then) set to a new
     enterprise's values (:data:`NEW_ENTERPRISE`): a slot is reused when its plant has closed,
-    and the new plant must not inherit the old one's damage, director, grievance or losses."""
+    and the new plant must not inherit the old one's damage, director, grievance or losses.
+    Each cell's ``reach`` grows to cover the slots used."""
     opened = after.active & ~before.active
     if not opened.any():
         return after
     at = np.flatnonzero(opened)  # (run, slot) pairs as flat indices into (B, N)
+    reach = np.maximum(after.reach, reach_of(layout, opened))
     values = {name: np.array([value]) for name, value in NEW_ENTERPRISE.items()}
     values["director_power"] = params.director_power_initial[at // opened.shape[1], 0]
     fresh: dict[str, Any] = {}  # replace() takes any field by name
@@ -293,7 +299,25 @@ def start_new_enterprises(before: State, after: State, params: Params) -> State:
             continue  # already a new enterprise's (a slot never used): no copy needed
         fresh[name] = field.copy()
         np.put(fresh[name], at, value)
-    return replace(after, **fresh)
+    return replace(after, reach=reach, **fresh)
+
+
+def reach_of(layout: Layout, plants: np.ndarray) -> np.ndarray:
+    """int64 (B, R*S): per cell, 1 + the place of the last slot where ``plants`` (bool
+    (B, N)) is true, 0 where it is true nowhere; campaign slots do not count."""
+    runs = plants.shape[0]
+    found = plants & ~layout.campaign
+    b, slot = np.nonzero(found)
+    reach = np.zeros((runs, layout.cell_start.size), dtype=np.int64)
+    np.maximum.at(reach, (b, layout.cell[slot]), layout.position[slot] + 1)
+    return reach
+
+
+def untouched(state: State, layout: Layout) -> np.ndarray:
+    """bool (B, N): the slots no plant has ever stood in (beyond their cell's ``reach``, not
+    the campaign slot). Nobody works there, so nothing about them changes: the steps leave
+    them as they are, and the compiled kernels need not look at them."""
+    return (layout.position >= state.reach[:, layout.cell]) & ~layout.campaign
 
 
 @kernel

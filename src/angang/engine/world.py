@@ -137,6 +137,23 @@ class Layout:
         return price
 
     @cached_property
+    def position(self) -> np.ndarray:
+        """int64 (N,): each slot's place in its cell, from 0 (read-only)."""
+        position = np.arange(self.n) - np.repeat(self.cell_start, self.cell_size)
+        position.flags.writeable = False
+        return position
+
+    @cached_property
+    def campaign_slots(self) -> np.ndarray:
+        """int64 (R*S,): 1 where a cell ends in the slot kept for its campaign plant, else 0
+        (read-only: the kernels step over a cell's never-used slots to reach it)."""
+        ends = self.cell_start + self.cell_size - 1
+        kept = (self.cell_size > 0) & self.campaign[np.maximum(ends, 0)]
+        kept = kept.astype(np.int64)
+        kept.flags.writeable = False
+        return kept
+
+    @cached_property
     def sector_slots(self) -> tuple[np.ndarray, ...]:
         """int (M_s,) for each sector: its slots, in order (computed once, for the steps that
         look at one sector at a time)."""

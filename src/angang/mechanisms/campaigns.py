@@ -111,4 +111,4 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
         provenance=provenance,
         small=small,
     )
-    return start_new_enterprises(state, built, params)
+    return start_new_enterprises(state, built, params, world.layout)

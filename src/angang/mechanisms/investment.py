@@ -306,7 +306,7 @@ def step(
         investment=state_money + private_money + state.committed,
         relocating=np.zeros_like(state.relocating),
     )
-    return start_new_enterprises(state, built_state, params)
+    return start_new_enterprises(state, built_state, params, world.layout)
 
 
 def remote_cost(state: State, world: World, params: Params) -> np.ndarray:

@@ -28,7 +28,14 @@ from __future__ import annotations
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import DOMESTIC_COHORTS, Params, State, labour_persons, replace
+from angang.engine.state import (
+    DOMESTIC_COHORTS,
+    Params,
+    State,
+    labour_persons,
+    replace,
+    untouched,
+)
 from angang.engine.world import OWNER, Levers, World, is_soe
 from angang.ids import REGIONS
 from angang.mechanisms.production import staff_need
@@ -67,8 +74,16 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     )
     opening = state.opening[:, lay.region]
     voice = np.clip(state.voice * VOICE_MEMORY + opening * state.grievance, 0.0, 1.0)
+    # where no plant has ever stood there is nobody to mobilize: nothing changes
+    idle = untouched(state, lay)
     return purge(
-        replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice),
+        replace(
+            state,
+            fatigue=np.where(idle, state.fatigue, fatigue),
+            commitment=np.where(idle, state.commitment, commitment),
+            effort=np.where(idle, state.effort, effort),
+            voice=np.where(idle, state.voice, voice),
+        ),
         world,
     )
 
@@ -81,6 +96,7 @@ def purge(state: State, world: World) -> State:
     for e in world.timeline.discrete.get(state.year, []):
         if isinstance(e, PurgeEvent):
             hit = np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
+            hit = hit[None, :] & ~untouched(state, lay)  # (B, N): nobody where no plant stood
             workforce = workforce.copy()
             if e.target == "voice":  # those who spoke out (the Anti-Rightist campaign)
                 workforce[..., ENGINEERS] *= 1.0 - e.share * voice * hit
@@ -167,6 +183,10 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         0.0,
         1.0,
     )
+    # where no plant has ever stood, nobody's welfare or grievance changes
+    idle = untouched(state, lay)
+    welfare = np.where(idle, state.welfare, welfare)
+    grievance = np.where(idle, state.grievance, grievance)
     people = domestic.sum(axis=2) + laid_off
     rate = (
         params.protest_rate * people / 1e4 * np.maximum(0.0, grievance - params.protest_threshold)

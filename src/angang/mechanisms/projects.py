@@ -135,7 +135,7 @@ def _complete(
         provenance=provenance,
         small=small,
     )
-    return start_new_enterprises(state, built, params)
+    return start_new_enterprises(state, built, params, world.layout)
 
 
 def _experts(state: State, world: World, present: np.ndarray, runs: int) -> np.ndarray:

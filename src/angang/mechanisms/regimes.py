@@ -27,6 +27,7 @@ from angang.engine.state import (
     replace,
     start_new_enterprises,
     technique_factor,
+    untouched,
 )
 from angang.engine.world import OWNER, World
 from angang.ids import POWERS, REGIONS, RULERS, SECTORS, WORKS
@@ -81,6 +82,8 @@ def _change_rulers(state: State, world: World, rulers: np.ndarray) -> State:
     if not changed.any():
         return state
     owner = state.owner.copy()
+    # a slot no plant has ever stood in has nothing to take over
+    used = ~untouched(state, world.layout)
     for r in np.flatnonzero(changed):
         incoming, outgoing = RULERS[rulers[r]], RULERS[state.ruler[0, r]]
         if outgoing not in TAKEN_FROM.get(incoming, (outgoing,)):
@@ -88,10 +91,10 @@ def _change_rulers(state: State, world: World, rulers: np.ndarray) -> State:
         mapping = TAKEOVER.get(incoming, {})
         in_region = world.layout.region == r
         for old, new in mapping.items():
-            owner[(owner == OWNER[old]) & in_region[None, :]] = OWNER[new]
+            owner[(owner == OWNER[old]) & in_region[None, :] & used] = OWNER[new]
         heavy = in_region & world.layout.heavy[world.layout.sector]
         for old, new in TAKEOVER_HEAVY.get(incoming, {}).items():
-            owner[(owner == OWNER[old]) & heavy[None, :]] = OWNER[new]
+            owner[(owner == OWNER[old]) & heavy[None, :] & used] = OWNER[new]
     ruler = np.broadcast_to(rulers, state.ruler.shape).copy()
     return replace(state, owner=owner, ruler=ruler)
 
@@ -152,7 +155,7 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
         provenance=provenance,
         workforce=workforce,
     )
-    return start_new_enterprises(state, founded, params)
+    return start_new_enterprises(state, founded, params, world.layout)
 
 
 def _expand(state: State, world: World, e: ExpansionEvent) -> State:
@@ -178,9 +181,10 @@ def _destroy(state: State, world: World, e: ShockEvent) -> State:
     hit = np.isin(lay.region, [REGIONS.index(r) for r in e.regions]) & np.isin(
         lay.sector, [SECTORS.index(s) for s in e.sectors]
     )
+    hit = hit[None, :] & ~untouched(state, lay)  # (B, N): where no plant ever stood, none is hit
     capacity, damaged = state.capacity.copy(), state.damaged.copy()
-    capacity[:, hit] *= 1.0 - e.destruction
-    damaged[:, hit] = 1.0 - (1.0 - damaged[:, hit]) * (1.0 - e.damage)
+    capacity[hit] *= 1.0 - e.destruction
+    damaged[hit] = 1.0 - (1.0 - damaged[hit]) * (1.0 - e.damage)
     return replace(state, capacity=capacity, damaged=damaged)
 
 

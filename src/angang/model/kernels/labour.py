@@ -10,6 +10,7 @@ from angang.engine.state import COHORT_SPLIT, Params, State, replace
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, check_lengths
+from angang.model.kernels.slots import slot, span, visited
 
 
 @kernel
@@ -30,37 +31,46 @@ def _mobilize(  # pragma: no cover - compiled
     fatigue_scale: float,
     base_commitment: float,
     voice_memory: float,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     new_fatigue: np.ndarray,
     commitment: np.ndarray,
     effort: np.ndarray,
     new_voice: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.labour.mobilize` before the year's purges."""
-    n_runs, n_slots = fatigue.shape
+    """:func:`angang.mechanisms.labour.mobilize` before the year's purges, on the slots a
+    plant has stood in (the outputs hold the others' values already)."""
+    n_runs = fatigue.shape[0]
     for b in range(n_runs):
-        for n in range(n_slots):
-            r = region[n]
-            camp = campaign[b, r]
-            f = fatigue[b, n] * (1.0 - fatigue_decay) + fatigue_rate[b] * camp * fatigue_scale
-            c = committee_power[b, committee[n]]
-            will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
-            will = min(max(will, 0.0), 1.0)
-            push = 1.0 + effort_commitment[b] * (will - base_commitment)
-            new_fatigue[b, n] = f
-            commitment[b, n] = will
-            effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
-            spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
-            new_voice[b, n] = min(max(spoken, 0.0), 1.0)
+        for c in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for k in range(visited(lo, mid, tail, hi)):
+                n = slot(lo, mid, tail, k)
+                r = region[n]
+                camp = campaign[b, r]
+                f = fatigue[b, n] * (1.0 - fatigue_decay) + fatigue_rate[b] * camp * fatigue_scale
+                c = committee_power[b, committee[n]]
+                will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
+                will = min(max(will, 0.0), 1.0)
+                push = 1.0 + effort_commitment[b] * (will - base_commitment)
+                new_fatigue[b, n] = f
+                commitment[b, n] = will
+                effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
+                spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
+                new_voice[b, n] = min(max(spoken, 0.0), 1.0)
 
 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.labour.mobilize` (same results)."""
     del rng
     lay = world.layout
-    fatigue = np.empty_like(state.fatigue)
-    commitment = np.empty_like(state.fatigue)
-    effort = np.empty_like(state.fatigue)
-    voice = np.empty_like(state.voice)
+    # slots no plant has stood in keep their values (the kernel does not visit them)
+    fatigue = state.fatigue.copy()
+    commitment = state.commitment.copy()
+    effort = state.effort.copy()
+    voice = state.voice.copy()
     _mobilize(
         state.fatigue,
         state.voice,
@@ -78,6 +88,10 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         labour.FATIGUE_SCALE,
         labour.BASE_COMMITMENT,
         labour.VOICE_MEMORY,
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         fatigue,
         commitment,
         effort,
@@ -123,6 +137,10 @@ def _employ(  # pragma: no cover - compiled
     private_welfare: float,
     welfare_adjustment: float,
     fatigue_grievance: float,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     new_workforce: np.ndarray,
     new_welfare: np.ndarray,
     new_grievance: np.ndarray,
@@ -130,79 +148,83 @@ def _employ(  # pragma: no cover - compiled
     rate: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
-    workforce, welfare, grievance, lay-offs and the protest rate the caller draws from."""
-    n_runs, n_slots = active.shape
+    workforce, welfare, grievance, lay-offs and the protest rate the caller draws from, on
+    the slots a plant has stood in (the outputs hold the others' values already)."""
+    n_runs = active.shape[0]
     domestic = np.empty(N_DOMESTIC)
     for b in range(n_runs):
-        for n in range(n_slots):
-            on = active[b, n]
-            code = owner[b, n]
-            if not on:
-                # an empty or closed slot: everyone left is laid off, welfare drifts to a
-                # private firm's (the reference's arithmetic for it, without the hiring)
-                before = 0.0
-                for k in range(N_DOMESTIC):
-                    before += workforce[b, n, k]
-                gone = before
-                people = 0.0
-                laid_off[b, n] = gone
-                for k in range(N_COHORTS):
-                    new_workforce[b, n, k] = 0.0
-                target = private_welfare
-            else:
-                soe = soe_by_code[code]
-                h = hardness[b, region[n]]
-                persons = capacity[b, n] * on * labour[sector[n]]
-                persons = persons * (small_labour[b] if small[b, n] else 1.0)
-                total = persons * factor[b]
-                slack = (1.0 - h) * staffing_slack + claim[b, n]
-                keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
-                if small[b, n]:
-                    keep_share = keep_share * hands[b]
-                distress = profit[b, n] < 0 and soe
-                fire_share = h * layoff_speed[b] * distress if soe else 1.0
-                fired_sum = 0.0
-                before = 0.0
-                people = 0.0
-                for k in range(N_DOMESTIC):
-                    need = total * cohort_split[k]
-                    wanted = need * keep_share
-                    current = workforce[b, n, k]
-                    kept = current * (1.0 - attrition[b])
-                    surplus = max(0.0, kept - wanted)
-                    fired = surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
-                    fired_sum += fired
-                    before += current
-                    domestic[k] = max(wanted, kept - fired)
-                    people += domestic[k]
-                gone = fired_sum
-                laid_off[b, n] = gone
-                for k in range(N_COHORTS):
-                    new_workforce[b, n, k] = workforce[b, n, k]
-                for k in range(N_DOMESTIC):
-                    new_workforce[b, n, k] = domestic[k]
-                cut = h * (0.3 + 0.7 * distress)
-                if soe:
-                    target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
-                else:
+        for c in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for j in range(visited(lo, mid, tail, hi)):
+                n = slot(lo, mid, tail, j)
+                on = active[b, n]
+                code = owner[b, n]
+                if not on:
+                    # an empty or closed slot: everyone left is laid off, welfare drifts to a
+                    # private firm's (the reference's arithmetic for it, without the hiring)
+                    before = 0.0
+                    for k in range(N_DOMESTIC):
+                        before += workforce[b, n, k]
+                    gone = before
+                    people = 0.0
+                    laid_off[b, n] = gone
+                    for k in range(N_COHORTS):
+                        new_workforce[b, n, k] = 0.0
                     target = private_welfare
-            w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
-            new_welfare[b, n] = w
-            share = gone / before if before > 0 else 0.0
-            g = min(
-                max(
-                    grievance[b, n] * (1.0 - grievance_decay[b])
-                    + grievance_layoff[b] * share
-                    + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
-                    + colonial_grievance[b] * (code == colonial_code)
-                    + fatigue_grievance * fatigue[b, n],
-                    0.0,
-                ),
-                1.0,
-            )
-            new_grievance[b, n] = g
-            people = people + gone
-            rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
+                else:
+                    soe = soe_by_code[code]
+                    h = hardness[b, region[n]]
+                    persons = capacity[b, n] * on * labour[sector[n]]
+                    persons = persons * (small_labour[b] if small[b, n] else 1.0)
+                    total = persons * factor[b]
+                    slack = (1.0 - h) * staffing_slack + claim[b, n]
+                    keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
+                    if small[b, n]:
+                        keep_share = keep_share * hands[b]
+                    distress = profit[b, n] < 0 and soe
+                    fire_share = h * layoff_speed[b] * distress if soe else 1.0
+                    fired_sum = 0.0
+                    before = 0.0
+                    people = 0.0
+                    for k in range(N_DOMESTIC):
+                        need = total * cohort_split[k]
+                        wanted = need * keep_share
+                        current = workforce[b, n, k]
+                        kept = current * (1.0 - attrition[b])
+                        surplus = max(0.0, kept - wanted)
+                        fired = surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
+                        fired_sum += fired
+                        before += current
+                        domestic[k] = max(wanted, kept - fired)
+                        people += domestic[k]
+                    gone = fired_sum
+                    laid_off[b, n] = gone
+                    for k in range(N_COHORTS):
+                        new_workforce[b, n, k] = workforce[b, n, k]
+                    for k in range(N_DOMESTIC):
+                        new_workforce[b, n, k] = domestic[k]
+                    cut = h * (0.3 + 0.7 * distress)
+                    if soe:
+                        target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
+                    else:
+                        target = private_welfare
+                w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
+                new_welfare[b, n] = w
+                share = gone / before if before > 0 else 0.0
+                g = min(
+                    max(
+                        grievance[b, n] * (1.0 - grievance_decay[b])
+                        + grievance_layoff[b] * share
+                        + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
+                        + colonial_grievance[b] * (code == colonial_code)
+                        + fatigue_grievance * fatigue[b, n],
+                        0.0,
+                    ),
+                    1.0,
+                )
+                new_grievance[b, n] = g
+                people = people + gone
+                rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
 
 
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -212,11 +234,13 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     growth = params.labour_productivity_growth
     factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
     fed = state.food ** params.sent_down[:, 0]
-    new_workforce = np.empty_like(state.workforce)
-    welfare = np.empty_like(state.welfare)
-    grievance = np.empty_like(state.grievance)
-    laid_off = np.empty_like(state.laid_off)
-    rate = np.empty_like(state.laid_off)
+    # slots no plant has stood in keep their values (the kernel does not visit them): no
+    # staff, none laid off, no protest
+    new_workforce = state.workforce.copy()
+    welfare = state.welfare.copy()
+    grievance = state.grievance.copy()
+    laid_off = state.laid_off.copy()
+    rate = np.zeros_like(state.laid_off)
     _employ(
         state.active,
         state.owner,
@@ -252,6 +276,10 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         labour.PRIVATE_WELFARE,
         labour.WELFARE_ADJUSTMENT,
         labour.FATIGUE_GRIEVANCE,
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         new_workforce,
         welfare,
         grievance,

@@ -1,0 +1,44 @@
+"""The slots a kernel visits: in each cell, those a plant has ever stood in, and the campaign
+slot at its end.
+
+A cell's slots from its ``reach`` (:attr:`angang.engine.state.State.reach`) up to its
+campaign slot have never held a plant, and every step leaves them as they are
+(:func:`angang.engine.state.untouched`): a kernel copies them over untouched and adds them
+into a sum as the zeros they are, without reading them. At full scale that is nine slots in
+ten, so the cost of a year follows the plants there are, not the slots laid out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from angang.engine.compiled import kernel
+
+
+@kernel(inline="always")
+def span(  # pragma: no cover - compiled
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
+    b: int,
+    c: int,
+) -> tuple[int, int, int, int]:
+    """Cell ``c``'s slots for run ``b`` as ``(lo, mid, tail, hi)``: ``lo:mid`` have held a
+    plant, ``mid:tail`` never have, ``tail:hi`` is the campaign slot (empty if none)."""
+    lo = cell_start[c]
+    hi = lo + cell_size[c]
+    return lo, lo + reach[b, c], hi - campaign_slots[c], hi
+
+
+@kernel(inline="always")
+def visited(lo: int, mid: int, tail: int, hi: int) -> int:  # pragma: no cover - compiled
+    """How many of a cell's slots a kernel visits: ``lo:mid`` and ``tail:hi``."""
+    return (mid - lo) + (hi - tail)
+
+
+@kernel(inline="always")
+def slot(lo: int, mid: int, tail: int, k: int) -> int:  # pragma: no cover - compiled
+    """The ``k``-th slot a kernel visits in a cell (see :func:`visited`), in slot order."""
+    i = lo + k
+    return i if i < mid else tail + (i - mid)
