@@ -240,19 +240,58 @@ def test_pairwise_sum_is_numpys(n: int) -> None:
     assert kernels.pairwise_sum(a, 3, n) == a[3:].sum()
 
 
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 100, 128, 129, 300, 471, 1000, 4097])
+def test_a_sum_that_skips_never_used_slots_is_numpys_with_their_zeros(n: int) -> None:
+    """Slots no plant has stood in add +0.0 where NumPy adds them, without being read: here
+    they hold NaN, which would show if they were."""
+    from angang.model.kernels.sums import pairwise_sum_gap, reduceat_gap
+
+    rng = np.random.default_rng(n)
+    for _ in range(30):
+        a = rng.random(n + 2) * 10.0 ** rng.uniform(-6, 6, n + 2)
+        g0 = int(rng.integers(0, n + 3))
+        g1 = int(rng.integers(g0, n + 3))
+        zeros = a.copy()
+        zeros[g0:g1] = 0.0
+        unread = a.copy()
+        unread[g0:g1] = np.nan
+        assert pairwise_sum_gap(unread, 2, n, g0, g1) == zeros[2:].sum()
+        want = np.add.reduceat(zeros, [1])[0]
+        assert reduceat_gap(unread, 1, n + 2, g0, g1) == want
+
+
 def test_the_records_sums_handle_an_empty_cell_as_reduceat_does() -> None:
     """No layout has an empty region x sector cell today; if one had, reduceat's sum for it
-    (the next cell's first value) is what the kernel gives too."""
+    (the next cell's first value) is what the kernel gives too. Cells 5, 9 and 10 lose their
+    slots here (two empty cells in a row), and the sums of the first year's plants, pushed
+    into corners, are compared."""
     from angang.model.observe import totals
 
-    world = make_world(load_scenario("baseline"), SCALE)
-    starts = world.layout.cell_start.copy()
-    starts[5] = starts[6]  # cell 5 empty, cell 4 takes its slots
-    starts[9] = starts[10] = starts[11]  # two empty cells in a row
-    world = replace(world, layout=replace(world.layout, cell_start=starts))
-    state, _ = next(_states(world, _params(0)))
-    want, got = totals(state, world), kernels.observe_totals(state, world)
-    assert np.array_equal(want.cells, got.cells)
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, SCALE)
+    lay = world.layout
+    emptied = np.isin(lay.range_cell, [5, 9, 10]) & (
+        lay.work_slot[:, None] != np.arange(lay.n)
+    ).all(axis=0)
+    keep = ~emptied
+    sizes = np.bincount(lay.range_cell[keep], minlength=lay.cell_start.size)
+    new_slot = np.cumsum(keep) - 1
+    layout = replace(
+        lay,
+        region=lay.region[keep],
+        sector=lay.sector[keep],
+        committee=lay.committee[keep],
+        campaign=lay.campaign[keep],
+        work_slot=np.where(lay.work_slot >= 0, new_slot[lay.work_slot], -1),
+        cell_start=np.concatenate([[0], np.cumsum(sizes)[:-1]]),
+        cell_size=sizes,
+    )
+    assert (layout.cell_size[[5, 9, 10]] == 0).all() and layout.cell_size.min() == 0
+    world = replace(world, layout=layout)
+    state = initial_state(scenario, world, _params(0), RUNS)
+    for variant in (state, _observed(_perturbed(state, world, 5), world, 6)):
+        want, got = totals(variant, world), kernels.observe_totals(variant, world)
+        assert np.array_equal(want.cells, got.cells)
 
 
 def test_reduceat_sum_is_numpys_reduceat() -> None:

@@ -309,7 +309,7 @@ def reach_of(layout: Layout, plants: np.ndarray) -> np.ndarray:
     found = plants & ~layout.campaign
     b, slot = np.nonzero(found)
     reach = np.zeros((runs, layout.cell_start.size), dtype=np.int64)
-    np.maximum.at(reach, (b, layout.cell[slot]), layout.position[slot] + 1)
+    np.maximum.at(reach, (b, layout.range_cell[slot]), layout.position[slot] + 1)
     return reach
 
 
@@ -317,7 +317,7 @@ def untouched(state: State, layout: Layout) -> np.ndarray:
     """bool (B, N): the slots no plant has ever stood in (beyond their cell's ``reach``, not
     the campaign slot). Nobody works there, so nothing about them changes: the steps leave
     them as they are, and the compiled kernels need not look at them."""
-    return (layout.position >= state.reach[:, layout.cell]) & ~layout.campaign
+    return (layout.position >= state.reach[:, layout.range_cell]) & ~layout.campaign
 
 
 @kernel

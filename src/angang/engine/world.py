@@ -144,11 +144,21 @@ class Layout:
         return position
 
     @cached_property
+    def range_cell(self) -> np.ndarray:
+        """int64 (N,): the cell whose range of slots (``cell_start``, ``cell_size``) holds each
+        slot (read-only; :attr:`cell` by another road, in every layout built here)."""
+        cells = np.repeat(np.arange(self.cell_start.size), self.cell_size)
+        cells.flags.writeable = False
+        return cells
+
+    @cached_property
     def campaign_slots(self) -> np.ndarray:
         """int64 (R*S,): 1 where a cell ends in the slot kept for its campaign plant, else 0
         (read-only: the kernels step over a cell's never-used slots to reach it)."""
         ends = self.cell_start + self.cell_size - 1
         kept = (self.cell_size > 0) & self.campaign[np.maximum(ends, 0)]
+        if kept.sum() != self.campaign.sum():
+            raise ValueError("layout: a cell's campaign slot must be its last slot")
         kept = kept.astype(np.int64)
         kept.flags.writeable = False
         return kept

@@ -27,7 +27,7 @@ from angang.engine.checkpoint import Snapshot
 from angang.engine.state import State
 from angang.errors import AngangError
 
-SNAPSHOT_FORMAT = "angang-snapshot-1"
+SNAPSHOT_FORMAT = "angang-snapshot-2"  #: 2: the state has each cell's reach
 SERIES = "series.parquet"  #: a run directory's long series
 
 #: the columns of series.parquet (and of a spooled batch): ``variable`` and ``entity`` are

@@ -5,14 +5,14 @@ slots, instead of a NumPy temporary and a ``reduceat`` for each."""
 from __future__ import annotations
 
 import numpy as np
-from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.state import State
 from angang.engine.world import FIRST_SOE, World
 from angang.ids import SECTORS
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
-from angang.model.kernels.sums import cell_end, pairwise_sum, reduceat_sum
+from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.sums import pairwise_sum, reduceat_gap
 from angang.model.observe import CELL_FIELDS, Totals
 
 STEEL = SECTORS.index("steel")
@@ -40,6 +40,9 @@ def _totals(  # pragma: no cover - compiled
     n_sectors: int,
     committee: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     first_soe: int,
     steel: int,
     cells: np.ndarray,
@@ -50,39 +53,43 @@ def _totals(  # pragma: no cover - compiled
     """Writes ``cells`` (F, B, C) in :data:`CELL_FIELDS` order, ``rows`` (4, B): SOE value,
     steel target and planned reported steel over all slots and the number of active plants,
     ``experts`` (B, P) and ``sources`` (B, 1+P), each with the arithmetic of
-    :func:`angang.model.observe.totals`."""
+    :func:`angang.model.observe.totals`; slots no plant has stood in are not read (they add
+    zeros)."""
     n_runs, n_slots = output.shape
     n_cells = cell_start.size
     n_fields = cells.shape[0]
     widest = 1
     for c in range(n_cells):
-        hi = cell_end(cell_start, c, n_slots)
-        widest = max(widest, hi - cell_start[c])
+        widest = max(widest, cell_size[c])
     # one cell's values at a time (at full scale they then stay in cache), summed as it ends
     per_slot = np.empty((n_fields, widest))
     firsts = np.empty((n_fields, n_cells))
-    whole = np.empty((3, n_slots))
+    # the sums over all slots read every slot: those not visited hold the +0.0 they add
+    whole = np.zeros((3, n_slots))
     for b in range(n_runs):
         for p in range(N_POWERS):
             experts[b, p] = 0.0
         on_site_sum = np.zeros(N_POWERS)
         live_slots = 0
-        for n in range(n_slots):
-            live_slots += active[b, n]
-        sparse = 4 * live_slots < n_slots
+        seen = 0
+        for c in range(n_cells):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            seen += visited(lo, mid, tail, hi)
+            for k in range(visited(lo, mid, tail, hi)):
+                live_slots += active[b, slot(lo, mid, tail, k)]
+        sparse = 4 * live_slots < seen
         rows[3, b] = live_slots
         for k in range(N_SOURCES):
             sources[b, k] = 0.0
         for c in range(n_cells):
-            lo = cell_start[c]
-            hi = cell_end(cell_start, c, n_slots)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             # what is the same for the cell (its sector's price, whether it makes steel)
             # read once, not looked up for each slot
             price_n = price[c % n_sectors]
             steel_cell = 1.0 if c % n_sectors == steel else 0.0
-            # unsigned slot numbers: Numba drops its negative-index check on every access
-            for n in range(uint64(lo), uint64(hi)):
-                i = n - uint64(lo)
+            for j in range(visited(lo, mid, tail, hi)):
+                n = slot(lo, mid, tail, j)
+                i = n - lo
                 is_soe = owner[b, n] >= first_soe
                 live = 1.0 if active[b, n] else 0.0
                 soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
@@ -114,7 +121,8 @@ def _totals(  # pragma: no cover - compiled
                 whole[0, n] = soe_value
                 whole[1, n] = steel_target
                 whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
-                # sums over the slots as NumPy adds along an outer axis: in slot order
+                # sums over the slots as NumPy adds along an outer axis: in slot order (a
+                # slot not visited adds +0.0 to a sum of values >= 0, which changes nothing)
                 for k in range(N_DOMESTIC, N_COHORTS):
                     experts[b, k - N_DOMESTIC] += workforce[b, n, k]
                 for p in range(N_POWERS):
@@ -128,12 +136,11 @@ def _totals(  # pragma: no cover - compiled
                         sources[b, k] += weighted * provenance[b, n, k]
             for f in range(n_fields):
                 if hi > lo:
-                    cells[f, b, c] = reduceat_sum(per_slot[f], 0, hi - lo)
-                    firsts[f, c] = per_slot[f, 0]
+                    cells[f, b, c] = reduceat_gap(per_slot[f], 0, hi - lo, mid - lo, tail - lo)
+                    firsts[f, c] = 0.0 if mid == lo < tail else per_slot[f, 0]
         # an empty cell: reduceat gives the first value of the next cell's slots
         for c in range(n_cells - 1, -1, -1):
-            hi = cell_end(cell_start, c, n_slots)
-            if hi <= cell_start[c]:
+            if cell_size[c] == 0:
                 for f in range(n_fields):
                     firsts[f, c] = firsts[f, c + 1] if c + 1 < n_cells else np.nan
                     cells[f, b, c] = firsts[f, c]
@@ -141,6 +148,12 @@ def _totals(  # pragma: no cover - compiled
             experts[b, p] = experts[b, p] + on_site_sum[p]
         for i in range(3):
             rows[i, b] = pairwise_sum(whole[i], 0, n_slots)
+        # back to zeros for the next run, which may visit other slots
+        for c in range(n_cells):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for j in range(visited(lo, mid, tail, hi)):
+                for i in range(3):
+                    whole[i, slot(lo, mid, tail, j)] = 0.0
 
 
 def observe_totals(state: State, world: World) -> Totals:
@@ -173,6 +186,9 @@ def observe_totals(state: State, world: World) -> Totals:
         lay.price.size,
         lay.committee,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         FIRST_SOE,
         STEEL,
         cells,

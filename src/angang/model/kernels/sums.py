@@ -81,3 +81,94 @@ def reduceat_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cove
     if hi <= lo:
         return row[lo]
     return row[lo] + pairwise(row, lo + 1, hi - lo - 1)
+
+
+# --- sums over a cell whose never-used slots (model.kernels.slots) are not read -------------
+# NumPy adds those slots' +0.0 like any other value; a subtree of NumPy's pairwise tree that
+# holds only them adds up to +0.0, and a block that holds some of them adds +0.0 in their
+# places. Keeping the tree, with those zeros put in rather than read, gives the same number.
+
+
+@kernel(inline="always")
+def _at(a: np.ndarray, i: int, g0: int, g1: int) -> float:  # pragma: no cover - compiled
+    """``a[i]``, or +0.0 without reading it where ``g0 <= i < g1``."""
+    return 0.0 if g0 <= i < g1 else a[i]
+
+
+@kernel(inline="always")
+def _block_sum_gap(  # pragma: no cover - compiled
+    a: np.ndarray, lo: int, n: int, g0: int, g1: int
+) -> float:
+    """:func:`_block_sum` of ``a[lo:lo+n]`` with ``a[g0:g1]`` taken as +0.0 (not read)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += _at(a, i, g0, g1)
+        return res
+    r0, r1, r2, r3 = (
+        _at(a, lo, g0, g1),
+        _at(a, lo + 1, g0, g1),
+        _at(a, lo + 2, g0, g1),
+        _at(a, lo + 3, g0, g1),
+    )
+    r4, r5, r6, r7 = (
+        _at(a, lo + 4, g0, g1),
+        _at(a, lo + 5, g0, g1),
+        _at(a, lo + 6, g0, g1),
+        _at(a, lo + 7, g0, g1),
+    )
+    i = lo + 8
+    stop = lo + n - n % 8
+    while i < stop:
+        r0 += _at(a, i, g0, g1)
+        r1 += _at(a, i + 1, g0, g1)
+        r2 += _at(a, i + 2, g0, g1)
+        r3 += _at(a, i + 3, g0, g1)
+        r4 += _at(a, i + 4, g0, g1)
+        r5 += _at(a, i + 5, g0, g1)
+        r6 += _at(a, i + 6, g0, g1)
+        r7 += _at(a, i + 7, g0, g1)
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < lo + n:
+        res += _at(a, i, g0, g1)
+        i += 1
+    return res
+
+
+@kernel(signature="float64(float64[::1], int64, int64, int64, int64)")
+def pairwise_sum_gap(  # pragma: no cover - compiled
+    a: np.ndarray, lo: int, n: int, g0: int, g1: int
+) -> float:
+    """:func:`pairwise_sum` of ``a[lo:lo+n]`` with ``a[g0:g1]`` taken as +0.0 (not read)."""
+    if g0 >= g1 or g1 <= lo or g0 >= lo + n:
+        return pairwise_sum(a, lo, n)
+    if g0 <= lo and lo + n <= g1:
+        return 0.0
+    if n <= BLOCK:
+        return _block_sum_gap(a, lo, n, g0, g1)
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum_gap(a, lo, half, g0, g1) + pairwise_sum_gap(a, lo + half, n - half, g0, g1)
+
+
+@kernel(inline="always")
+def pairwise_gap(  # pragma: no cover - compiled
+    a: np.ndarray, lo: int, n: int, g0: int, g1: int
+) -> float:
+    """:func:`pairwise_sum_gap`, with the cases of one block or no gap copied into the
+    caller."""
+    if g0 >= g1 or g1 <= lo or g0 >= lo + n:
+        return pairwise(a, lo, n)
+    return pairwise_sum_gap(a, lo, n, g0, g1)
+
+
+@kernel(inline="always")
+def reduceat_gap(  # pragma: no cover - compiled
+    row: np.ndarray, lo: int, hi: int, g0: int, g1: int
+) -> float:
+    """:func:`reduceat_sum` of ``row[lo:hi]`` with ``row[g0:g1]`` taken as +0.0 (not read)."""
+    first = _at(row, lo, g0, g1)
+    if hi <= lo:
+        return first
+    return first + pairwise_gap(row, lo + 1, hi - lo - 1, g0, g1)
