@@ -417,7 +417,7 @@ def test_construction_equals_its_reference_in_its_corners(seed: int) -> None:
     want = [a.copy() for a in arrays] + [np.zeros((runs, shapes.N_POWERS))]
     got = [a.copy() for a in arrays] + [np.zeros((runs, shapes.N_POWERS))]
     construction.build_all(lay, *want, orders)
-    build_all(lay, *got, orders)
+    build_all(lay, *got, orders, np.maximum(state.reach, reach_of(lay, active)))
     for name, x, y in zip(
         ("capacity", "active", "owner", "tech", "provenance", "small", "transfer"),
         want,

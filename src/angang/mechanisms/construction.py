@@ -117,10 +117,13 @@ def build_all(
     small: np.ndarray,
     transfer: np.ndarray,
     orders: Orders,
+    reach: np.ndarray | None = None,
 ) -> None:
     """Carry out ``orders`` on the plant arrays in place, cell by cell, the state's money
     before private money, and add the technology imported, by value, to ``transfer`` (B, P).
-    The reference for the compiled :func:`angang.model.kernels.build_all`."""
+    The reference for the compiled :func:`angang.model.kernels.build_all`, which is also
+    given the state's ``reach`` so as to skip the slots no plant has stood in (here every
+    slot is looked at)."""
     n_sectors = layout.price.size
     for c in range(layout.cell_start.size):
         r, s = divmod(c, n_sectors)

@@ -293,7 +293,7 @@ def step(
         strength=supply.strength,
         sources=supply.sources,
     )
-    build(lay, capacity, active, owner, tech, provenance, small, transfer, orders)
+    build(lay, capacity, active, owner, tech, provenance, small, transfer, orders, state.reach)
     built_state = replace(
         state,
         capacity=capacity,

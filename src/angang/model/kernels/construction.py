@@ -7,7 +7,8 @@ import numpy as np
 from angang.engine.compiled import kernel
 from angang.engine.world import OWNER, Layout
 from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
-from angang.model.kernels.sums import pairwise
+from angang.model.kernels.slots import slot, visited
+from angang.model.kernels.sums import pairwise_gap
 
 PRIVATE = OWNER["private"]
 
@@ -36,17 +37,25 @@ def _build_cell(  # pragma: no cover - compiled
     scratch: np.ndarray,
     free: np.ndarray,
     vectors: np.ndarray,
-) -> float:
+    mid: int,
+    tail: int,
+) -> tuple[float, int]:
     """:func:`angang.mechanisms.construction.build` (with its ``place`` of modern plant) for
     run ``b`` in the cell of slots ``lo:lo+size``; returns the capacity built with imported
     equipment, weighted as the reference weights it (strength x imported level x quality x
-    capacity built). The last three arguments are scratch space (no allocation per call).
+    capacity built), and the cell's new reach. ``scratch``, ``free`` and ``vectors`` are
+    scratch space (no allocation per call).
 
     One pass over the cell gathers all that the reference reads from it before it changes
     anything — the capacity-weighted technology and provenance, the plants of the builder's
     kind, the free slots — with each value formed by the reference's own expression; new
     plants then go into the free slots found, and a second pass extends the plants of the
-    kind. The sums add the same values in the same order, so the numbers are the same."""
+    kind. The sums add the same values in the same order, so the numbers are the same.
+
+    Of the cell's slots only ``:mid`` (its reach) and ``tail:`` (its campaign slot) are read:
+    the others have never held a plant, add zeros to the sums and are not extended; they are
+    the free slots after any found below ``mid``, and the reach grows over the new plants
+    put there (a second build in the cell this year must see them)."""
     # the cell's slots of run b as views, indexed from 0 (Numba then knows an index is not
     # negative and drops its per-access check for one)
     stop = lo + size
@@ -62,7 +71,8 @@ def _build_cell(  # pragma: no cover - compiled
     has_kin = False
     wanted_free = max(count, 1)  # the most new plants this build can open
     n_free = 0
-    for i in range(size):
+    for k in range(visited(0, mid, tail, size)):
+        i = slot(0, mid, tail, k)
         # construction._mean: capacity of live plant, weighting technology and provenance
         live[i] = capacity[i] * active[i]
         weighted_tech[i] = live[i] * tech[i]
@@ -77,10 +87,17 @@ def _build_cell(  # pragma: no cover - compiled
         if n_free < wanted_free and not active[i] and not reserved[i] and not campaign[i]:
             free[n_free] = i
             n_free += 1
-    total = pairwise(live, 0, size)
+    # the slots never used, free in order (none is the campaign slot; named works' are kept)
+    i = mid
+    while n_free < wanted_free and i < tail:
+        if not reserved[i]:
+            free[n_free] = i
+            n_free += 1
+        i += 1
+    total = pairwise_gap(live, 0, size, mid, tail)
     mean_tech = FIRST_PLANT_TECH
     if total > 0:
-        mean_tech = pairwise(weighted_tech, 0, size) / total
+        mean_tech = pairwise_gap(weighted_tech, 0, size, mid, tail) / total
     norm = 0.0
     for p in range(n_prov):
         norm += mass[p]
@@ -116,8 +133,10 @@ def _build_cell(  # pragma: no cover - compiled
     if opened > 0:
         entry = entry_share * added if has_kin else added
     each = entry / opened if opened > 0 else 0.0
+    reach = mid
     for f in range(opened):
         i = free[f]
+        reach = max(reach, i + 1)
         capacity[i] += each
         active[i] = True
         small[i] = False
@@ -129,10 +148,13 @@ def _build_cell(  # pragma: no cover - compiled
     # plant where there is none of the kind and no entrant: then nothing changed above)
     rest = added - entry
     weights = kin if has_kin or opened > 0 else live
-    kin_total = pairwise(weights, 0, size)
+    kin_total = pairwise_gap(weights, 0, size, mid, tail)
     built = entry
     if kin_total > 0:
-        for i in range(size):
+        # a slot whose weight is zero (all those never used, the new plants among them)
+        # keeps its values: (1 - 0) x value + 0 x new, capacity + 0
+        for k in range(visited(0, mid, tail, size)):
+            i = slot(0, mid, tail, k)
             extra = weights[i] * rest / kin_total
             grown = capacity[i] + extra
             w_new = extra / grown if grown > 0 else 0.0
@@ -141,7 +163,7 @@ def _build_cell(  # pragma: no cover - compiled
                 provenance[i, p] = (1.0 - w_new) * provenance[i, p] + w_new * new_prov[p]
             capacity[i] += extra
         built = entry + rest
-    return strength * imported * quality * built
+    return strength * imported * quality * built, reach
 
 
 @kernel
@@ -166,6 +188,8 @@ def _build_all(  # pragma: no cover - compiled
     level: np.ndarray,
     strength: np.ndarray,
     sources: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
 ) -> None:
     n_runs, _, n_cells = added.shape
     n_sectors = price.size
@@ -189,7 +213,7 @@ def _build_all(  # pragma: no cover - compiled
                 # with nothing added and no entrant the reference's arithmetic is the identity
                 if not anyone[k, c] or (added[b, k, c] == 0 and count[b, k, c] == 0):
                     continue
-                weight = _build_cell(
+                weight, reach[b, c] = _build_cell(
                     b,
                     cell_start[c],
                     cell_size[c],
@@ -212,6 +236,8 @@ def _build_all(  # pragma: no cover - compiled
                     scratch,
                     free,
                     vectors,
+                    reach[b, c],
+                    cell_size[c] - campaign_slots[c],
                 )
                 for p in range(n_powers):
                     transfer[b, p] += weight * sources[b, r, p] * price[s]
@@ -227,9 +253,11 @@ def build_all(
     small: np.ndarray,
     transfer: np.ndarray,
     orders: Orders,
+    reach: np.ndarray,
 ) -> None:
     """The compiled :func:`angang.mechanisms.construction.build_all` (same arguments, same
-    results, in place)."""
+    results, in place), which reads only the slots within each cell's ``reach`` (the
+    state's, (B, R*S)) and its campaign slot."""
     _build_all(
         layout.cell_start,
         layout.cell_size,
@@ -251,4 +279,6 @@ def build_all(
         orders.level,
         orders.strength,
         orders.sources,
+        layout.campaign_slots,
+        reach.copy(),  # grows over the plants opened, cell by cell
     )

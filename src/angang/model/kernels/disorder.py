@@ -9,7 +9,8 @@ from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import FIRST_SOE, World
 from angang.mechanisms import disorder
-from angang.model.kernels.sums import cell_end, reduceat_sum
+from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.sums import reduceat_gap
 
 
 @kernel
@@ -19,23 +20,28 @@ def _weights(  # pragma: no cover - compiled
     active: np.ndarray,
     director_power: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     first_soe: int,
     cells: np.ndarray,
 ) -> None:
     """Writes ``cells`` (2, B, C): by cell, SOE capacity weighted by its directors' weakness
-    and SOE capacity, with the reference's products and ``reduceat`` sums."""
+    and SOE capacity, with the reference's products and ``reduceat`` sums (slots no plant
+    has stood in add their zeros unread)."""
     n_runs, n_slots = capacity.shape
     rows = np.empty((2, n_slots))
     for b in range(n_runs):
-        for n in range(n_slots):
-            held = active[b, n] and owner[b, n] >= first_soe
-            weight = capacity[b, n] * (1.0 if held else 0.0)
-            rows[0, n] = (1.0 - director_power[b, n]) * weight
-            rows[1, n] = weight
         for c in range(cell_start.size):
-            hi = cell_end(cell_start, c, n_slots)
-            cells[0, b, c] = reduceat_sum(rows[0], cell_start[c], hi)
-            cells[1, b, c] = reduceat_sum(rows[1], cell_start[c], hi)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for k in range(visited(lo, mid, tail, hi)):
+                n = slot(lo, mid, tail, k)
+                held = active[b, n] and owner[b, n] >= first_soe
+                weight = capacity[b, n] * (1.0 if held else 0.0)
+                rows[0, n] = (1.0 - director_power[b, n]) * weight
+                rows[1, n] = weight
+            cells[0, b, c] = reduceat_gap(rows[0], lo, hi, mid, tail)
+            cells[1, b, c] = reduceat_gap(rows[1], lo, hi, mid, tail)
 
 
 def weakness_sums(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
@@ -48,6 +54,9 @@ def weakness_sums(state: State, world: World) -> tuple[np.ndarray, np.ndarray]:
         state.active,
         state.director_power,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         FIRST_SOE,
         cells,
     )

@@ -12,7 +12,8 @@ from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Levers, World
 from angang.ids import RULERS
 from angang.mechanisms.investment import PlantSums
-from angang.model.kernels.sums import cell_end, reduceat_sum
+from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.sums import reduceat_gap
 
 PRIVATE = OWNER["private"]
 OCCUPATION = RULERS.index("ussr-occupation")
@@ -32,35 +33,42 @@ def _plant_sums(  # pragma: no cover - compiled
     sector: np.ndarray,
     region: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     occupation: int,
     cells: np.ndarray,
 ) -> None:
     """Writes ``cells`` (6, B, C): output value, capital value, profit, private
     reinvestment, capacity and plants (active) by cell, with
-    :func:`angang.mechanisms.investment.plant_sums`' arithmetic."""
+    :func:`angang.mechanisms.investment.plant_sums`' arithmetic (slots no plant has stood
+    in add their zeros unread)."""
     n_runs, n_slots = output.shape
     n_cells = cell_start.size
     n_fields = cells.shape[0]
     per_slot = np.empty((n_fields, n_slots))
     for b in range(n_runs):
-        for n in range(n_slots):
-            price_n = price[sector[n]]
-            r = region[n]
-            live = 1.0 if active[b, n] else 0.0
-            value = output[b, n] * price_n
-            private_value = value * (1.0 if owner[b, n] == PRIVATE else 0.0) * live
-            free = 0.0 if ruler[b, r] == occupation else 1.0
-            per_slot[0, n] = value
-            per_slot[1, n] = capacity[b, n] * live * price_n
-            per_slot[2, n] = profit[b, n]
-            per_slot[3, n] = reinvestment[b] * openness[b, r] * private_value * free
-            per_slot[4, n] = capacity[b, n] * live
-            per_slot[5, n] = live
+        for c in range(n_cells):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for k in range(visited(lo, mid, tail, hi)):
+                n = slot(lo, mid, tail, k)
+                price_n = price[sector[n]]
+                r = region[n]
+                live = 1.0 if active[b, n] else 0.0
+                value = output[b, n] * price_n
+                private_value = value * (1.0 if owner[b, n] == PRIVATE else 0.0) * live
+                free = 0.0 if ruler[b, r] == occupation else 1.0
+                per_slot[0, n] = value
+                per_slot[1, n] = capacity[b, n] * live * price_n
+                per_slot[2, n] = profit[b, n]
+                per_slot[3, n] = reinvestment[b] * openness[b, r] * private_value * free
+                per_slot[4, n] = capacity[b, n] * live
+                per_slot[5, n] = live
         for f in range(n_fields):
             row = per_slot[f]
             for c in range(n_cells):
-                hi = cell_end(cell_start, c, n_slots)
-                cells[f, b, c] = reduceat_sum(row, cell_start[c], hi)
+                lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+                cells[f, b, c] = reduceat_gap(row, lo, hi, mid, tail)
 
 
 def investment_sums(state: State, world: World, params: Params) -> PlantSums:
@@ -80,6 +88,9 @@ def investment_sums(state: State, world: World, params: Params) -> PlantSums:
         lay.sector,
         lay.region,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         OCCUPATION,
         cells,
     )
