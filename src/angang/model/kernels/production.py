@@ -18,7 +18,8 @@ from angang.engine.state import (
 from angang.engine.world import FIRST_SOE, OWNER, Levers, World
 from angang.mechanisms import production
 from angang.model.kernels.shapes import N_DOMESTIC, check_lengths
-from angang.model.kernels.sums import cell_end, reduceat_sum
+from angang.model.kernels.slots import batch_slots, span
+from angang.model.kernels.sums import reduceat_gap
 
 PRIVATE = OWNER["private"]
 
@@ -56,13 +57,14 @@ def _staff_ratio(  # pragma: no cover - compiled
     small_labour: np.ndarray,
     factor: np.ndarray,
     split: np.ndarray,
+    slots: np.ndarray,
     ratio: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.production.staffing` before its power: staff over the staff
-    capacity in service needs, at most 1 (1 where nothing is needed)."""
-    n_runs, n_slots = capacity.shape
+    capacity in service needs, at most 1 (1 where nothing is needed), on ``slots``."""
+    n_runs = capacity.shape[0]
     for b in range(n_runs):
-        for n in range(n_slots):
+        for n in slots:
             if not active[b, n]:  # no capacity in service needs no one: the ratio is 1
                 ratio[b, n] = 1.0
                 continue
@@ -95,6 +97,9 @@ def _wanted(  # pragma: no cover - compiled
     farm: np.ndarray,
     heavy: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     n_sectors: int,
     planning_lever: np.ndarray,
     target_margin: np.ndarray,
@@ -107,7 +112,9 @@ def _wanted(  # pragma: no cover - compiled
     (``tech_power``, ``shock``, ``staffing``) and cell utilization: writes ``wanted`` and
     its cell sums ``cells`` and ``usable`` (B, C). A cell at a time, what is the same for the
     cell (utilization, the region's planning, the food a light industry waits on) read
-    once, so that LLVM does several slots at once with the reference's operations."""
+    once, so that LLVM does several slots at once with the reference's operations. Only the
+    slots within the batch's ``reach`` (1, C) and the campaign slots are read and written;
+    the rest want nothing."""
     n_runs, n_slots = capacity.shape
     n_cells = cell_start.size
     fit = np.empty(n_slots)
@@ -116,37 +123,39 @@ def _wanted(  # pragma: no cover - compiled
             util = utilization[b, c]
             lever = planning_lever[b, c // n_sectors]
             fed = 1.0 if heavy[c % n_sectors] else farm[b]
-            lo = cell_start[c]
-            hi = cell_end(cell_start, c, n_slots)
-            cap, wr, dmg, act = (
-                capacity[b, lo:hi],
-                wear[b, lo:hi],
-                damaged[b, lo:hi],
-                active[b, lo:hi],
-            )
-            sml, tgt, power = small[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
-            eff, tp, shk, stf = (
-                effort[b, lo:hi],
-                tech_power[b, lo:hi],
-                shock[b, lo:hi],
-                staffing[b, lo:hi],
-            )
-            out, fits = wanted[b, lo:hi], fit[lo:hi]
-            for i in range(hi - lo):
-                served = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 if act[i] else 0.0)
-                yield_ = tp[i] * eff[i] * shk[i]
-                driven = min(1.0, util * yield_)
-                want = served * driven * stf[i] * fed
-                restraint = lever * (1.0 if tgt[i] > 0 else 0.0) * power[i]
-                ceiling = tgt[i] * (1.0 + target_margin[b])
-                w = want - restraint * max(0.0, want - ceiling)
-                out[i] = w
-                fits[i] = w * (small_usable[b] if sml[i] else 1.0)
+            first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                lo = first if part == 0 else tail
+                hi = mid if part == 0 else last
+                cap, wr, dmg, act = (
+                    capacity[b, lo:hi],
+                    wear[b, lo:hi],
+                    damaged[b, lo:hi],
+                    active[b, lo:hi],
+                )
+                sml, tgt, power = small[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
+                eff, tp, shk, stf = (
+                    effort[b, lo:hi],
+                    tech_power[b, lo:hi],
+                    shock[b, lo:hi],
+                    staffing[b, lo:hi],
+                )
+                out, fits = wanted[b, lo:hi], fit[lo:hi]
+                for i in range(hi - lo):
+                    served = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 if act[i] else 0.0)
+                    yield_ = tp[i] * eff[i] * shk[i]
+                    driven = min(1.0, util * yield_)
+                    want = served * driven * stf[i] * fed
+                    restraint = lever * (1.0 if tgt[i] > 0 else 0.0) * power[i]
+                    ceiling = tgt[i] * (1.0 + target_margin[b])
+                    w = want - restraint * max(0.0, want - ceiling)
+                    out[i] = w
+                    fits[i] = w * (small_usable[b] if sml[i] else 1.0)
         row = wanted[b]
         for c in range(n_cells):
-            hi = cell_end(cell_start, c, n_slots)
-            cells[b, c] = reduceat_sum(row, cell_start[c], hi)
-            usable[b, c] = reduceat_sum(fit, cell_start[c], hi)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            cells[b, c] = reduceat_gap(row, lo, hi, mid, tail)
+            usable[b, c] = reduceat_gap(fit, lo, hi, mid, tail)
 
 
 def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> production.Wanted:
@@ -154,6 +163,9 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
     lay = world.layout
     check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
     runs, n_cells = state.runs, lay.cell_start.size
+    # the powers are NumPy's, taken only where a plant of the batch has stood (elsewhere
+    # the kernels read nothing)
+    visit, reach = batch_slots(lay, state.reach)
     ratio = np.empty_like(state.capacity)
     _staff_ratio(
         state.capacity,
@@ -167,9 +179,14 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
         params.small_labour[:, 0],
         technique_factor(params.labour_productivity_growth, state.year)[:, 0],
         COHORT_SPLIT,
+        visit,
         ratio,
     )
-    slots = np.empty_like(state.capacity)
+    tech_power = np.empty_like(state.tech)
+    tech_power[:, visit] = state.tech[:, visit] ** params.tech_elasticity
+    staffing = np.empty_like(ratio)
+    staffing[:, visit] = ratio[:, visit] ** params.labour_shortfall
+    slots = np.zeros_like(state.capacity)
     cells = np.empty((runs, n_cells))
     usable = np.empty((runs, n_cells))
     _wanted(
@@ -181,13 +198,16 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
         state.target,
         state.director_power,
         state.effort,
-        state.tech**params.tech_elasticity,
+        tech_power,
         shock,
-        ratio**params.labour_shortfall,
+        staffing,
         production.utilization_cells(state, params),
         1.0 - params.agri_input[:, 0] * (1.0 - state.food),
         lay.heavy,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        reach,
         lay.price.size,
         state.lever(Levers.PLANNING),
         params.target_margin[:, 0],
@@ -214,13 +234,18 @@ def _output(  # pragma: no cover - compiled
     owner: np.ndarray,
     cell: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
+    slots: np.ndarray,
     n_regions: int,
     small_usable: np.ndarray,
     output: np.ndarray,
     private_share: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.production._after_production`'s output, and private firms'
-    share of each sector's national output (:func:`~angang.mechanisms.production.private_share`)."""
+    share of each sector's national output (:func:`~angang.mechanisms.production.private_share`),
+    on ``slots`` (the batch's, within ``reach`` (1, C)); the others make nothing."""
     n_runs, n_slots = wanted.shape
     n_cells = cell_start.size
     n_sectors = n_cells // n_regions
@@ -228,7 +253,7 @@ def _output(  # pragma: no cover - compiled
     national = np.empty(n_sectors)
     held = np.empty(n_sectors)
     for b in range(n_runs):
-        for n in range(n_slots):
+        for n in slots:
             made = wanted[b, n] * met[b, cell[n]]
             out = made * (small_usable[b] if small[b, n] else 1.0)
             output[b, n] = out
@@ -236,9 +261,9 @@ def _output(  # pragma: no cover - compiled
         row = output[b]
         # by cell, then over regions in order (NumPy's sum along an outer axis)
         for c in range(n_cells):
-            hi = cell_end(cell_start, c, n_slots)
-            total = reduceat_sum(row, cell_start[c], hi)
-            held_c = reduceat_sum(private, cell_start[c], hi)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            total = reduceat_gap(row, lo, hi, mid, tail)
+            held_c = reduceat_gap(private, lo, hi, mid, tail)
             s = c % n_sectors
             if c < n_sectors:
                 national[s] = total
@@ -267,6 +292,9 @@ def _accounts(  # pragma: no cover - compiled
     price: np.ndarray,
     labour: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     n_sectors: int,
     first_soe: int,
     small_labour: np.ndarray,
@@ -288,41 +316,57 @@ def _accounts(  # pragma: no cover - compiled
     :func:`~angang.mechanisms.production.overstaffing`), a cell at a time: what is the
     same for the whole cell (its utilization, region and sector) is read once, and a slot's
     work has no branch or table lookup, so LLVM does several slots at once, each with the
-    reference's operations in its order."""
-    n_runs, n_slots = output.shape
+    reference's operations in its order. Only the slots within the batch's ``reach``
+    (1, C) and the campaign slots are read and written: the rest neither wear nor earn."""
+    n_runs = output.shape[0]
     for b in range(n_runs):
         for c in range(cell_start.size):
             r = c // n_sectors
             s = c % n_sectors
             overdrive = max(0.0, utilization[b, c] - utilization_normal[b])
             market_cut = competition[b] * private_share[b, s] * openness[b, r]
-            lo = cell_start[c]
-            hi = cell_end(cell_start, c, n_slots)
-            wr, tch, wel, out = wear[b, lo:hi], tech[b, lo:hi], welfare[b, lo:hi], output[b, lo:hi]
-            cap, act, sml, own = (
-                capacity[b, lo:hi],
-                active[b, lo:hi],
-                small[b, lo:hi],
-                owner[b, lo:hi],
-            )
-            staff, worn, gained = workforce[b, lo:hi], new_wear[b, lo:hi], profit[b, lo:hi]
-            for i in range(hi - lo):
-                live = 1.0 if act[i] else 0.0
-                w = wr[i] * (1.0 - repair_rate[b]) + wear_rate[b] + overdrive_wear[b] * overdrive
-                worn[i] = min(max(w, 0.0), max_wear) if act[i] else 0.0
-                cut = market_cut * (1.0 if own[i] >= first_soe else 0.0)
-                sold_at = price[s] * (1.0 - cut)
-                need = _staff(cap[i] * live, sml[i], labour[s], small_labour[b], factor[b], split)
-                have = staff[i, 0]
-                for k in range(1, N_DOMESTIC):
-                    have += staff[i, k]
-                overstaffing = max(0.0, have - need) / need if need > 0 else 0.0
-                unit_cost = variable_cost_share[b] * (1.0 + 0.5 * (1.0 - tch[i])) + social_cost[
-                    b
-                ] * (overstaffing + wel[i])
-                made = out[i]
-                gain = sold_at * made - price[s] * (unit_cost * made + fixed_cost_share[b] * cap[i])
-                gained[i] = gain * live
+            first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                lo = first if part == 0 else tail
+                hi = mid if part == 0 else last
+                wr, tch, wel, out = (
+                    wear[b, lo:hi],
+                    tech[b, lo:hi],
+                    welfare[b, lo:hi],
+                    output[b, lo:hi],
+                )
+                cap, act, sml, own = (
+                    capacity[b, lo:hi],
+                    active[b, lo:hi],
+                    small[b, lo:hi],
+                    owner[b, lo:hi],
+                )
+                staff, worn, gained = workforce[b, lo:hi], new_wear[b, lo:hi], profit[b, lo:hi]
+                for i in range(hi - lo):
+                    live = 1.0 if act[i] else 0.0
+                    w = (
+                        wr[i] * (1.0 - repair_rate[b])
+                        + wear_rate[b]
+                        + overdrive_wear[b] * overdrive
+                    )
+                    worn[i] = min(max(w, 0.0), max_wear) if act[i] else 0.0
+                    cut = market_cut * (1.0 if own[i] >= first_soe else 0.0)
+                    sold_at = price[s] * (1.0 - cut)
+                    need = _staff(
+                        cap[i] * live, sml[i], labour[s], small_labour[b], factor[b], split
+                    )
+                    have = staff[i, 0]
+                    for k in range(1, N_DOMESTIC):
+                        have += staff[i, k]
+                    overstaffing = max(0.0, have - need) / need if need > 0 else 0.0
+                    unit_cost = variable_cost_share[b] * (1.0 + 0.5 * (1.0 - tch[i])) + social_cost[
+                        b
+                    ] * (overstaffing + wel[i])
+                    made = out[i]
+                    gain = sold_at * made - price[s] * (
+                        unit_cost * made + fixed_cost_share[b] * cap[i]
+                    )
+                    gained[i] = gain * live
 
 
 def after_production(
@@ -337,7 +381,8 @@ def after_production(
     """The compiled :func:`angang.mechanisms.production._after_production` (same results)."""
     lay = world.layout
     check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
-    output = np.empty_like(wanted)
+    visit, reach = batch_slots(lay, state.reach)
+    output = np.zeros_like(wanted)  # the slots no plant has stood in make nothing
     private_share = np.empty((state.runs, lay.price.size))
     _output(
         wanted,
@@ -347,13 +392,17 @@ def after_production(
         state.owner,
         lay.cell,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        reach,
+        visit,
         lay.coast.size,
         params.small_usable[:, 0],
         output,
         private_share,
     )
-    wear = np.empty_like(state.wear)
-    profit = np.empty_like(output)
+    wear = np.zeros_like(state.wear)  # nor wear, nor earn
+    profit = np.zeros_like(output)
     _accounts(
         production.utilization_cells(state, params),
         state.wear,
@@ -370,6 +419,9 @@ def after_production(
         lay.price,
         lay.labour,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        reach,
         lay.price.size,
         FIRST_SOE,
         params.small_labour[:, 0],

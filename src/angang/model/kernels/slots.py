@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from angang.engine.compiled import kernel
+from angang.engine.world import Layout
 
 
 @kernel(inline="always")
@@ -42,3 +43,20 @@ def slot(lo: int, mid: int, tail: int, k: int) -> int:  # pragma: no cover - com
     """The ``k``-th slot a kernel visits in a cell (see :func:`visited`), in slot order."""
     i = lo + k
     return i if i < mid else tail + (i - mid)
+
+
+def batch_slots(layout: Layout, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The slots some run of the batch visits, in order (int64 (M,)), and each cell's reach
+    over the batch (int64 (1, R*S), for :func:`span` with ``b = 0``): for the steps whose
+    per-slot values pass through NumPy (its powers) between kernels, which then work on the
+    same slots in every run (a slot a run has never used gives that run its zeros)."""
+    widest = reach.max(axis=0, initial=0)[None, :]
+    lengths = widest[0] + layout.campaign_slots
+    first = np.cumsum(lengths) - lengths
+    place = np.arange(int(lengths.sum())) - np.repeat(first, lengths)
+    slots = np.where(
+        place < np.repeat(widest[0], lengths),
+        np.repeat(layout.cell_start, lengths) + place,
+        np.repeat(layout.cell_start + layout.cell_size - 1, lengths),
+    )
+    return slots, widest
