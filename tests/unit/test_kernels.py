@@ -242,8 +242,8 @@ def test_pairwise_sum_is_numpys(n: int) -> None:
 
 @pytest.mark.parametrize("n", [1, 7, 8, 9, 100, 128, 129, 300, 471, 1000, 4097])
 def test_a_sum_that_skips_never_used_slots_is_numpys_with_their_zeros(n: int) -> None:
-    """Slots no plant has stood in add +0.0 where NumPy adds them, without being read: here
-    they hold NaN, which would show if they were."""
+    """Slots no plant has stood in add +0.0 where NumPy adds them, without their (unwritten)
+    values being read: here they hold NaN, which would show if they were."""
     from angang.model.kernels.sums import pairwise_sum_gap, reduceat_gap
 
     rng = np.random.default_rng(n)
@@ -255,9 +255,9 @@ def test_a_sum_that_skips_never_used_slots_is_numpys_with_their_zeros(n: int) ->
         zeros[g0:g1] = 0.0
         unread = a.copy()
         unread[g0:g1] = np.nan
-        assert pairwise_sum_gap(unread, 2, n, g0, g1) == zeros[2:].sum()
+        assert pairwise_sum_gap(unread.copy(), 2, n, g0, g1) == zeros[2:].sum()
         want = np.add.reduceat(zeros, [1])[0]
-        assert reduceat_gap(unread, 1, n + 2, g0, g1) == want
+        assert reduceat_gap(unread.copy(), 1, n + 2, g0, g1) == want
 
 
 def test_the_records_sums_handle_an_empty_cell_as_reduceat_does() -> None:

@@ -305,12 +305,22 @@ def start_new_enterprises(before: State, after: State, params: Params, layout: L
 def reach_of(layout: Layout, plants: np.ndarray) -> np.ndarray:
     """int64 (B, R*S): per cell, 1 + the place of the last slot where ``plants`` (bool
     (B, N)) is true, 0 where it is true nowhere; campaign slots do not count."""
-    runs = plants.shape[0]
-    found = plants & ~layout.campaign
-    b, slot = np.nonzero(found)
-    reach = np.zeros((runs, layout.cell_start.size), dtype=np.int64)
-    np.maximum.at(reach, (b, layout.range_cell[slot]), layout.position[slot] + 1)
+    reach = np.zeros((plants.shape[0], layout.cell_start.size), dtype=np.int64)
+    _grow_reach(reach, np.flatnonzero(plants), layout.range_cell, layout.position, layout.campaign)
     return reach
+
+
+@kernel
+def _grow_reach(  # pragma: no cover - compiled
+    reach: np.ndarray, at: np.ndarray, cell: np.ndarray, position: np.ndarray, campaign: np.ndarray
+) -> None:
+    """Raise ``reach`` (B, C) over the slots at the flat indices ``at`` into (B, N) (not the
+    campaign slots): ``np.maximum.at``, which is slow, as a loop."""
+    slots = cell.size
+    for i in range(at.size):
+        b, n = at[i] // slots, at[i] % slots
+        if not campaign[n]:
+            reach[b, cell[n]] = max(reach[b, cell[n]], position[n] + 1)
 
 
 def untouched(state: State, layout: Layout) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 from angang.engine.compiled import kernel
 from angang.engine.world import OWNER, Layout
 from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
-from angang.model.kernels.slots import slot, visited
+from angang.model.kernels.slots import piece
 from angang.model.kernels.sums import pairwise_gap
 
 PRIVATE = OWNER["private"]
@@ -71,22 +71,23 @@ def _build_cell(  # pragma: no cover - compiled
     has_kin = False
     wanted_free = max(count, 1)  # the most new plants this build can open
     n_free = 0
-    for k in range(visited(0, mid, tail, size)):
-        i = slot(0, mid, tail, k)
-        # construction._mean: capacity of live plant, weighting technology and provenance
-        live[i] = capacity[i] * active[i]
-        weighted_tech[i] = live[i] * tech[i]
-        if active[i]:  # an inactive slot adds +0.0 to the running sums
-            for p in range(n_prov):
-                mass[p] += weighted_tech[i] * provenance[i, p]
-        # construction.place: plants of the builder's kind (owner type, modern) ...
-        same_kind = active[i] and ((owner[i] == PRIVATE) == private_builder) and not small[i]
-        has_kin = has_kin or same_kind
-        kin[i] = capacity[i] * same_kind
-        # ... and the first free slots, where new plants open
-        if n_free < wanted_free and not active[i] and not reserved[i] and not campaign[i]:
-            free[n_free] = i
-            n_free += 1
+    for part in range(2):  # the slots that have held a plant, then the campaign slot
+        start, stop = piece(0, mid, tail, size, part)
+        for i in range(start, stop):
+            # construction._mean: capacity of live plant, weighting technology and provenance
+            live[i] = capacity[i] * active[i]
+            weighted_tech[i] = live[i] * tech[i]
+            if active[i]:  # an inactive slot adds +0.0 to the running sums
+                for p in range(n_prov):
+                    mass[p] += weighted_tech[i] * provenance[i, p]
+            # construction.place: plants of the builder's kind (owner type, modern) ...
+            same_kind = active[i] and ((owner[i] == PRIVATE) == private_builder) and not small[i]
+            has_kin = has_kin or same_kind
+            kin[i] = capacity[i] * same_kind
+            # ... and the first free slots, where new plants open
+            if n_free < wanted_free and not active[i] and not reserved[i] and not campaign[i]:
+                free[n_free] = i
+                n_free += 1
     # the slots never used, free in order (none is the campaign slot; named works' are kept)
     i = mid
     while n_free < wanted_free and i < tail:
@@ -153,15 +154,16 @@ def _build_cell(  # pragma: no cover - compiled
     if kin_total > 0:
         # a slot whose weight is zero (all those never used, the new plants among them)
         # keeps its values: (1 - 0) x value + 0 x new, capacity + 0
-        for k in range(visited(0, mid, tail, size)):
-            i = slot(0, mid, tail, k)
-            extra = weights[i] * rest / kin_total
-            grown = capacity[i] + extra
-            w_new = extra / grown if grown > 0 else 0.0
-            tech[i] = (1.0 - w_new) * tech[i] + w_new * new_tech
-            for p in range(n_prov):
-                provenance[i, p] = (1.0 - w_new) * provenance[i, p] + w_new * new_prov[p]
-            capacity[i] += extra
+        for part in range(2):  # the slots that have held a plant, then the campaign slot
+            start, stop = piece(0, mid, tail, size, part)
+            for i in range(start, stop):
+                extra = weights[i] * rest / kin_total
+                grown = capacity[i] + extra
+                w_new = extra / grown if grown > 0 else 0.0
+                tech[i] = (1.0 - w_new) * tech[i] + w_new * new_tech
+                for p in range(n_prov):
+                    provenance[i, p] = (1.0 - w_new) * provenance[i, p] + w_new * new_prov[p]
+                capacity[i] += extra
         built = entry + rest
     return strength * imported * quality * built, reach
 

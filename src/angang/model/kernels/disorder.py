@@ -9,7 +9,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import FIRST_SOE, World
 from angang.mechanisms import disorder
-from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.slots import piece, span
 from angang.model.kernels.sums import reduceat_gap
 
 
@@ -34,12 +34,13 @@ def _weights(  # pragma: no cover - compiled
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for k in range(visited(lo, mid, tail, hi)):
-                n = slot(lo, mid, tail, k)
-                held = active[b, n] and owner[b, n] >= first_soe
-                weight = capacity[b, n] * (1.0 if held else 0.0)
-                rows[0, n] = (1.0 - director_power[b, n]) * weight
-                rows[1, n] = weight
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    held = active[b, n] and owner[b, n] >= first_soe
+                    weight = capacity[b, n] * (1.0 if held else 0.0)
+                    rows[0, n] = (1.0 - director_power[b, n]) * weight
+                    rows[1, n] = weight
             cells[0, b, c] = reduceat_gap(rows[0], lo, hi, mid, tail)
             cells[1, b, c] = reduceat_gap(rows[1], lo, hi, mid, tail)
 

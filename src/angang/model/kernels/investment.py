@@ -12,7 +12,7 @@ from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Levers, World
 from angang.ids import RULERS
 from angang.mechanisms.investment import PlantSums
-from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.slots import piece, span
 from angang.model.kernels.sums import reduceat_gap
 
 PRIVATE = OWNER["private"]
@@ -50,20 +50,21 @@ def _plant_sums(  # pragma: no cover - compiled
     for b in range(n_runs):
         for c in range(n_cells):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for k in range(visited(lo, mid, tail, hi)):
-                n = slot(lo, mid, tail, k)
-                price_n = price[sector[n]]
-                r = region[n]
-                live = 1.0 if active[b, n] else 0.0
-                value = output[b, n] * price_n
-                private_value = value * (1.0 if owner[b, n] == PRIVATE else 0.0) * live
-                free = 0.0 if ruler[b, r] == occupation else 1.0
-                per_slot[0, n] = value
-                per_slot[1, n] = capacity[b, n] * live * price_n
-                per_slot[2, n] = profit[b, n]
-                per_slot[3, n] = reinvestment[b] * openness[b, r] * private_value * free
-                per_slot[4, n] = capacity[b, n] * live
-                per_slot[5, n] = live
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    price_n = price[sector[n]]
+                    r = region[n]
+                    live = 1.0 if active[b, n] else 0.0
+                    value = output[b, n] * price_n
+                    private_value = value * (1.0 if owner[b, n] == PRIVATE else 0.0) * live
+                    free = 0.0 if ruler[b, r] == occupation else 1.0
+                    per_slot[0, n] = value
+                    per_slot[1, n] = capacity[b, n] * live * price_n
+                    per_slot[2, n] = profit[b, n]
+                    per_slot[3, n] = reinvestment[b] * openness[b, r] * private_value * free
+                    per_slot[4, n] = capacity[b, n] * live
+                    per_slot[5, n] = live
         for f in range(n_fields):
             row = per_slot[f]
             for c in range(n_cells):

@@ -10,7 +10,7 @@ from angang.engine.state import COHORT_SPLIT, Params, State, replace
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, check_lengths
-from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.slots import piece, span
 
 
 @kernel
@@ -35,42 +35,52 @@ def _mobilize(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
+    old_commitment: np.ndarray,
+    old_effort: np.ndarray,
     new_fatigue: np.ndarray,
     commitment: np.ndarray,
     effort: np.ndarray,
     new_voice: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.labour.mobilize` before the year's purges, on the slots a
-    plant has stood in (the outputs hold the others' values already)."""
+    plant has stood in; the others keep their values (copied, not computed)."""
     n_runs = fatigue.shape[0]
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for k in range(visited(lo, mid, tail, hi)):
-                n = slot(lo, mid, tail, k)
-                r = region[n]
-                camp = campaign[b, r]
-                f = fatigue[b, n] * (1.0 - fatigue_decay) + fatigue_rate[b] * camp * fatigue_scale
-                c = committee_power[b, committee[n]]
-                will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
-                will = min(max(will, 0.0), 1.0)
-                push = 1.0 + effort_commitment[b] * (will - base_commitment)
-                new_fatigue[b, n] = f
-                commitment[b, n] = will
-                effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
-                spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
-                new_voice[b, n] = min(max(spoken, 0.0), 1.0)
+            for n in range(mid, tail):
+                new_fatigue[b, n] = fatigue[b, n]
+                commitment[b, n] = old_commitment[b, n]
+                effort[b, n] = old_effort[b, n]
+                new_voice[b, n] = voice[b, n]
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    r = region[n]
+                    camp = campaign[b, r]
+                    f = (
+                        fatigue[b, n] * (1.0 - fatigue_decay)
+                        + fatigue_rate[b] * camp * fatigue_scale
+                    )
+                    c = committee_power[b, committee[n]]
+                    will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
+                    will = min(max(will, 0.0), 1.0)
+                    push = 1.0 + effort_commitment[b] * (will - base_commitment)
+                    new_fatigue[b, n] = f
+                    commitment[b, n] = will
+                    effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
+                    spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
+                    new_voice[b, n] = min(max(spoken, 0.0), 1.0)
 
 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.labour.mobilize` (same results)."""
     del rng
     lay = world.layout
-    # slots no plant has stood in keep their values (the kernel does not visit them)
-    fatigue = state.fatigue.copy()
-    commitment = state.commitment.copy()
-    effort = state.effort.copy()
-    voice = state.voice.copy()
+    fatigue = np.empty_like(state.fatigue)
+    commitment = np.empty_like(state.commitment)
+    effort = np.empty_like(state.effort)
+    voice = np.empty_like(state.voice)
     _mobilize(
         state.fatigue,
         state.voice,
@@ -92,6 +102,8 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
+        state.commitment,
+        state.effort,
         fatigue,
         commitment,
         effort,
@@ -141,6 +153,7 @@ def _employ(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
+    old_laid_off: np.ndarray,
     new_workforce: np.ndarray,
     new_welfare: np.ndarray,
     new_grievance: np.ndarray,
@@ -149,82 +162,95 @@ def _employ(  # pragma: no cover - compiled
 ) -> None:
     """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
     workforce, welfare, grievance, lay-offs and the protest rate the caller draws from, on
-    the slots a plant has stood in (the outputs hold the others' values already)."""
+    the slots a plant has stood in; the others keep their values (copied, not computed)
+    and have no protest."""
     n_runs = active.shape[0]
     domestic = np.empty(N_DOMESTIC)
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for j in range(visited(lo, mid, tail, hi)):
-                n = slot(lo, mid, tail, j)
-                on = active[b, n]
-                code = owner[b, n]
-                if not on:
-                    # an empty or closed slot: everyone left is laid off, welfare drifts to a
-                    # private firm's (the reference's arithmetic for it, without the hiring)
-                    before = 0.0
-                    for k in range(N_DOMESTIC):
-                        before += workforce[b, n, k]
-                    gone = before
-                    people = 0.0
-                    laid_off[b, n] = gone
-                    for k in range(N_COHORTS):
-                        new_workforce[b, n, k] = 0.0
-                    target = private_welfare
-                else:
-                    soe = soe_by_code[code]
-                    h = hardness[b, region[n]]
-                    persons = capacity[b, n] * on * labour[sector[n]]
-                    persons = persons * (small_labour[b] if small[b, n] else 1.0)
-                    total = persons * factor[b]
-                    slack = (1.0 - h) * staffing_slack + claim[b, n]
-                    keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
-                    if small[b, n]:
-                        keep_share = keep_share * hands[b]
-                    distress = profit[b, n] < 0 and soe
-                    fire_share = h * layoff_speed[b] * distress if soe else 1.0
-                    fired_sum = 0.0
-                    before = 0.0
-                    people = 0.0
-                    for k in range(N_DOMESTIC):
-                        need = total * cohort_split[k]
-                        wanted = need * keep_share
-                        current = workforce[b, n, k]
-                        kept = current * (1.0 - attrition[b])
-                        surplus = max(0.0, kept - wanted)
-                        fired = surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
-                        fired_sum += fired
-                        before += current
-                        domestic[k] = max(wanted, kept - fired)
-                        people += domestic[k]
-                    gone = fired_sum
-                    laid_off[b, n] = gone
-                    for k in range(N_COHORTS):
-                        new_workforce[b, n, k] = workforce[b, n, k]
-                    for k in range(N_DOMESTIC):
-                        new_workforce[b, n, k] = domestic[k]
-                    cut = h * (0.3 + 0.7 * distress)
-                    if soe:
-                        target = min(max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0)
-                    else:
+            for n in range(mid, tail):
+                for k in range(N_COHORTS):
+                    new_workforce[b, n, k] = workforce[b, n, k]
+                new_welfare[b, n] = welfare[b, n]
+                new_grievance[b, n] = grievance[b, n]
+                laid_off[b, n] = old_laid_off[b, n]
+                rate[b, n] = 0.0
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    on = active[b, n]
+                    code = owner[b, n]
+                    if not on:
+                        # an empty or closed slot: everyone left is laid off, welfare drifts to a
+                        # private firm's (the reference's arithmetic for it, without the hiring)
+                        before = 0.0
+                        for k in range(N_DOMESTIC):
+                            before += workforce[b, n, k]
+                        gone = before
+                        people = 0.0
+                        laid_off[b, n] = gone
+                        for k in range(N_COHORTS):
+                            new_workforce[b, n, k] = 0.0
                         target = private_welfare
-                w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
-                new_welfare[b, n] = w
-                share = gone / before if before > 0 else 0.0
-                g = min(
-                    max(
-                        grievance[b, n] * (1.0 - grievance_decay[b])
-                        + grievance_layoff[b] * share
-                        + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
-                        + colonial_grievance[b] * (code == colonial_code)
-                        + fatigue_grievance * fatigue[b, n],
-                        0.0,
-                    ),
-                    1.0,
-                )
-                new_grievance[b, n] = g
-                people = people + gone
-                rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
+                    else:
+                        soe = soe_by_code[code]
+                        h = hardness[b, region[n]]
+                        persons = capacity[b, n] * on * labour[sector[n]]
+                        persons = persons * (small_labour[b] if small[b, n] else 1.0)
+                        total = persons * factor[b]
+                        slack = (1.0 - h) * staffing_slack + claim[b, n]
+                        keep_share = ((1.0 + slack) if soe else 1.0) * fed[b]
+                        if small[b, n]:
+                            keep_share = keep_share * hands[b]
+                        distress = profit[b, n] < 0 and soe
+                        fire_share = h * layoff_speed[b] * distress if soe else 1.0
+                        fired_sum = 0.0
+                        before = 0.0
+                        people = 0.0
+                        for k in range(N_DOMESTIC):
+                            need = total * cohort_split[k]
+                            wanted = need * keep_share
+                            current = workforce[b, n, k]
+                            kept = current * (1.0 - attrition[b])
+                            surplus = max(0.0, kept - wanted)
+                            fired = (
+                                surplus if (fed[b] < 1.0 or small[b, n]) else fire_share * surplus
+                            )
+                            fired_sum += fired
+                            before += current
+                            domestic[k] = max(wanted, kept - fired)
+                            people += domestic[k]
+                        gone = fired_sum
+                        laid_off[b, n] = gone
+                        for k in range(N_COHORTS):
+                            new_workforce[b, n, k] = workforce[b, n, k]
+                        for k in range(N_DOMESTIC):
+                            new_workforce[b, n, k] = domestic[k]
+                        cut = h * (0.3 + 0.7 * distress)
+                        if soe:
+                            target = min(
+                                max((1.0 - cut) * welfare_level[b] + claim[b, n], 0.0), 1.0
+                            )
+                        else:
+                            target = private_welfare
+                    w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
+                    new_welfare[b, n] = w
+                    share = gone / before if before > 0 else 0.0
+                    g = min(
+                        max(
+                            grievance[b, n] * (1.0 - grievance_decay[b])
+                            + grievance_layoff[b] * share
+                            + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
+                            + colonial_grievance[b] * (code == colonial_code)
+                            + fatigue_grievance * fatigue[b, n],
+                            0.0,
+                        ),
+                        1.0,
+                    )
+                    new_grievance[b, n] = g
+                    people = people + gone
+                    rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
 
 
 def employ(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -234,13 +260,11 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     growth = params.labour_productivity_growth
     factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
     fed = state.food ** params.sent_down[:, 0]
-    # slots no plant has stood in keep their values (the kernel does not visit them): no
-    # staff, none laid off, no protest
-    new_workforce = state.workforce.copy()
-    welfare = state.welfare.copy()
-    grievance = state.grievance.copy()
-    laid_off = state.laid_off.copy()
-    rate = np.zeros_like(state.laid_off)
+    new_workforce = np.empty_like(state.workforce)
+    welfare = np.empty_like(state.welfare)
+    grievance = np.empty_like(state.grievance)
+    laid_off = np.empty_like(state.laid_off)
+    rate = np.empty_like(state.laid_off)
     _employ(
         state.active,
         state.owner,
@@ -280,6 +304,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
+        state.laid_off,
         new_workforce,
         welfare,
         grievance,

@@ -11,7 +11,7 @@ from angang.engine.state import State
 from angang.engine.world import FIRST_SOE, World
 from angang.ids import SECTORS
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
-from angang.model.kernels.slots import slot, span, visited
+from angang.model.kernels.slots import piece, span, visited
 from angang.model.kernels.sums import pairwise_sum, reduceat_gap
 from angang.model.observe import CELL_FIELDS, Totals
 
@@ -75,8 +75,10 @@ def _totals(  # pragma: no cover - compiled
         for c in range(n_cells):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             seen += visited(lo, mid, tail, hi)
-            for k in range(visited(lo, mid, tail, hi)):
-                live_slots += active[b, slot(lo, mid, tail, k)]
+            for part in range(2):
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    live_slots += active[b, n]
         sparse = 4 * live_slots < seen
         rows[3, b] = live_slots
         for k in range(N_SOURCES):
@@ -87,53 +89,54 @@ def _totals(  # pragma: no cover - compiled
             # read once, not looked up for each slot
             price_n = price[c % n_sectors]
             steel_cell = 1.0 if c % n_sectors == steel else 0.0
-            for j in range(visited(lo, mid, tail, hi)):
-                n = slot(lo, mid, tail, j)
-                i = n - lo
-                is_soe = owner[b, n] >= first_soe
-                live = 1.0 if active[b, n] else 0.0
-                soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
-                cap = capacity[b, n] * live
-                tech_weight = cap * price_n
-                domestic = workforce[b, n, 0]
-                for k in range(1, N_DOMESTIC):
-                    domestic += workforce[b, n, k]
-                people = domestic + laid_off[b, n]
-                m = ministry_control[b, n]
-                strength = 0.5 + 0.5 * committee_power[b, committee[n]]
-                held = 1.0 if is_soe and active[b, n] else 0.0
-                contested = 4.0 * m * (1.0 - m) * strength * held
-                per_slot[0, i] = output[b, n]
-                per_slot[1, i] = reported[b, n]
-                per_slot[2, i] = cap
-                per_slot[3, i] = domestic
-                per_slot[4, i] = soe_value
-                per_slot[5, i] = tech[b, n] * tech_weight
-                per_slot[6, i] = tech_weight
-                per_slot[7, i] = director_power[b, n] * soe_value
-                per_slot[8, i] = ministry_control[b, n] * soe_value
-                per_slot[9, i] = contested * soe_value
-                per_slot[10, i] = grievance[b, n] * people
-                per_slot[11, i] = people
-                per_slot[12, i] = laid_off[b, n]
-                per_slot[13, i] = protest[b, n]
-                steel_target = target[b, n] * steel_cell
-                whole[0, n] = soe_value
-                whole[1, n] = steel_target
-                whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
-                # sums over the slots as NumPy adds along an outer axis: in slot order (a
-                # slot not visited adds +0.0 to a sum of values >= 0, which changes nothing)
-                for k in range(N_DOMESTIC, N_COHORTS):
-                    experts[b, k - N_DOMESTIC] += workforce[b, n, k]
-                for p in range(N_POWERS):
-                    on_site_sum[p] += on_site[b, n, p]
-                # an inactive plant's capacity counts as 0.0, so (its values being finite)
-                # it adds a zero, which changes no sum: where most slots are empty (full
-                # scale) they are skipped; elsewhere the branch would cost more than it saves
-                if active[b, n] or not sparse:
-                    weighted = tech_weight * tech[b, n]
-                    for k in range(N_SOURCES):
-                        sources[b, k] += weighted * provenance[b, n, k]
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    i = n - lo
+                    is_soe = owner[b, n] >= first_soe
+                    live = 1.0 if active[b, n] else 0.0
+                    soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
+                    cap = capacity[b, n] * live
+                    tech_weight = cap * price_n
+                    domestic = workforce[b, n, 0]
+                    for k in range(1, N_DOMESTIC):
+                        domestic += workforce[b, n, k]
+                    people = domestic + laid_off[b, n]
+                    m = ministry_control[b, n]
+                    strength = 0.5 + 0.5 * committee_power[b, committee[n]]
+                    held = 1.0 if is_soe and active[b, n] else 0.0
+                    contested = 4.0 * m * (1.0 - m) * strength * held
+                    per_slot[0, i] = output[b, n]
+                    per_slot[1, i] = reported[b, n]
+                    per_slot[2, i] = cap
+                    per_slot[3, i] = domestic
+                    per_slot[4, i] = soe_value
+                    per_slot[5, i] = tech[b, n] * tech_weight
+                    per_slot[6, i] = tech_weight
+                    per_slot[7, i] = director_power[b, n] * soe_value
+                    per_slot[8, i] = ministry_control[b, n] * soe_value
+                    per_slot[9, i] = contested * soe_value
+                    per_slot[10, i] = grievance[b, n] * people
+                    per_slot[11, i] = people
+                    per_slot[12, i] = laid_off[b, n]
+                    per_slot[13, i] = protest[b, n]
+                    steel_target = target[b, n] * steel_cell
+                    whole[0, n] = soe_value
+                    whole[1, n] = steel_target
+                    whole[2, n] = reported[b, n] * (1.0 if steel_target > 0 else 0.0)
+                    # sums over the slots as NumPy adds along an outer axis: in slot order (a
+                    # slot not visited adds +0.0 to a sum of values >= 0, which changes nothing)
+                    for k in range(N_DOMESTIC, N_COHORTS):
+                        experts[b, k - N_DOMESTIC] += workforce[b, n, k]
+                    for p in range(N_POWERS):
+                        on_site_sum[p] += on_site[b, n, p]
+                    # an inactive plant's capacity counts as 0.0, so (its values being finite)
+                    # it adds a zero, which changes no sum: where most slots are empty (full
+                    # scale) they are skipped; elsewhere the branch would cost more than it saves
+                    if active[b, n] or not sparse:
+                        weighted = tech_weight * tech[b, n]
+                        for k in range(N_SOURCES):
+                            sources[b, k] += weighted * provenance[b, n, k]
             for f in range(n_fields):
                 if hi > lo:
                     cells[f, b, c] = reduceat_gap(per_slot[f], 0, hi - lo, mid - lo, tail - lo)
@@ -151,9 +154,11 @@ def _totals(  # pragma: no cover - compiled
         # back to zeros for the next run, which may visit other slots
         for c in range(n_cells):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for j in range(visited(lo, mid, tail, hi)):
-                for i in range(3):
-                    whole[i, slot(lo, mid, tail, j)] = 0.0
+            for part in range(2):
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    for i in range(3):
+                        whole[i, n] = 0.0
 
 
 def observe_totals(state: State, world: World) -> Totals:

@@ -39,10 +39,12 @@ def visited(lo: int, mid: int, tail: int, hi: int) -> int:  # pragma: no cover -
 
 
 @kernel(inline="always")
-def slot(lo: int, mid: int, tail: int, k: int) -> int:  # pragma: no cover - compiled
-    """The ``k``-th slot a kernel visits in a cell (see :func:`visited`), in slot order."""
-    i = lo + k
-    return i if i < mid else tail + (i - mid)
+def piece(lo: int, mid: int, tail: int, hi: int, part: int) -> tuple[int, int]:  # pragma: no cover
+    """The slots a kernel visits in a cell, as two ranges in slot order: ``part`` 0 gives
+    ``lo:mid`` (those that have held a plant), 1 ``tail:hi`` (the campaign slot). Two plain
+    ranges, not one index mapped across the gap, keep the inner loops simple enough for
+    LLVM to do several slots at once."""
+    return (lo, mid) if part == 0 else (tail, hi)
 
 
 def batch_slots(layout: Layout, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -83,70 +83,35 @@ def reduceat_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cove
     return row[lo] + pairwise(row, lo + 1, hi - lo - 1)
 
 
-# --- sums over a cell whose never-used slots (model.kernels.slots) are not read -------------
-# NumPy adds those slots' +0.0 like any other value; a subtree of NumPy's pairwise tree that
-# holds only them adds up to +0.0, and a block that holds some of them adds +0.0 in their
-# places. Keeping the tree, with those zeros put in rather than read, gives the same number.
+# --- sums over a cell whose never-used slots (model.kernels.slots) were not written -------
+# NumPy adds those slots' +0.0 like any other value: a subtree of its pairwise tree that
+# holds only them adds up to +0.0, and in a block of 128 values that holds some of them
+# they are added in their places. So a kernel's scratch row, written only on the slots it
+# visits, is summed with +0.0 written into the unvisited slots of the blocks that mix both
+# (at most two blocks per gap, or a whole cell of up to 128 slots), and whole subtrees of
+# unvisited slots skipped: the same number, at a cost that follows the visited slots.
 
 
 @kernel(inline="always")
-def _at(a: np.ndarray, i: int, g0: int, g1: int) -> float:  # pragma: no cover - compiled
-    """``a[i]``, or +0.0 without reading it where ``g0 <= i < g1``."""
-    return 0.0 if g0 <= i < g1 else a[i]
-
-
-@kernel(inline="always")
-def _block_sum_gap(  # pragma: no cover - compiled
-    a: np.ndarray, lo: int, n: int, g0: int, g1: int
-) -> float:
-    """:func:`_block_sum` of ``a[lo:lo+n]`` with ``a[g0:g1]`` taken as +0.0 (not read)."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += _at(a, i, g0, g1)
-        return res
-    r0, r1, r2, r3 = (
-        _at(a, lo, g0, g1),
-        _at(a, lo + 1, g0, g1),
-        _at(a, lo + 2, g0, g1),
-        _at(a, lo + 3, g0, g1),
-    )
-    r4, r5, r6, r7 = (
-        _at(a, lo + 4, g0, g1),
-        _at(a, lo + 5, g0, g1),
-        _at(a, lo + 6, g0, g1),
-        _at(a, lo + 7, g0, g1),
-    )
-    i = lo + 8
-    stop = lo + n - n % 8
-    while i < stop:
-        r0 += _at(a, i, g0, g1)
-        r1 += _at(a, i + 1, g0, g1)
-        r2 += _at(a, i + 2, g0, g1)
-        r3 += _at(a, i + 3, g0, g1)
-        r4 += _at(a, i + 4, g0, g1)
-        r5 += _at(a, i + 5, g0, g1)
-        r6 += _at(a, i + 6, g0, g1)
-        r7 += _at(a, i + 7, g0, g1)
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < lo + n:
-        res += _at(a, i, g0, g1)
-        i += 1
-    return res
+def _zero_block(a: np.ndarray, lo: int, n: int, g0: int, g1: int) -> float:  # pragma: no cover
+    """:func:`_block_sum` of ``a[lo:lo+n]`` after writing +0.0 into its part of ``a[g0:g1]``."""
+    for i in range(max(g0, lo), min(g1, lo + n)):
+        a[i] = 0.0
+    return _block_sum(a, lo, n)
 
 
 @kernel(signature="float64(float64[::1], int64, int64, int64, int64)")
 def pairwise_sum_gap(  # pragma: no cover - compiled
     a: np.ndarray, lo: int, n: int, g0: int, g1: int
 ) -> float:
-    """:func:`pairwise_sum` of ``a[lo:lo+n]`` with ``a[g0:g1]`` taken as +0.0 (not read)."""
+    """:func:`pairwise_sum` of ``a[lo:lo+n]`` whose slots ``g0:g1`` were never written (a
+    kernel's scratch): those count as +0.0 (written where a block mixes them with others)."""
     if g0 >= g1 or g1 <= lo or g0 >= lo + n:
         return pairwise_sum(a, lo, n)
     if g0 <= lo and lo + n <= g1:
         return 0.0
     if n <= BLOCK:
-        return _block_sum_gap(a, lo, n, g0, g1)
+        return _zero_block(a, lo, n, g0, g1)
     half = n // 2
     half -= half % 8
     return pairwise_sum_gap(a, lo, half, g0, g1) + pairwise_sum_gap(a, lo + half, n - half, g0, g1)
@@ -156,10 +121,12 @@ def pairwise_sum_gap(  # pragma: no cover - compiled
 def pairwise_gap(  # pragma: no cover - compiled
     a: np.ndarray, lo: int, n: int, g0: int, g1: int
 ) -> float:
-    """:func:`pairwise_sum_gap`, with the cases of one block or no gap copied into the
-    caller."""
+    """:func:`pairwise_sum_gap`, with its cases of one block or no gap copied into the
+    caller (a cell of a default-scale layout is one block)."""
     if g0 >= g1 or g1 <= lo or g0 >= lo + n:
         return pairwise(a, lo, n)
+    if n <= BLOCK:
+        return _zero_block(a, lo, n, g0, g1)
     return pairwise_sum_gap(a, lo, n, g0, g1)
 
 
@@ -167,8 +134,9 @@ def pairwise_gap(  # pragma: no cover - compiled
 def reduceat_gap(  # pragma: no cover - compiled
     row: np.ndarray, lo: int, hi: int, g0: int, g1: int
 ) -> float:
-    """:func:`reduceat_sum` of ``row[lo:hi]`` with ``row[g0:g1]`` taken as +0.0 (not read)."""
-    first = _at(row, lo, g0, g1)
+    """:func:`reduceat_sum` of ``row[lo:hi]`` (a kernel's scratch) whose slots ``g0:g1`` were
+    never written: they count as +0.0 (see :func:`pairwise_sum_gap`)."""
+    first = 0.0 if g0 <= lo < g1 else row[lo]
     if hi <= lo:
         return first
     return first + pairwise_gap(row, lo + 1, hi - lo - 1, g0, g1)
