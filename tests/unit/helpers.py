@@ -26,16 +26,22 @@ def with_ruler(state: State, ruler: str) -> State:
 def all_active(
     state: State, capacity: float = 100.0, world: World | None = None, params: Params | None = None
 ) -> State:
-    """Every slot active with the same capacity and no wear, staffed to need when the
-    world and parameters are given (else with whatever staff the state had)."""
+    """Every slot active with the same capacity and no wear (and, given the world, every
+    slot within its cell's reach), staffed to need when the world and parameters are given
+    (else with whatever staff the state had)."""
     full = np.full_like(state.capacity, capacity)
     workforce = state.workforce
+    reach = state.reach
+    if world is not None:
+        lay = world.layout
+        reach = np.broadcast_to(lay.cell_size - lay.campaign_slots, reach.shape).copy()
     if world is not None and params is not None:
         workforce = labour_requirement(
             world.layout, full, state.year + 1, params.labour_productivity_growth
         )
     return replace(
         state,
+        reach=reach,
         active=np.ones_like(state.active),
         capacity=full,
         wear=np.zeros_like(state.wear),

@@ -16,7 +16,7 @@ from .helpers import all_active, with_lever, with_ruler
 
 def _producing(ruler: str = "ccp", runs: int = 2):
     s = small_setup(runs=runs)
-    state = with_ruler(all_active(s.state, 50.0), ruler)
+    state = with_ruler(all_active(s.state, 50.0, world=s.world), ruler)
     state = replace(state, active=state.active & (np.arange(state.active.shape[1]) % 3 != 0))
     state = replace(state, capacity=state.capacity * state.active)
     state = production.step(state, s.world, s.params, s.rng)

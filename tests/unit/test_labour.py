@@ -16,7 +16,7 @@ from .helpers import all_active, with_lever, with_ruler
 
 def _soes(hardness: float, overstaffed: float = 1.0, losing: bool = True):
     s = small_setup(runs=2)
-    state = with_ruler(all_active(s.state), "ccp")
+    state = with_ruler(all_active(s.state, world=s.world), "ccp")
     state = replace(state, owner=np.full_like(state.owner, OWNER["central-soe"]), year=1990)
     need = labour_requirement(
         s.world.layout, state.capacity, 1990, s.params.labour_productivity_growth
@@ -31,7 +31,7 @@ def _soes(hardness: float, overstaffed: float = 1.0, losing: bool = True):
 def test_campaign_raises_effort_then_leaves_disillusion() -> None:
     """Commitment and effort rise in a campaign and fall below normal after it."""
     s = small_setup(runs=2)
-    state = all_active(s.state)
+    state = all_active(s.state, world=s.world)
     normal = labour.mobilize(state, s.world, s.params, s.rng)
     hot = with_lever(state, "campaign_intensity", 1.0)
     for _ in range(3):
@@ -45,7 +45,7 @@ def test_opening_gives_voice_and_the_purge_removes_engineers() -> None:
     """Engineers with grievances speak in 1957; the Anti-Rightist purge removes some of them."""
     s = small_setup(runs=2)
     state = replace(
-        all_active(s.state),
+        all_active(s.state, world=s.world),
         year=1957,
         grievance=np.full_like(s.state.grievance, 0.6),
         opening=np.full_like(s.state.opening, 0.7),

@@ -17,7 +17,7 @@ from .helpers import all_active, with_lever
 
 def _soes(system: str, years: int = 12, campaign: float = 0.0, centralization: float = 0.8):
     s = small_setup(runs=2)
-    state = all_active(s.state)
+    state = all_active(s.state, world=s.world)
     state = replace(
         state,
         owner=np.full_like(state.owner, OWNER["central-soe"]),
@@ -61,7 +61,9 @@ def test_committees_claim_more_where_they_control_more() -> None:
 def test_private_firms_are_outside_dual_control() -> None:
     """A private firm's control shares do not move and it has no tension."""
     s = small_setup(runs=2)
-    state = replace(all_active(s.state), owner=np.full_like(s.state.owner, OWNER["private"]))
+    state = replace(
+        all_active(s.state, world=s.world), owner=np.full_like(s.state.owner, OWNER["private"])
+    )
     out = local_politics.step(state, s.world, s.params, s.rng)
     assert np.array_equal(out.director_power, state.director_power)
     assert (local_politics.tension(out, s.world) == 0).all()

@@ -16,7 +16,7 @@ from .helpers import all_active, with_lever
 def test_full_nationalization_turns_every_private_firm_into_an_soe() -> None:
     """A nationalization rate of 1 leaves no private firm; heavy ones go mostly central."""
     s = small_setup(runs=2)
-    state = all_active(s.state)
+    state = all_active(s.state, world=s.world)
     state = replace(state, owner=np.full_like(state.owner, OWNER["private"]))
     out = ownership.step(with_lever(state, "nationalization_rate", 1.0), s.world, s.params, s.rng)
     assert is_soe(out.owner).all()
@@ -27,7 +27,7 @@ def test_full_nationalization_turns_every_private_firm_into_an_soe() -> None:
 def test_zero_rates_change_nothing() -> None:
     """With both levers at zero, no owner changes."""
     s = small_setup(runs=2)
-    state = all_active(s.state)
+    state = all_active(s.state, world=s.world)
     out = ownership.step(state, s.world, s.params, s.rng)
     assert np.array_equal(out.owner, state.owner)
 
@@ -35,7 +35,7 @@ def test_zero_rates_change_nothing() -> None:
 def test_privatization_lets_go_small_soes_but_keeps_named_works() -> None:
     """Only SOEs below their sector's median are let go, and never a named works."""
     s = small_setup(runs=2)
-    state = all_active(s.state)
+    state = all_active(s.state, world=s.world)
     rng = np.random.default_rng(0)
     state = replace(
         state,

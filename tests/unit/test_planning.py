@@ -15,7 +15,7 @@ from .helpers import all_active, with_lever, with_ruler
 
 def _planned(target: float, output: float, power: float = 0.5, campaign: float = 0.0):
     s = small_setup(runs=2)
-    state = with_ruler(all_active(s.state), "ccp")
+    state = with_ruler(all_active(s.state, world=s.world), "ccp")
     state = with_lever(with_lever(state, "planning", 1.0), "campaign_intensity", campaign)
     ones = np.ones_like(state.capacity)
     state = replace(

@@ -57,6 +57,7 @@ def test_soviet_removals_destroy_some_and_damage_more_of_northeast_heavy_plant()
     before = replace(
         before,
         active=np.ones_like(before.active),
+        reach=np.broadcast_to(lay.cell_size - lay.campaign_slots, before.reach.shape).copy(),
         capacity=np.full_like(before.capacity, 10.0),
         damaged=np.zeros_like(before.damaged),
     )

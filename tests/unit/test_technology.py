@@ -19,7 +19,7 @@ CCP = RULERS.index("ccp")
 
 def _plants(alliances: dict[str, float], experts: float = 0.0, years: int = 5):
     s = small_setup(runs=2)
-    state = with_ruler(all_active(s.state), "ccp")
+    state = with_ruler(all_active(s.state, world=s.world), "ccp")
     alliance = np.zeros_like(state.alliance)
     for power, strength in alliances.items():
         alliance[:, CCP, POWERS.index(power)] = strength
@@ -76,7 +76,7 @@ def test_technology_never_passes_the_best_frontier() -> None:
 def test_angang_knowhow_diffuses_to_planned_soes() -> None:
     """Under planning, SOEs behind Angang catch up toward it without any foreign ally."""
     s = small_setup(runs=2)
-    state = with_ruler(all_active(s.state), "ccp")
+    state = with_ruler(all_active(s.state, world=s.world), "ccp")
     state = with_lever(state, "planning", 1.0)
     slot = s.world.layout.work_slot[WORKS.index("angang")]
     tech = np.full_like(state.tech, 0.3)
@@ -103,7 +103,7 @@ def test_a_staff_too_small_to_count_has_no_absorptive_capacity() -> None:
     from angang.model.kernels import rehabilitation_step, technology_step
 
     s = small_setup(runs=2)
-    state = all_active(s.state)
+    state = all_active(s.state, world=s.world)
     workforce = state.workforce.copy()
     workforce[:, 0, :DOMESTIC_COHORTS] = 5e-324  # the smallest float above zero
     workforce[:, 0, DOMESTIC_COHORTS:] = 0.0
