@@ -6,7 +6,7 @@ import numpy as np
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import COHORT_SPLIT, Params, State, replace
+from angang.engine.state import COHORT_SPLIT, NEW_ENTERPRISE, Params, State, replace
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, check_lengths
@@ -35,24 +35,24 @@ def _mobilize(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    old_commitment: np.ndarray,
-    old_effort: np.ndarray,
+    fresh: np.ndarray,
     new_fatigue: np.ndarray,
     commitment: np.ndarray,
     effort: np.ndarray,
     new_voice: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.labour.mobilize` before the year's purges, on the slots a
-    plant has stood in; the others keep their values (copied, not computed)."""
+    plant has stood in; the others keep the values they have held since the first year, a
+    new enterprise's ``fresh`` fatigue, commitment, effort and voice (written, not read)."""
     n_runs = fatigue.shape[0]
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for n in range(mid, tail):
-                new_fatigue[b, n] = fatigue[b, n]
-                commitment[b, n] = old_commitment[b, n]
-                effort[b, n] = old_effort[b, n]
-                new_voice[b, n] = voice[b, n]
+                new_fatigue[b, n] = fresh[0]
+                commitment[b, n] = fresh[1]
+                effort[b, n] = fresh[2]
+                new_voice[b, n] = fresh[3]
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(start, stop):
@@ -71,6 +71,13 @@ def _mobilize(  # pragma: no cover - compiled
                     effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
                     spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
                     new_voice[b, n] = min(max(spoken, 0.0), 1.0)
+
+
+def _fresh(*names: str) -> np.ndarray:
+    """A new enterprise's values of ``names``: what a slot no plant has stood in holds from
+    the first year on (:func:`angang.engine.state.untouched`; tests/unit/test_state.py holds
+    this along whole histories), so a kernel writes them there instead of reading them."""
+    return np.array([NEW_ENTERPRISE[name] for name in names])
 
 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -102,8 +109,7 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        state.commitment,
-        state.effort,
+        _fresh("fatigue", "commitment", "effort", "voice"),
         fatigue,
         commitment,
         effort,
@@ -153,7 +159,7 @@ def _employ(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    old_laid_off: np.ndarray,
+    fresh: np.ndarray,
     new_workforce: np.ndarray,
     new_welfare: np.ndarray,
     new_grievance: np.ndarray,
@@ -162,8 +168,9 @@ def _employ(  # pragma: no cover - compiled
 ) -> None:
     """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
     workforce, welfare, grievance, lay-offs and the protest rate the caller draws from, on
-    the slots a plant has stood in; the others keep their values (copied, not computed)
-    and have no protest."""
+    the slots a plant has stood in; the others keep the values they have held since the
+    first year (written, not read): no staff, none laid off, no protest, a new
+    enterprise's ``fresh`` welfare and grievance."""
     n_runs = active.shape[0]
     domestic = np.empty(N_DOMESTIC)
     for b in range(n_runs):
@@ -171,10 +178,10 @@ def _employ(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for n in range(mid, tail):
                 for k in range(N_COHORTS):
-                    new_workforce[b, n, k] = workforce[b, n, k]
-                new_welfare[b, n] = welfare[b, n]
-                new_grievance[b, n] = grievance[b, n]
-                laid_off[b, n] = old_laid_off[b, n]
+                    new_workforce[b, n, k] = 0.0
+                new_welfare[b, n] = fresh[0]
+                new_grievance[b, n] = fresh[1]
+                laid_off[b, n] = 0.0
                 rate[b, n] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
@@ -304,7 +311,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        state.laid_off,
+        _fresh("welfare", "grievance"),
         new_workforce,
         welfare,
         grievance,

@@ -6,9 +6,10 @@ import numpy as np
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace
+from angang.engine.state import NEW_ENTERPRISE, Params, State, replace
 from angang.engine.world import SOE_BY_CODE, World
 from angang.mechanisms import local_politics
+from angang.model.kernels.slots import piece, span
 
 
 @kernel
@@ -30,34 +31,51 @@ def _control(  # pragma: no cover - compiled
     speed: np.ndarray,
     mobilization_strength: np.ndarray,
     claim_rate: np.ndarray,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
+    fresh_ministry: float,
+    fresh_director: np.ndarray,
     ministry: np.ndarray,
     director: np.ndarray,
     claim: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim."""
-    n_runs, n_slots = active.shape
+    """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim.
+    A slot no plant has stood in keeps the control and director's power it has held since
+    the first year, a new enterprise's (``fresh_ministry``, ``fresh_director`` (B,)), and no
+    claim (written, not read)."""
+    n_runs = active.shape[0]
     for b in range(n_runs):
-        for n in range(n_slots):
-            if not (soe_by_code[owner[b, n]] and active[b, n]):  # not an SOE: unchanged
-                ministry[b, n] = ministry_control[b, n]
-                director[b, n] = director_power[b, n]
+        for cell in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, cell)
+            for n in range(mid, tail):
+                ministry[b, n] = fresh_ministry
+                director[b, n] = fresh_director[b]
                 claim[b, n] = 0.0
-                continue
-            r = region[n]
-            system = management[b, r]
-            tilt = 0.75 + 0.25 * centralization[b, r]
-            m_target = ministry_share[system] * tilt * (1.0 - hold[b, n])
-            d_target = director_share[system] * (1.0 - hold[b, n])
-            mc = ministry_control[b, n]
-            dp = director_power[b, n]
-            m = mc + speed[b] * (m_target - mc)
-            c = committee_power[b, committee[n]]
-            mobilized = mobilization_strength[b] * campaign[b, r] * c * dp
-            d = dp + speed[b] * (d_target - dp) - mobilized
-            m = min(max(m, 0.0), 1.0)
-            ministry[b, n] = m
-            director[b, n] = min(max(d, 0.0), 1.0)
-            claim[b, n] = claim_rate[b] * (1.0 - m) * c
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    if not (soe_by_code[owner[b, n]] and active[b, n]):  # not an SOE: unchanged
+                        ministry[b, n] = ministry_control[b, n]
+                        director[b, n] = director_power[b, n]
+                        claim[b, n] = 0.0
+                        continue
+                    r = region[n]
+                    system = management[b, r]
+                    tilt = 0.75 + 0.25 * centralization[b, r]
+                    m_target = ministry_share[system] * tilt * (1.0 - hold[b, n])
+                    d_target = director_share[system] * (1.0 - hold[b, n])
+                    mc = ministry_control[b, n]
+                    dp = director_power[b, n]
+                    m = mc + speed[b] * (m_target - mc)
+                    c = committee_power[b, committee[n]]
+                    mobilized = mobilization_strength[b] * campaign[b, r] * c * dp
+                    d = dp + speed[b] * (d_target - dp) - mobilized
+                    m = min(max(m, 0.0), 1.0)
+                    ministry[b, n] = m
+                    director[b, n] = min(max(d, 0.0), 1.0)
+                    claim[b, n] = claim_rate[b] * (1.0 - m) * c
 
 
 def local_politics_step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -88,6 +106,12 @@ def local_politics_step(state: State, world: World, params: Params, rng: Streams
         params.control_adjustment[:, 0],
         params.mobilization_strength[:, 0],
         params.claim_rate[:, 0],
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
+        NEW_ENTERPRISE["ministry_control"],
+        params.director_power_initial[:, 0],
         ministry,
         director,
         claim,

@@ -10,7 +10,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import Params, State, replace
 from angang.engine.world import FIRST_SOE, OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
-from angang.model.kernels.sums import cell_end
+from angang.model.kernels.slots import piece, span
 
 
 @kernel(error_model="numpy")
@@ -25,6 +25,9 @@ def _plan(  # pragma: no cover - compiled
     target: np.ndarray,
     director_power: np.ndarray,
     cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     n_sectors: int,
     planning_lever: np.ndarray,
     campaign_lever: np.ndarray,
@@ -45,8 +48,9 @@ def _plan(  # pragma: no cover - compiled
 
     A cell at a time, so that its region's levers are read once, and without a branch or a
     table lookup per slot (an SOE is an owner code from ``first_soe`` on): LLVM then does
-    several slots at once, each with the reference's operations in its order."""
-    n_runs, n_slots = active.shape
+    several slots at once, each with the reference's operations in its order. Slots no plant
+    has stood in are not visited: they report, hide and are set nothing (the caller's zeros)."""
+    n_runs = active.shape[0]
     for b in range(n_runs):
         usable = max(small_usable[b], 1e-9)
         for c in range(cell_start.size):
@@ -54,38 +58,41 @@ def _plan(  # pragma: no cover - compiled
             lever = planning_lever[b, r]
             campaign = campaign_lever[b, r]
             growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
-            lo = cell_start[c]
-            hi = cell_end(cell_start, c, n_slots)
-            act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
-            cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
-            out, tgt, pwr = output[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
-            rep, hid, nxt = reported[b, lo:hi], hidden[b, lo:hi], next_rate[b, lo:hi]
-            for i in range(hi - lo):
-                soe = 1.0 if own[i] >= first_soe else 0.0
-                plan = lever * soe * (1.0 if act[i] else 0.0)
-                power = pwr[i]
-                hide = slack_hiding[b] * power * plan
-                seen = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 - hide)
-                pressure = min(max(campaign * (1.0 - power) + routine_pressure * plan, 0.0), 1.0)
-                # small plants report the worthless part too
-                made = out[i] / usable if sml[i] else out[i]
-                planned = 1.0 if plan > 0 else 0.0
-                gap = max(0.0, tgt[i] - made) * planned
-                report = made + overreport[b] * pressure * gap
-                ratcheted = report + ratchet[b] * (report - tgt[i]) if tgt[i] > 0 else report
-                ceiling = seen * (1.0 + campaign_target_boost[b] * campaign)
-                wanted = min(max(ratcheted * growth, 0.0), ceiling) * planned
-                rep[i] = report
-                hid[i] = hide
-                nxt[i] = wanted / seen if seen > 0 else 0.0
+            first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                lo, hi = piece(first, mid, tail, last, part)
+                act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
+                cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
+                out, tgt, pwr = output[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
+                rep, hid, nxt = reported[b, lo:hi], hidden[b, lo:hi], next_rate[b, lo:hi]
+                for i in range(hi - lo):
+                    soe = 1.0 if own[i] >= first_soe else 0.0
+                    plan = lever * soe * (1.0 if act[i] else 0.0)
+                    power = pwr[i]
+                    hide = slack_hiding[b] * power * plan
+                    seen = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 - hide)
+                    pressure = min(
+                        max(campaign * (1.0 - power) + routine_pressure * plan, 0.0), 1.0
+                    )
+                    # small plants report the worthless part too
+                    made = out[i] / usable if sml[i] else out[i]
+                    planned = 1.0 if plan > 0 else 0.0
+                    gap = max(0.0, tgt[i] - made) * planned
+                    report = made + overreport[b] * pressure * gap
+                    ratcheted = report + ratchet[b] * (report - tgt[i]) if tgt[i] > 0 else report
+                    ceiling = seen * (1.0 + campaign_target_boost[b] * campaign)
+                    wanted = min(max(ratcheted * growth, 0.0), ceiling) * planned
+                    rep[i] = report
+                    hid[i] = hide
+                    nxt[i] = wanted / seen if seen > 0 else 0.0
 
 
 def planning_step(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.step` (same results, same draws)."""
     lay = world.layout
-    reported = np.empty_like(state.output)
-    hidden = np.empty_like(state.output)
-    next_rate = np.empty_like(state.output)
+    reported = np.zeros_like(state.output)
+    hidden = np.zeros_like(state.output)
+    next_rate = np.zeros_like(state.output)
     _plan(
         state.active,
         state.owner,
@@ -97,6 +104,9 @@ def planning_step(state: State, world: World, params: Params, rng: Streams) -> S
         state.target,
         state.director_power,
         lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         lay.price.size,
         state.lever(Levers.PLANNING),
         state.lever(Levers.CAMPAIGN_INTENSITY),
@@ -128,21 +138,30 @@ def _exits(  # pragma: no cover - compiled
     soft_budget_exit: np.ndarray,
     soe_by_code: np.ndarray,
     colonial: int,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     exits: np.ndarray,
 ) -> bool:
-    """:func:`angang.mechanisms.planning.budget`'s exits; whether there are any."""
-    n_runs, n_slots = draw.shape
+    """:func:`angang.mechanisms.planning.budget`'s exits; whether there are any. Only the
+    slots a plant has stood in are looked at (the others have no plant to close: the
+    caller's False)."""
+    n_runs = draw.shape[0]
     found = False
     for b in range(n_runs):
-        for n in range(n_slots):
-            exits[b, n] = False
-            if profit[b, n] < 0 and active[b, n] and not is_work[n]:
-                code = owner[b, n]
-                governed = soe_by_code[code] or code == colonial
-                hard = hardness_lever[b, region[n]] if governed else 1.0
-                if draw[b, n] < soft_budget_exit[b] * hard:
-                    exits[b, n] = True
-                    found = True
+        for c in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for part in range(2):
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    if profit[b, n] < 0 and active[b, n] and not is_work[n]:
+                        code = owner[b, n]
+                        governed = soe_by_code[code] or code == colonial
+                        hard = hardness_lever[b, region[n]] if governed else 1.0
+                        if draw[b, n] < soft_budget_exit[b] * hard:
+                            exits[b, n] = True
+                            found = True
     return found
 
 
@@ -169,7 +188,7 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.budget` (same results, same draws)."""
     lay = world.layout
     draw = rng.uniform(lay.n)
-    exits = np.empty(draw.shape, dtype=np.bool_)
+    exits = np.zeros(draw.shape, dtype=np.bool_)
     if not _exits(
         draw,
         state.owner,
@@ -181,6 +200,10 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
         params.soft_budget_exit[:, 0],
         SOE_BY_CODE,
         OWNER["colonial"],
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         exits,
     ):
         return state
@@ -198,19 +221,40 @@ def _targets(  # pragma: no cover - compiled
     wear: np.ndarray,
     damaged: np.ndarray,
     hidden: np.ndarray,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     target: np.ndarray,
 ) -> None:
     """``target = next_rate * seen_capacity``, element by element in the reference's order
-    (one pass instead of seven whole-array operations)."""
-    n_runs, n_slots = target.shape
+    (one pass instead of seven whole-array operations), on the slots a plant has stood in
+    (the others have no target: the caller's zeros)."""
+    n_runs = target.shape[0]
     for b in range(n_runs):
-        for n in range(n_slots):
-            seen = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n])
-            target[b, n] = next_rate[b, n] * (seen * (1.0 - hidden[b, n]))
+        for c in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for part in range(2):
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    seen = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n])
+                    target[b, n] = next_rate[b, n] * (seen * (1.0 - hidden[b, n]))
 
 
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.new_plan_year` (same results)."""
-    target = np.empty_like(state.next_rate)
-    _targets(state.next_rate, state.capacity, state.wear, state.damaged, state.hidden, target)
+    lay = world.layout
+    target = np.zeros_like(state.next_rate)
+    _targets(
+        state.next_rate,
+        state.capacity,
+        state.wear,
+        state.damaged,
+        state.hidden,
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
+        target,
+    )
     return replace(state, target=target)

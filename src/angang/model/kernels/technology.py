@@ -12,6 +12,7 @@ from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.ids import POWERS, WORKS
 from angang.mechanisms import technology
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
+from angang.model.kernels.slots import piece, span
 
 
 @kernel(inline="always")
@@ -64,13 +65,18 @@ def _technology(  # pragma: no cover - compiled
     angang: int,
     engineers: int,
     normal_engineer_share: float,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     new_tech: np.ndarray,
     new_provenance: np.ndarray,
     transfer: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
-    ``new_provenance`` and ``transfer`` (zeroed by the caller)."""
-    n_runs, n_slots = tech.shape
+    ``new_provenance`` and ``transfer`` (zeroed by the caller), reading only the slots a plant
+    has stood in (:mod:`angang.model.kernels.slots`)."""
+    n_runs = tech.shape[0]
     foreign = np.zeros(N_POWERS)
     gained = np.zeros(N_SOURCES)
     for b in range(n_runs):
@@ -78,60 +84,71 @@ def _technology(  # pragma: no cover - compiled
         mix0 = 1.0
         if angang >= 0:
             lead = tech[b, angang] * active[b, angang]
-        for n in range(n_slots):
-            t = tech[b, n]
-            if not active[b, n]:  # an empty slot learns nothing and keeps what it had
-                new_tech[b, n] = t
-                for p in range(N_SOURCES):
-                    new_provenance[b, n, p] = provenance[b, n, p]
-                continue
-            absorb = absorptive_capacity(
-                workforce,
-                on_site,
-                b,
-                n,
-                engineers,
-                expert_weight[b],
-                normal_engineer_share,
-            )
-            r = region[n]
-            best_gap = 0.0
-            total = 0.0
-            for p in range(N_POWERS):
-                gap = max(0.0, frontier[p] - t)
-                best_gap = max(best_gap, gap) if p > 0 else gap
-                foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
-                total += foreign[p]
-            scale = best_gap / total if total > best_gap else 1.0
-            shrink = min(1.0, scale)
-            for p in range(N_POWERS):
-                foreign[p] = foreign[p] * shrink
-            home = indigenous_rate[b] * absorb * (1.0 - t)
-            diffused = 0.0
-            if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
-                diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
-            foreign_sum = 0.0
-            for p in range(N_POWERS):
-                foreign_sum += foreign[p]
-            new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
-            if angang >= 0:
-                mix0 = provenance[b, angang, 0]
-            gained[0] = home + diffused * mix0
-            for p in range(N_POWERS):
-                mix = provenance[b, angang, p + 1] if angang >= 0 else 0.0
-                gained[p + 1] = foreign[p] + diffused * mix
-            mass = 0.0
-            for p in range(N_SOURCES):
-                mass += t * provenance[b, n, p] + gained[p]
-            if mass > 0:
-                for p in range(N_SOURCES):
-                    new_provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
-            else:
-                for p in range(N_SOURCES):
-                    new_provenance[b, n, p] = provenance[b, n, p]
-            value = capacity[b, n] * price[sector[n]]
-            for p in range(N_POWERS):
-                transfer[b, p] += foreign[p] * value
+        for c in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            # a slot no plant has stood in keeps its technology and its first provenance,
+            # all home-grown (written, not read)
+            for n in range(mid, tail):
+                new_tech[b, n] = tech[b, n]
+                new_provenance[b, n, 0] = 1.0
+                for p in range(1, N_SOURCES):
+                    new_provenance[b, n, p] = 0.0
+            for part in range(2):  # the slots that have held a plant, then the campaign slot
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(start, stop):
+                    t = tech[b, n]
+                    if not active[b, n]:  # an empty slot learns nothing and keeps what it had
+                        new_tech[b, n] = t
+                        for p in range(N_SOURCES):
+                            new_provenance[b, n, p] = provenance[b, n, p]
+                        continue
+                    absorb = absorptive_capacity(
+                        workforce,
+                        on_site,
+                        b,
+                        n,
+                        engineers,
+                        expert_weight[b],
+                        normal_engineer_share,
+                    )
+                    r = region[n]
+                    best_gap = 0.0
+                    total = 0.0
+                    for p in range(N_POWERS):
+                        gap = max(0.0, frontier[p] - t)
+                        best_gap = max(best_gap, gap) if p > 0 else gap
+                        foreign[p] = transfer_rate[b] * allied[b, r, p] * absorb * gap
+                        total += foreign[p]
+                    scale = best_gap / total if total > best_gap else 1.0
+                    shrink = min(1.0, scale)
+                    for p in range(N_POWERS):
+                        foreign[p] = foreign[p] * shrink
+                    home = indigenous_rate[b] * absorb * (1.0 - t)
+                    diffused = 0.0
+                    if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
+                        diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
+                    foreign_sum = 0.0
+                    for p in range(N_POWERS):
+                        foreign_sum += foreign[p]
+                    new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
+                    if angang >= 0:
+                        mix0 = provenance[b, angang, 0]
+                    gained[0] = home + diffused * mix0
+                    for p in range(N_POWERS):
+                        mix = provenance[b, angang, p + 1] if angang >= 0 else 0.0
+                        gained[p + 1] = foreign[p] + diffused * mix
+                    mass = 0.0
+                    for p in range(N_SOURCES):
+                        mass += t * provenance[b, n, p] + gained[p]
+                    if mass > 0:
+                        for p in range(N_SOURCES):
+                            new_provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
+                    else:
+                        for p in range(N_SOURCES):
+                            new_provenance[b, n, p] = provenance[b, n, p]
+                    value = capacity[b, n] * price[sector[n]]
+                    for p in range(N_POWERS):
+                        transfer[b, p] += foreign[p] * value
 
 
 def technology_step(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -171,6 +188,10 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         slot,
         technology.ENGINEERS,
         technology.NORMAL_ENGINEER_SHARE,
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        state.reach,
         new_tech,
         new_provenance,
         transfer,
