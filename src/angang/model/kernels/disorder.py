@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
@@ -36,7 +37,7 @@ def _weights(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     held = active[b, n] and owner[b, n] >= first_soe
                     weight = capacity[b, n] * (1.0 if held else 0.0)
                     rows[0, n] = (1.0 - director_power[b, n]) * weight

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.state import Params, State
@@ -52,7 +53,7 @@ def _plant_sums(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     price_n = price[sector[n]]
                     r = region[n]
                     live = 1.0 if active[b, n] else 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
@@ -48,14 +49,14 @@ def _mobilize(  # pragma: no cover - compiled
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for n in range(mid, tail):
+            for n in range(uint64(mid), uint64(tail)):
                 new_fatigue[b, n] = fresh[0]
                 commitment[b, n] = fresh[1]
                 effort[b, n] = fresh[2]
                 new_voice[b, n] = fresh[3]
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     r = region[n]
                     camp = campaign[b, r]
                     f = (
@@ -176,7 +177,7 @@ def _employ(  # pragma: no cover - compiled
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for n in range(mid, tail):
+            for n in range(uint64(mid), uint64(tail)):
                 for k in range(N_COHORTS):
                     new_workforce[b, n, k] = 0.0
                 new_welfare[b, n] = fresh[0]
@@ -185,7 +186,7 @@ def _employ(  # pragma: no cover - compiled
                 rate[b, n] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     on = active[b, n]
                     code = owner[b, n]
                     if not on:

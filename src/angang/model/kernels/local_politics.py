@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
@@ -49,13 +50,13 @@ def _control(  # pragma: no cover - compiled
     for b in range(n_runs):
         for cell in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, cell)
-            for n in range(mid, tail):
+            for n in range(uint64(mid), uint64(tail)):
                 ministry[b, n] = fresh_ministry
                 director[b, n] = fresh_director[b]
                 claim[b, n] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     if not (soe_by_code[owner[b, n]] and active[b, n]):  # not an SOE: unchanged
                         ministry[b, n] = ministry_control[b, n]
                         director[b, n] = director_power[b, n]

@@ -5,6 +5,7 @@ slots, instead of a NumPy temporary and a ``reduceat`` for each."""
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.state import State
@@ -77,7 +78,7 @@ def _totals(  # pragma: no cover - compiled
             seen += visited(lo, mid, tail, hi)
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     live_slots += active[b, n]
         sparse = 4 * live_slots < seen
         rows[3, b] = live_slots
@@ -91,8 +92,8 @@ def _totals(  # pragma: no cover - compiled
             steel_cell = 1.0 if c % n_sectors == steel else 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
-                    i = n - lo
+                for n in range(uint64(start), uint64(stop)):
+                    i = n - uint64(lo)
                     is_soe = owner[b, n] >= first_soe
                     live = 1.0 if active[b, n] else 0.0
                     soe_value = output[b, n] * price_n * (1.0 if is_soe else 0.0)
@@ -156,7 +157,7 @@ def _totals(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     for i in range(3):
                         whole[i, n] = 0.0
 

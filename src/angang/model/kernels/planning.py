@@ -4,6 +4,7 @@ exits."""
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
@@ -59,13 +60,15 @@ def _plan(  # pragma: no cover - compiled
             campaign = campaign_lever[b, r]
             growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
             first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            # the cell's slots as views, made once (a view costs as much as a few slots)
+            lo, hi = first, last
+            act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
+            cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
+            out, tgt, pwr = output[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
+            rep, hid, nxt = reported[b, lo:hi], hidden[b, lo:hi], next_rate[b, lo:hi]
             for part in range(2):  # the slots that have held a plant, then the campaign slot
-                lo, hi = piece(first, mid, tail, last, part)
-                act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
-                cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
-                out, tgt, pwr = output[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
-                rep, hid, nxt = reported[b, lo:hi], hidden[b, lo:hi], next_rate[b, lo:hi]
-                for i in range(hi - lo):
+                start, stop = piece(0, mid - lo, tail - lo, hi - lo, part)
+                for i in range(uint64(start), uint64(stop)):
                     soe = 1.0 if own[i] >= first_soe else 0.0
                     plan = lever * soe * (1.0 if act[i] else 0.0)
                     power = pwr[i]
@@ -154,7 +157,7 @@ def _exits(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     if profit[b, n] < 0 and active[b, n] and not is_work[n]:
                         code = owner[b, n]
                         governed = soe_by_code[code] or code == colonial
@@ -236,7 +239,7 @@ def _targets(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     seen = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n])
                     target[b, n] = next_rate[b, n] * (seen * (1.0 - hidden[b, n]))
 

@@ -5,6 +5,7 @@ accounts once the cascade has set each cell's share met."""
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
@@ -18,7 +19,7 @@ from angang.engine.state import (
 from angang.engine.world import FIRST_SOE, OWNER, Levers, World
 from angang.mechanisms import production
 from angang.model.kernels.shapes import N_DOMESTIC, check_lengths
-from angang.model.kernels.slots import batch_slots, span
+from angang.model.kernels.slots import batch_reach, batch_slots, piece, span
 from angang.model.kernels.sums import reduceat_gap
 
 PRIVATE = OWNER["private"]
@@ -57,27 +58,39 @@ def _staff_ratio(  # pragma: no cover - compiled
     small_labour: np.ndarray,
     factor: np.ndarray,
     split: np.ndarray,
-    slots: np.ndarray,
+    cell_start: np.ndarray,
+    cell_size: np.ndarray,
+    campaign_slots: np.ndarray,
+    reach: np.ndarray,
     ratio: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.production.staffing` before its power: staff over the staff
-    capacity in service needs, at most 1 (1 where nothing is needed), on ``slots``."""
+    capacity in service needs, at most 1 (1 where nothing is needed), on the slots within
+    the batch's ``reach`` (1, C) and the campaign slots."""
     n_runs = capacity.shape[0]
     for b in range(n_runs):
-        for n in slots:
-            if not active[b, n]:  # no capacity in service needs no one: the ratio is 1
-                ratio[b, n] = 1.0
-                continue
-            served = capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * active[b, n]
-            need = _staff(served, small[b, n], labour[sector[n]], small_labour[b], factor[b], split)
-            if need > 0:
-                have = workforce[b, n, 0]
-                for k in range(1, N_DOMESTIC):
-                    have += workforce[b, n, k]
-                r = have / need
-                ratio[b, n] = 1.0 if r > 1.0 else r
-            else:
-                ratio[b, n] = 1.0
+        for c in range(cell_start.size):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            for part in range(2):
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(uint64(start), uint64(stop)):
+                    if not active[b, n]:  # no capacity in service needs no one: the ratio is 1
+                        ratio[b, n] = 1.0
+                        continue
+                    served = (
+                        capacity[b, n] * (1.0 - wear[b, n]) * (1.0 - damaged[b, n]) * active[b, n]
+                    )
+                    need = _staff(
+                        served, small[b, n], labour[sector[n]], small_labour[b], factor[b], split
+                    )
+                    if need > 0:
+                        have = workforce[b, n, 0]
+                        for k in range(1, N_DOMESTIC):
+                            have += workforce[b, n, k]
+                        r = have / need
+                        ratio[b, n] = 1.0 if r > 1.0 else r
+                    else:
+                        ratio[b, n] = 1.0
 
 
 @kernel(error_model="numpy")
@@ -124,24 +137,25 @@ def _wanted(  # pragma: no cover - compiled
             lever = planning_lever[b, c // n_sectors]
             fed = 1.0 if heavy[c % n_sectors] else farm[b]
             first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            # the cell's slots as views, made once (a view costs as much as a few slots)
+            lo, hi = first, last
+            cap, wr, dmg, act = (
+                capacity[b, lo:hi],
+                wear[b, lo:hi],
+                damaged[b, lo:hi],
+                active[b, lo:hi],
+            )
+            sml, tgt, power = small[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
+            eff, tp, shk, stf = (
+                effort[b, lo:hi],
+                tech_power[b, lo:hi],
+                shock[b, lo:hi],
+                staffing[b, lo:hi],
+            )
+            out, fits = wanted[b, lo:hi], fit[lo:hi]
             for part in range(2):  # the slots that have held a plant, then the campaign slot
-                lo = first if part == 0 else tail
-                hi = mid if part == 0 else last
-                cap, wr, dmg, act = (
-                    capacity[b, lo:hi],
-                    wear[b, lo:hi],
-                    damaged[b, lo:hi],
-                    active[b, lo:hi],
-                )
-                sml, tgt, power = small[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]
-                eff, tp, shk, stf = (
-                    effort[b, lo:hi],
-                    tech_power[b, lo:hi],
-                    shock[b, lo:hi],
-                    staffing[b, lo:hi],
-                )
-                out, fits = wanted[b, lo:hi], fit[lo:hi]
-                for i in range(hi - lo):
+                start, stop = piece(0, mid - lo, tail - lo, hi - lo, part)
+                for i in range(uint64(start), uint64(stop)):
                     served = cap[i] * (1.0 - wr[i]) * (1.0 - dmg[i]) * (1.0 if act[i] else 0.0)
                     yield_ = tp[i] * eff[i] * shk[i]
                     driven = min(1.0, util * yield_)
@@ -164,8 +178,8 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
     check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
     runs, n_cells = state.runs, lay.cell_start.size
     # the powers are NumPy's, taken only where a plant of the batch has stood (elsewhere
-    # the kernels read nothing)
-    visit, reach = batch_slots(lay, state.reach)
+    # the kernels read nothing), or on whole arrays where that is most slots
+    reach, dense = batch_reach(lay, state.reach)
     ratio = np.empty_like(state.capacity)
     _staff_ratio(
         state.capacity,
@@ -179,14 +193,22 @@ def wanted(state: State, world: World, params: Params, shock: np.ndarray) -> pro
         params.small_labour[:, 0],
         technique_factor(params.labour_productivity_growth, state.year)[:, 0],
         COHORT_SPLIT,
-        visit,
+        lay.cell_start,
+        lay.cell_size,
+        lay.campaign_slots,
+        reach,
         ratio,
     )
-    tech_power = np.empty_like(state.tech)
-    tech_power[:, visit] = state.tech[:, visit] ** params.tech_elasticity
-    staffing = np.empty_like(ratio)
-    staffing[:, visit] = ratio[:, visit] ** params.labour_shortfall
-    slots = np.zeros_like(state.capacity)
+    if dense:
+        tech_power = state.tech**params.tech_elasticity
+        staffing = ratio**params.labour_shortfall
+    else:
+        visit = batch_slots(lay, reach)
+        tech_power = np.empty_like(state.tech)
+        tech_power[:, visit] = state.tech[:, visit] ** params.tech_elasticity
+        staffing = np.empty_like(ratio)
+        staffing[:, visit] = ratio[:, visit] ** params.labour_shortfall
+    slots = (np.empty_like if dense else np.zeros_like)(state.capacity)  # zeros not visited
     cells = np.empty((runs, n_cells))
     usable = np.empty((runs, n_cells))
     _wanted(
@@ -237,7 +259,6 @@ def _output(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    slots: np.ndarray,
     n_regions: int,
     small_usable: np.ndarray,
     output: np.ndarray,
@@ -245,7 +266,8 @@ def _output(  # pragma: no cover - compiled
 ) -> None:
     """:func:`angang.mechanisms.production._after_production`'s output, and private firms'
     share of each sector's national output (:func:`~angang.mechanisms.production.private_share`),
-    on ``slots`` (the batch's, within ``reach`` (1, C)); the others make nothing."""
+    on the slots within the batch's ``reach`` (1, C) and the campaign slots; the others make
+    nothing."""
     n_runs, n_slots = wanted.shape
     n_cells = cell_start.size
     n_sectors = n_cells // n_regions
@@ -253,11 +275,15 @@ def _output(  # pragma: no cover - compiled
     national = np.empty(n_sectors)
     held = np.empty(n_sectors)
     for b in range(n_runs):
-        for n in slots:
-            made = wanted[b, n] * met[b, cell[n]]
-            out = made * (small_usable[b] if small[b, n] else 1.0)
-            output[b, n] = out
-            private[n] = out * (1.0 if owner[b, n] == PRIVATE and active[b, n] else 0.0)
+        for c in range(n_cells):
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            for part in range(2):
+                start, stop = piece(lo, mid, tail, hi, part)
+                for n in range(uint64(start), uint64(stop)):
+                    made = wanted[b, n] * met[b, cell[n]]
+                    out = made * (small_usable[b] if small[b, n] else 1.0)
+                    output[b, n] = out
+                    private[n] = out * (1.0 if owner[b, n] == PRIVATE and active[b, n] else 0.0)
         row = output[b]
         # by cell, then over regions in order (NumPy's sum along an outer axis)
         for c in range(n_cells):
@@ -326,23 +352,24 @@ def _accounts(  # pragma: no cover - compiled
             overdrive = max(0.0, utilization[b, c] - utilization_normal[b])
             market_cut = competition[b] * private_share[b, s] * openness[b, r]
             first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            # the cell's slots as views, made once (a view costs as much as a few slots)
+            lo, hi = first, last
+            wr, tch, wel, out = (
+                wear[b, lo:hi],
+                tech[b, lo:hi],
+                welfare[b, lo:hi],
+                output[b, lo:hi],
+            )
+            cap, act, sml, own = (
+                capacity[b, lo:hi],
+                active[b, lo:hi],
+                small[b, lo:hi],
+                owner[b, lo:hi],
+            )
+            staff, worn, gained = workforce[b, lo:hi], new_wear[b, lo:hi], profit[b, lo:hi]
             for part in range(2):  # the slots that have held a plant, then the campaign slot
-                lo = first if part == 0 else tail
-                hi = mid if part == 0 else last
-                wr, tch, wel, out = (
-                    wear[b, lo:hi],
-                    tech[b, lo:hi],
-                    welfare[b, lo:hi],
-                    output[b, lo:hi],
-                )
-                cap, act, sml, own = (
-                    capacity[b, lo:hi],
-                    active[b, lo:hi],
-                    small[b, lo:hi],
-                    owner[b, lo:hi],
-                )
-                staff, worn, gained = workforce[b, lo:hi], new_wear[b, lo:hi], profit[b, lo:hi]
-                for i in range(hi - lo):
+                start, stop = piece(0, mid - lo, tail - lo, hi - lo, part)
+                for i in range(uint64(start), uint64(stop)):
                     live = 1.0 if act[i] else 0.0
                     w = (
                         wr[i] * (1.0 - repair_rate[b])
@@ -381,8 +408,10 @@ def after_production(
     """The compiled :func:`angang.mechanisms.production._after_production` (same results)."""
     lay = world.layout
     check_lengths(workforce=state.workforce, split=COHORT_SPLIT)
-    visit, reach = batch_slots(lay, state.reach)
-    output = np.zeros_like(wanted)  # the slots no plant has stood in make nothing
+    reach, dense = batch_reach(lay, state.reach)
+    # the slots not visited make nothing, nor wear, nor earn: zeros
+    fresh = np.empty_like if dense else np.zeros_like
+    output = fresh(wanted)
     private_share = np.empty((state.runs, lay.price.size))
     _output(
         wanted,
@@ -395,14 +424,13 @@ def after_production(
         lay.cell_size,
         lay.campaign_slots,
         reach,
-        visit,
         lay.coast.size,
         params.small_usable[:, 0],
         output,
         private_share,
     )
-    wear = np.zeros_like(state.wear)  # nor wear, nor earn
-    profit = np.zeros_like(output)
+    wear = fresh(state.wear)
+    profit = fresh(output)
     _accounts(
         production.utilization_cells(state, params),
         state.wear,

@@ -43,22 +43,33 @@ def piece(lo: int, mid: int, tail: int, hi: int, part: int) -> tuple[int, int]: 
     """The slots a kernel visits in a cell, as two ranges in slot order: ``part`` 0 gives
     ``lo:mid`` (those that have held a plant), 1 ``tail:hi`` (the campaign slot). Two plain
     ranges, not one index mapped across the gap, keep the inner loops simple enough for
-    LLVM to do several slots at once."""
+    LLVM to do several slots at once — when a kernel loops over them unsigned
+    (``range(uint64(start), uint64(stop))``): Numba otherwise checks every index it cannot
+    prove positive for a negative value, on every access."""
     return (lo, mid) if part == 0 else (tail, hi)
 
 
-def batch_slots(layout: Layout, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The slots some run of the batch visits, in order (int64 (M,)), and each cell's reach
-    over the batch (int64 (1, R*S), for :func:`span` with ``b = 0``): for the steps whose
-    per-slot values pass through NumPy (its powers) between kernels, which then work on the
-    same slots in every run (a slot a run has never used gives that run its zeros)."""
+def batch_reach(layout: Layout, reach: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Each cell's reach over the batch (int64 (1, R*S), for :func:`span` with ``b = 0``), for
+    the steps whose per-slot values pass through NumPy between kernels (its powers), which
+    then work on the same slots in every run (a slot a run has never used gives that run
+    its zeros); and whether that is most slots (over three in four, as at default scale),
+    in which case the reach returned is every slot: whole arrays then cost less than the
+    picking of slots, and a kernel that visits every slot needs no zeros prepared."""
     widest = reach.max(axis=0, initial=0)[None, :]
+    if 4 * (int(widest.sum()) + int(layout.campaign_slots.sum())) > 3 * layout.n:
+        return (layout.cell_size - layout.campaign_slots)[None, :], True
+    return widest, False
+
+
+def batch_slots(layout: Layout, widest: np.ndarray) -> np.ndarray:
+    """The slots within ``widest`` (1, R*S) (:func:`batch_reach`) and the campaign slots, in
+    order (int64 (M,)): where NumPy takes its powers when few slots are used."""
     lengths = widest[0] + layout.campaign_slots
     first = np.cumsum(lengths) - lengths
     place = np.arange(int(lengths.sum())) - np.repeat(first, lengths)
-    slots = np.where(
+    return np.where(
         place < np.repeat(widest[0], lengths),
         np.repeat(layout.cell_start, lengths) + place,
         np.repeat(layout.cell_start + layout.cell_size - 1, lengths),
     )
-    return slots, widest

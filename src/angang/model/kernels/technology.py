@@ -4,6 +4,7 @@ capacity it and rehabilitation share."""
 from __future__ import annotations
 
 import numpy as np
+from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
@@ -88,14 +89,14 @@ def _technology(  # pragma: no cover - compiled
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             # a slot no plant has stood in keeps its technology and its first provenance,
             # all home-grown (written, not read)
-            for n in range(mid, tail):
+            for n in range(uint64(mid), uint64(tail)):
                 new_tech[b, n] = tech[b, n]
                 new_provenance[b, n, 0] = 1.0
                 for p in range(1, N_SOURCES):
                     new_provenance[b, n, p] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
-                for n in range(start, stop):
+                for n in range(uint64(start), uint64(stop)):
                     t = tech[b, n]
                     if not active[b, n]:  # an empty slot learns nothing and keeps what it had
                         new_tech[b, n] = t
@@ -125,7 +126,7 @@ def _technology(  # pragma: no cover - compiled
                         foreign[p] = foreign[p] * shrink
                     home = indigenous_rate[b] * absorb * (1.0 - t)
                     diffused = 0.0
-                    if angang >= 0 and n != angang and soe_by_code[owner[b, n]]:
+                    if angang >= 0 and n != uint64(angang) and soe_by_code[owner[b, n]]:
                         diffused = diffusion_rate[b] * planning[b, r] * max(0.0, lead - t)
                     foreign_sum = 0.0
                     for p in range(N_POWERS):
