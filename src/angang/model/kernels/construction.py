@@ -7,7 +7,7 @@ import numpy as np
 from angang.engine.compiled import kernel
 from angang.engine.world import OWNER, Layout
 from angang.mechanisms.construction import FIRST_PLANT_TECH, Orders
-from angang.model.kernels.slots import piece
+from angang.model.kernels.slots import bounded, piece
 from angang.model.kernels.sums import pairwise_gap
 
 PRIVATE = OWNER["private"]
@@ -194,6 +194,7 @@ def _build_all(  # pragma: no cover - compiled
     reach: np.ndarray,
 ) -> None:
     n_runs, _, n_cells = added.shape
+    reach = bounded(reach, cell_size, campaign_slots, capacity.shape[1])
     n_sectors = price.size
     n_powers = sources.shape[2]
     widest = cell_size.max()

@@ -10,7 +10,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import Params, State
 from angang.engine.world import FIRST_SOE, World
 from angang.mechanisms import disorder
-from angang.model.kernels.slots import piece, span
+from angang.model.kernels.slots import bounded, piece, span
 from angang.model.kernels.sums import reduceat_gap
 
 
@@ -31,6 +31,7 @@ def _weights(  # pragma: no cover - compiled
     and SOE capacity, with the reference's products and ``reduceat`` sums (slots no plant
     has stood in add their zeros unread)."""
     n_runs, n_slots = capacity.shape
+    reach = bounded(reach, cell_size, campaign_slots, n_slots)
     rows = np.empty((2, n_slots))
     for b in range(n_runs):
         for c in range(cell_start.size):

@@ -13,7 +13,7 @@ from angang.engine.state import Params, State
 from angang.engine.world import OWNER, Levers, World
 from angang.ids import RULERS
 from angang.mechanisms.investment import PlantSums
-from angang.model.kernels.slots import piece, span
+from angang.model.kernels.slots import bounded, piece, span
 from angang.model.kernels.sums import reduceat_gap
 
 PRIVATE = OWNER["private"]
@@ -45,6 +45,7 @@ def _plant_sums(  # pragma: no cover - compiled
     :func:`angang.mechanisms.investment.plant_sums`' arithmetic (slots no plant has stood
     in add their zeros unread)."""
     n_runs, n_slots = output.shape
+    reach = bounded(reach, cell_size, campaign_slots, n_slots)
     n_cells = cell_start.size
     n_fields = cells.shape[0]
     per_slot = np.empty((n_fields, n_slots))

@@ -10,7 +10,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import NEW_ENTERPRISE, Params, State, replace
 from angang.engine.world import SOE_BY_CODE, World
 from angang.mechanisms import local_politics
-from angang.model.kernels.slots import piece, span
+from angang.model.kernels.slots import bounded, piece, span
 
 
 @kernel
@@ -47,6 +47,7 @@ def _control(  # pragma: no cover - compiled
     the first year, a new enterprise's (``fresh_ministry``, ``fresh_director`` (B,)), and no
     claim (written, not read)."""
     n_runs = active.shape[0]
+    reach = bounded(reach, cell_size, campaign_slots, active.shape[1])
     for b in range(n_runs):
         for cell in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, cell)

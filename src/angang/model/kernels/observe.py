@@ -12,7 +12,7 @@ from angang.engine.state import State
 from angang.engine.world import FIRST_SOE, World
 from angang.ids import SECTORS
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
-from angang.model.kernels.slots import piece, span, visited
+from angang.model.kernels.slots import bounded, piece, span, visited
 from angang.model.kernels.sums import pairwise_sum, reduceat_gap
 from angang.model.observe import CELL_FIELDS, Totals
 
@@ -57,6 +57,7 @@ def _totals(  # pragma: no cover - compiled
     :func:`angang.model.observe.totals`; slots no plant has stood in are not read (they add
     zeros)."""
     n_runs, n_slots = output.shape
+    reach = bounded(reach, cell_size, campaign_slots, n_slots)
     n_cells = cell_start.size
     n_fields = cells.shape[0]
     widest = 1

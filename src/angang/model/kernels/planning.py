@@ -11,7 +11,7 @@ from angang.engine.rng import Streams
 from angang.engine.state import Params, State, replace
 from angang.engine.world import FIRST_SOE, OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
-from angang.model.kernels.slots import piece, span
+from angang.model.kernels.slots import bounded, piece, span
 
 
 @kernel(error_model="numpy")
@@ -50,8 +50,9 @@ def _plan(  # pragma: no cover - compiled
     A cell at a time, so that its region's levers are read once, and without a branch or a
     table lookup per slot (an SOE is an owner code from ``first_soe`` on): LLVM then does
     several slots at once, each with the reference's operations in its order. Slots no plant
-    has stood in are not visited: they report, hide and are set nothing (the caller's zeros)."""
+    has stood in are not read: they report, hide and are set nothing (zeros written)."""
     n_runs = active.shape[0]
+    reach = bounded(reach, cell_size, campaign_slots, active.shape[1])
     for b in range(n_runs):
         usable = max(small_usable[b], 1e-9)
         for c in range(cell_start.size):
@@ -60,6 +61,10 @@ def _plan(  # pragma: no cover - compiled
             campaign = campaign_lever[b, r]
             growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
             first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for n in range(uint64(mid), uint64(tail)):  # no plant ever: nothing reported
+                reported[b, n] = 0.0
+                hidden[b, n] = 0.0
+                next_rate[b, n] = 0.0
             # the cell's slots as views, made once (a view costs as much as a few slots)
             lo, hi = first, last
             act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
@@ -93,9 +98,9 @@ def _plan(  # pragma: no cover - compiled
 def planning_step(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.step` (same results, same draws)."""
     lay = world.layout
-    reported = np.zeros_like(state.output)
-    hidden = np.zeros_like(state.output)
-    next_rate = np.zeros_like(state.output)
+    reported = np.empty_like(state.output)
+    hidden = np.empty_like(state.output)
+    next_rate = np.empty_like(state.output)
     _plan(
         state.active,
         state.owner,
@@ -148,16 +153,20 @@ def _exits(  # pragma: no cover - compiled
     exits: np.ndarray,
 ) -> bool:
     """:func:`angang.mechanisms.planning.budget`'s exits; whether there are any. Only the
-    slots a plant has stood in are looked at (the others have no plant to close: the
-    caller's False)."""
+    slots a plant has stood in are looked at (the others have no plant to close: False
+    written)."""
     n_runs = draw.shape[0]
+    reach = bounded(reach, cell_size, campaign_slots, draw.shape[1])
     found = False
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for n in range(uint64(mid), uint64(tail)):  # no plant ever: none to close
+                exits[b, n] = False
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
+                    exits[b, n] = False
                     if profit[b, n] < 0 and active[b, n] and not is_work[n]:
                         code = owner[b, n]
                         governed = soe_by_code[code] or code == colonial
@@ -191,7 +200,7 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.budget` (same results, same draws)."""
     lay = world.layout
     draw = rng.uniform(lay.n)
-    exits = np.zeros(draw.shape, dtype=np.bool_)
+    exits = np.empty(draw.shape, dtype=np.bool_)
     if not _exits(
         draw,
         state.owner,
@@ -232,11 +241,14 @@ def _targets(  # pragma: no cover - compiled
 ) -> None:
     """``target = next_rate * seen_capacity``, element by element in the reference's order
     (one pass instead of seven whole-array operations), on the slots a plant has stood in
-    (the others have no target: the caller's zeros)."""
+    (the others have no target: zeros written)."""
     n_runs = target.shape[0]
+    reach = bounded(reach, cell_size, campaign_slots, target.shape[1])
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            for n in range(uint64(mid), uint64(tail)):  # no plant ever: no target
+                target[b, n] = 0.0
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
@@ -247,7 +259,7 @@ def _targets(  # pragma: no cover - compiled
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.new_plan_year` (same results)."""
     lay = world.layout
-    target = np.zeros_like(state.next_rate)
+    target = np.empty_like(state.next_rate)
     _targets(
         state.next_rate,
         state.capacity,

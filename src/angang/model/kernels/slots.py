@@ -49,6 +49,35 @@ def piece(lo: int, mid: int, tail: int, hi: int, part: int) -> tuple[int, int]: 
     return (lo, mid) if part == 0 else (tail, hi)
 
 
+@kernel
+def bounded(  # pragma: no cover - compiled
+    reach: np.ndarray, cell_size: np.ndarray, campaign_slots: np.ndarray, n_slots: int
+) -> np.ndarray:
+    """How far into each cell a kernel goes for each run (B, R*S): the state's ``reach``
+    where the batch leaves over a quarter of its slots unused, else every slot (as at
+    default scale, where stepping over the few unused costs more than it saves). For the
+    kernels whose arithmetic leaves such a slot as it is, or gives it zeros, when it visits
+    it (an inactive plant learns nothing, makes and earns nothing, adds nothing): there any
+    bound at or beyond the reach gives the same numbers. Not for mobilization and
+    employment, whose arithmetic would move the attitudes of nobody there (the reference
+    holds them still explicitly). A kernel asks this first (it costs a microsecond; NumPy's
+    calls for it cost ten)."""
+    n_runs, n_cells = reach.shape
+    visited = 0
+    for c in range(n_cells):
+        widest = 0
+        for b in range(n_runs):
+            widest = max(widest, reach[b, c])
+        visited += widest + campaign_slots[c]
+    if 4 * visited <= 3 * n_slots:
+        return reach
+    full = np.empty_like(reach)
+    for b in range(n_runs):
+        for c in range(n_cells):
+            full[b, c] = cell_size[c] - campaign_slots[c]
+    return full
+
+
 def batch_reach(layout: Layout, reach: np.ndarray) -> tuple[np.ndarray, bool]:
     """Each cell's reach over the batch (int64 (1, R*S), for :func:`span` with ``b = 0``), for
     the steps whose per-slot values pass through NumPy between kernels (its powers), which

@@ -13,7 +13,7 @@ from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.ids import POWERS, WORKS
 from angang.mechanisms import technology
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, N_POWERS, N_SOURCES, check_lengths
-from angang.model.kernels.slots import piece, span
+from angang.model.kernels.slots import bounded, piece, span
 
 
 @kernel(inline="always")
@@ -78,6 +78,7 @@ def _technology(  # pragma: no cover - compiled
     ``new_provenance`` and ``transfer`` (zeroed by the caller), reading only the slots a plant
     has stood in (:mod:`angang.model.kernels.slots`)."""
     n_runs = tech.shape[0]
+    reach = bounded(reach, cell_size, campaign_slots, tech.shape[1])
     foreign = np.zeros(N_POWERS)
     gained = np.zeros(N_SOURCES)
     for b in range(n_runs):
