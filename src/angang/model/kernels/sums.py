@@ -95,7 +95,7 @@ def reduceat_sum(row: np.ndarray, lo: int, hi: int) -> float:  # pragma: no cove
 @kernel(inline="always")
 def _zero_block(a: np.ndarray, lo: int, n: int, g0: int, g1: int) -> float:  # pragma: no cover
     """:func:`_block_sum` of ``a[lo:lo+n]`` after writing +0.0 into its part of ``a[g0:g1]``."""
-    for i in range(max(g0, lo), min(g1, lo + n)):
+    for i in range(uint64(max(g0, lo)), uint64(min(g1, lo + n))):  # unsigned: a plain fill
         a[i] = 0.0
     return _block_sum(a, lo, n)
 
