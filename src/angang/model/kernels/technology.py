@@ -75,8 +75,9 @@ def _technology(  # pragma: no cover - compiled
     transfer: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
-    ``new_provenance`` and ``transfer`` (zeroed by the caller), reading only the slots a plant
-    has stood in (:mod:`angang.model.kernels.slots`)."""
+    ``new_provenance`` and ``transfer`` (zeroed by the caller). Of the slots no plant has
+    stood in (:mod:`angang.model.kernels.slots`) only the technology is read, to be kept;
+    their provenance, all home-grown since the first year, is written."""
     n_runs = tech.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, tech.shape[1])
     foreign = np.zeros(N_POWERS)
