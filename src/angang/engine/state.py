@@ -289,7 +289,8 @@ def start_new_enterprises(before: State, after: State, params: Params, layout: L
     if not opened.any():
         return after
     at = np.flatnonzero(opened)  # (run, slot) pairs as flat indices into (B, N)
-    reach = np.maximum(after.reach, reach_of(layout, opened))
+    reach = after.reach.copy()
+    _grow_reach(reach, at, layout.range_cell, layout.position, layout.campaign)
     values = {name: np.array([value]) for name, value in NEW_ENTERPRISE.items()}
     values["director_power"] = params.director_power_initial[at // opened.shape[1], 0]
     fresh: dict[str, Any] = {}  # replace() takes any field by name

@@ -60,13 +60,12 @@ def _plan(  # pragma: no cover - compiled
             lever = planning_lever[b, r]
             campaign = campaign_lever[b, r]
             growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
-            first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, b, c)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for n in range(uint64(mid), uint64(tail)):  # no plant ever: nothing reported
                 reported[b, n] = 0.0
                 hidden[b, n] = 0.0
                 next_rate[b, n] = 0.0
             # the cell's slots as views, made once (a view costs as much as a few slots)
-            lo, hi = first, last
             act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
             cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
             out, tgt, pwr = output[b, lo:hi], target[b, lo:hi], director_power[b, lo:hi]

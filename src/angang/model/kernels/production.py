@@ -136,9 +136,8 @@ def _wanted(  # pragma: no cover - compiled
             util = utilization[b, c]
             lever = planning_lever[b, c // n_sectors]
             fed = 1.0 if heavy[c % n_sectors] else farm[b]
-            first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, 0, c)
             # the cell's slots as views, made once (a view costs as much as a few slots)
-            lo, hi = first, last
             cap, wr, dmg, act = (
                 capacity[b, lo:hi],
                 wear[b, lo:hi],
@@ -351,9 +350,8 @@ def _accounts(  # pragma: no cover - compiled
             s = c % n_sectors
             overdrive = max(0.0, utilization[b, c] - utilization_normal[b])
             market_cut = competition[b] * private_share[b, s] * openness[b, r]
-            first, mid, tail, last = span(cell_start, cell_size, campaign_slots, reach, 0, c)
+            lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, 0, c)
             # the cell's slots as views, made once (a view costs as much as a few slots)
-            lo, hi = first, last
             wr, tch, wel, out = (
                 wear[b, lo:hi],
                 tech[b, lo:hi],

@@ -66,18 +66,13 @@ def bounded(  # pragma: no cover - compiled
     holds them still explicitly). A kernel asks this first (it costs a microsecond; NumPy's
     calls for it cost ten)."""
     n_runs, n_cells = reach.shape
-    visited = 0
-    for c in range(n_cells):
-        widest = 0
-        for b in range(n_runs):
-            widest = max(widest, reach[b, c])
-        visited += widest + campaign_slots[c]
-    if 4 * visited <= 3 * n_slots:
+    widest = np.empty((1, n_cells), dtype=np.int64)
+    if not _batch_widest(reach, cell_size, campaign_slots, n_slots, widest):
         return reach
     full = np.empty_like(reach)
     for b in range(n_runs):
         for c in range(n_cells):
-            full[b, c] = cell_size[c] - campaign_slots[c]
+            full[b, c] = widest[0, c]
     return full
 
 
@@ -101,8 +96,9 @@ def _batch_widest(  # pragma: no cover - compiled
     n_slots: int,
     widest: np.ndarray,
 ) -> bool:
-    """:func:`batch_reach`, compiled (NumPy's calls for it cost ten microseconds a step):
-    writes ``widest`` (1, C) and returns whether it is every slot."""
+    """:func:`batch_reach`, compiled (NumPy's calls for it cost ten microseconds a step),
+    and the test behind :func:`bounded`: writes ``widest`` (1, C) and returns whether it is
+    every slot."""
     visited = 0
     for c in range(cell_size.size):
         top = 0
