@@ -21,15 +21,15 @@ own streams), so the two agree in distribution, not run by run: `tests/bench/` c
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import replace
 
 import mesa
 import numpy as np
 
 from angang.engine.checkpoint import Snapshot
 from angang.engine.rng import CompiledStreams, Streams
-from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State
+from angang.engine.state import COHORT_SPLIT, DOMESTIC_COHORTS, Params, State, owned, replace
 from angang.engine.world import LEVER, OWNER, SOE_CODES, World, make_world
 from angang.ids import POWERS, SECTORS, WORKS
 from angang.mechanisms import labour, planning, production, technology
@@ -84,10 +84,12 @@ def angang_core(
     "numpy"); outcomes per run."""
     batch = State(
         **{
-            f: (np.repeat(v, runs, axis=0) if isinstance(v, np.ndarray) else v)
-            for f, v in vars(state).items()
+            f.name: (np.repeat(v, runs, axis=0) if isinstance(v, np.ndarray) else v)
+            for f in dataclasses.fields(State)
+            for v in [getattr(state, f.name)]
         }
     )
+    batch = owned(batch, engine == "numba")  # as the yearly loop runs it
     params = Params.repeat(scenario.parameters, runs)
     rng = (CompiledStreams if engine == "numba" else Streams)(seed, np.arange(runs))
     compiled = dict(zip(SCHEDULE, schedule(engine), strict=True))

@@ -181,7 +181,7 @@ def where_the_time_goes(scale: float = 1.0, runs: int = 64) -> list[str]:
     import numpy as np
 
     from angang.engine.rng import CompiledStreams
-    from angang.engine.state import Params, initial_state
+    from angang.engine.state import Params, initial_state, owned
     from angang.engine.world import make_world
     from angang.model.loop import SCHEDULE, schedule, simulate, year_totals
     from angang.model.observe import observe
@@ -191,7 +191,7 @@ def where_the_time_goes(scale: float = 1.0, runs: int = 64) -> list[str]:
     world = make_world(scenario, scale)
     simulate(scenario, np.arange(1), 1, world=world)  # the kernels loaded
     params, rng = Params.repeat(scenario.parameters, runs), CompiledStreams(1, np.arange(runs))
-    state = initial_state(scenario, world, params, runs)
+    state = owned(initial_state(scenario, world, params, runs))  # as the loop runs it
     # each compiled step named after the reference step it stands for
     names = [f"{ref.__module__.rsplit('.', 1)[-1]}.{ref.__name__}" for ref in SCHEDULE]
     steps, sums = list(zip(names, schedule("numba"), strict=True)), year_totals("numba")

@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from angang.engine.state import Params, State, initial_state, replace
+from angang.engine.state import Params, State, initial_state, owned, replace, writable
 from angang.engine.world import make_world
 from angang.scenario import load_scenario
 
@@ -68,7 +68,9 @@ def test_slots_no_plant_has_stood_in_keep_their_first_values(engine: str) -> Non
     scenario = load_scenario("baseline")
     world = make_world(scenario, 0.3)
     params = Params.repeat(scenario.parameters, 2)
-    state = first = initial_state(scenario, world, params, 2)
+    first = initial_state(scenario, world, params, 2)
+    # as the loop runs them: the compiled engine changes an owned state in place
+    state = owned(copy.deepcopy(first), engine == "numba")
     rng = (CompiledStreams if engine == "numba" else Streams)(3, np.arange(2))
     ever = state.active.copy()
     per_slot = [
@@ -90,3 +92,49 @@ def test_slots_no_plant_has_stood_in_keep_their_first_values(engine: str) -> Non
                 now, then = getattr(state, name)[idle], getattr(first, name)[idle]
                 assert np.array_equal(now, then), f"{name} changed where no plant stood"
     assert 0 < untouched(state, world.layout).sum() < state.active.size  # both kinds of slot
+
+
+def test_writable_is_the_field_only_where_the_state_is_owned() -> None:
+    """A pure step changes a copy; a step of the owning loop changes the field itself; the
+    mark survives :func:`replace` and can be taken off (a checkpoint's copy is not owned)."""
+    state = _state()
+    copied = writable(state, "capacity")
+    assert copied is not state.capacity and np.array_equal(copied, state.capacity)
+    mine = owned(state)
+    assert writable(mine, "capacity") is state.capacity
+    assert writable(replace(mine, food=np.ones(2)), "damaged") is state.damaged
+    assert writable(owned(mine, False), "capacity") is not state.capacity
+
+
+def _arrays(state: State) -> dict[str, np.ndarray]:
+    return {
+        f.name: getattr(state, f.name)
+        for f in dataclasses.fields(State)
+        if isinstance(getattr(state, f.name), np.ndarray)
+    }
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_steps_change_only_what_they_own(engine: str) -> None:
+    """Along a history, after every step: no two fields of the state share memory (a change
+    in place reaches one field only), and a step given a state it does not own (the
+    reference's) leaves that state exactly as it was."""
+    from angang.engine.rng import CompiledStreams, Streams
+    from angang.model.loop import schedule
+
+    scenario = load_scenario("baseline")
+    world = make_world(scenario, 0.3)
+    params = Params.repeat(scenario.parameters, 2)
+    state = owned(initial_state(scenario, world, params, 2), engine == "numba")
+    rng = (CompiledStreams if engine == "numba" else Streams)(5, np.arange(2))
+    for _ in world.timeline.years:
+        for step in schedule(engine):
+            before = copy.deepcopy(_arrays(state)) if engine == "numpy" else {}
+            given = _arrays(state)
+            state = step(state, world, params, rng)
+            for name, array in before.items():
+                assert np.array_equal(given[name], array, equal_nan=True), (step, name)
+            arrays = list(_arrays(state).items())
+            for i, (name, array) in enumerate(arrays):
+                for other, second in arrays[i + 1 :]:
+                    assert not np.shares_memory(array, second), (step, name, other)

@@ -2,7 +2,9 @@
 
 B is the number of runs in the batch, N the enterprise slots, R the regions, S the sectors,
 C the party committees, K the workforce cohorts, P the foreign powers, L the policy levers.
-Every mechanism returns a new State built with :func:`replace`.
+Every mechanism returns a new State built with :func:`replace`. It changes an array in place
+only where the state is :func:`owned` (the compiled engine's loop, which keeps no earlier
+state); everywhere else it changes a copy (:func:`writable`), so the reference's steps are pure.
 """
 
 from __future__ import annotations
@@ -199,6 +201,25 @@ def replace(state: State, /, **changes: Any) -> State:
     return new
 
 
+def owned(state: State, own: bool = True) -> State:
+    """``state`` marked as the only holder of its arrays (``own``) or not. The yearly loop
+    that keeps no earlier state hands its steps an owned state, and they change its arrays in
+    place (:func:`writable`) instead of copying a whole array for the few slots a founding,
+    a closure or a relocation touches. No two fields of a state share memory (tested), so a
+    change in place reaches one field only."""
+    new = replace(state)
+    new.__dict__["_owned"] = own
+    return new
+
+
+def writable(state: State, name: str) -> np.ndarray:
+    """The array of field ``name`` to change: the field itself where ``state`` is
+    :func:`owned`, else a copy (what a pure step was given stays as it was). A step that
+    reads a field's old values after changing it must copy it itself."""
+    array = getattr(state, name)
+    return array if state.__dict__.get("_owned", False) else array.copy()
+
+
 def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -> State:
     """The state at the start year: the scenario's regions, sectors and owners, no works yet.
 
@@ -284,21 +305,21 @@ def start_new_enterprises(before: State, after: State, params: Params, layout: L
     """``after`` with the plants founded since ``before`` (active now, not then) set to a new
     enterprise's values (:data:`NEW_ENTERPRISE`): a slot is reused when its plant has closed,
     and the new plant must not inherit the old one's damage, director, grievance or losses.
-    Each cell's ``reach`` grows to cover the slots used."""
+    Each cell's ``reach`` grows to cover the slots used. ``after.active`` must be a new
+    array (the founding step's copy), ``before.active`` the one it started from."""
     opened = after.active & ~before.active
     if not opened.any():
         return after
     at = np.flatnonzero(opened)  # (run, slot) pairs as flat indices into (B, N)
-    reach = after.reach.copy()
+    reach = writable(after, "reach")
     _grow_reach(reach, at, layout.range_cell, layout.position, layout.campaign)
     values = {name: np.array([value]) for name, value in NEW_ENTERPRISE.items()}
     values["director_power"] = params.director_power_initial[at // opened.shape[1], 0]
     fresh: dict[str, Any] = {}  # replace() takes any field by name
     for name, value in values.items():
-        field = getattr(after, name)
-        if not _differs(field, at, value):
+        if not _differs(getattr(after, name), at, value):
             continue  # already a new enterprise's (a slot never used): no copy needed
-        fresh[name] = field.copy()
+        fresh[name] = writable(after, name)
         np.put(fresh[name], at, value)
     return replace(after, reach=reach, **fresh)
 

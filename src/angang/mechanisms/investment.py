@@ -44,7 +44,7 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace, start_new_enterprises
+from angang.engine.state import Params, State, replace, start_new_enterprises, writable
 from angang.engine.world import OWNER, Layout, Levers, World
 from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction
@@ -270,9 +270,10 @@ def step(
     new_state = state_money * built / (unit_cost[:, None, :] * remote_cost(state, world, params))
     new_private = private_money * built / unit_cost[:, None, :]
     new_state = new_state + state.relocating
-    capacity, active = state.capacity.copy(), state.active.copy()
-    owner, tech, provenance = state.owner.copy(), state.tech.copy(), state.provenance.copy()
-    small = state.small.copy()
+    # what founds plants changes a copy of active (start_new_enterprises compares the two)
+    active = state.active.copy()
+    capacity, owner, tech = (writable(state, name) for name in ("capacity", "owner", "tech"))
+    provenance, small = writable(state, "provenance"), writable(state, "small")
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)
     mean_cap = _cell_mean(plants)
@@ -282,7 +283,7 @@ def step(
     # plant thrown up in a campaign is of lower quality (the backyard furnaces of 1958)
     quality = 1.0 - params.campaign_quality_loss * state.lever(Levers.CAMPAIGN_INTENSITY)
     supply = construction.offer(state, world)
-    transfer = state.transfer.copy()
+    transfer = writable(state, "transfer")
     orders = construction.Orders(
         added=np.stack([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1),
         count=entrants.reshape(-1, 2, n_cells),
@@ -343,9 +344,9 @@ def relocate(state: State, world: World, params: Params, rng: Streams) -> State:
     slots, frac = slots[some], frac[:, some]
     moved = np.zeros_like(state.capacity)
     moved[:, slots] = state.capacity[:, slots] * frac
-    capacity = state.capacity.copy()
+    capacity = writable(state, "capacity")
     capacity[:, slots] -= moved[:, slots]
-    workforce = state.workforce.copy()
+    workforce = writable(state, "workforce")
     workforce[:, slots] *= (1.0 - frac)[..., None]
     per_sector = by_region_sector(moved, lay).sum(axis=1)  # (B, S)
     weights = _central_tilt(state, world, params) * lay.inland[None, :, None]

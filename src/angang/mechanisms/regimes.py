@@ -28,6 +28,7 @@ from angang.engine.state import (
     start_new_enterprises,
     technique_factor,
     untouched,
+    writable,
 )
 from angang.engine.world import OWNER, World
 from angang.ids import POWERS, REGIONS, RULERS, SECTORS, WORKS
@@ -124,13 +125,9 @@ def _found(state: State, world: World, params: Params, e: FoundingEvent) -> Stat
     anything there: a reserved slot holds nothing before its founding), as a new enterprise
     if no plant was there."""
     slot = world.layout.work_slot[WORKS.index(e.work)]
-    active, capacity, tech, owner = (
-        state.active.copy(),
-        state.capacity.copy(),
-        state.tech.copy(),
-        state.owner.copy(),
-    )
-    provenance, workforce = state.provenance.copy(), state.workforce.copy()
+    active = state.active.copy()  # start_new_enterprises compares it with the old one
+    capacity, tech, owner = (writable(state, name) for name in ("capacity", "tech", "owner"))
+    provenance, workforce = writable(state, "provenance"), writable(state, "workforce")
     old = capacity[:, slot] * active[:, slot]
     new = old + e.capacity
     weight = np.divide(e.capacity, new, out=np.ones_like(new), where=new > 0)
@@ -163,7 +160,7 @@ def _expand(state: State, world: World, e: ExpansionEvent) -> State:
     old = state.capacity[:, slot]
     new = old + e.capacity
     weight_new = e.capacity / new
-    capacity, tech, provenance = state.capacity.copy(), state.tech.copy(), state.provenance.copy()
+    capacity, tech, provenance = (writable(state, n) for n in ("capacity", "tech", "provenance"))
     capacity[:, slot] = new
     tech[:, slot] = (1 - weight_new) * tech[:, slot] + weight_new * e.technology
     provenance[:, slot] = (1 - weight_new)[:, None] * provenance[:, slot] + weight_new[
@@ -182,7 +179,7 @@ def _destroy(state: State, world: World, e: ShockEvent) -> State:
         lay.sector, [SECTORS.index(s) for s in e.sectors]
     )
     hit = hit[None, :] & ~untouched(state, lay)  # (B, N): where no plant ever stood, none is hit
-    capacity, damaged = state.capacity.copy(), state.damaged.copy()
+    capacity, damaged = writable(state, "capacity"), writable(state, "damaged")
     capacity[hit] *= 1.0 - e.destruction
     damaged[hit] = 1.0 - (1.0 - damaged[hit]) * (1.0 - e.damage)
     return replace(state, capacity=capacity, damaged=damaged)
@@ -193,7 +190,7 @@ def _experts(state: State, world: World, e: ExpertsEvent) -> State:
     lay = world.layout
     col = DOMESTIC_COHORTS + POWERS.index(e.power)
     where = np.isin(lay.region, [REGIONS.index(r) for r in e.regions])
-    workforce = state.workforce.copy()
+    workforce = writable(state, "workforce")
     if e.action == "withdraw":
         workforce[:, where, col] = 0.0
         return replace(state, workforce=workforce)

@@ -13,7 +13,7 @@ import pandas as pd
 from angang.engine.checkpoint import Snapshot
 from angang.engine.memory import keep_freed_memory
 from angang.engine.rng import CompiledStreams, Streams
-from angang.engine.state import Params, State, initial_state
+from angang.engine.state import Params, State, initial_state, owned
 from angang.engine.world import World, make_world
 from angang.mechanisms import (
     campaigns,
@@ -178,6 +178,9 @@ def simulate(
         rows = {k: list(v) for k, v in start_from.rows.items()}
         entities = dict(start_from.entities)
         years = years[years >= start_from.year]
+    # the compiled engine's steps change the state's arrays in place (no earlier state is
+    # kept); the reference's stay pure, and the two are tested to give the same numbers
+    state = owned(state, engine == "numba")
     snapshot = None
     for year in years:
         if year == checkpoint_at:
@@ -185,7 +188,7 @@ def simulate(
                 int(year),
                 seed,
                 run_ids,
-                copy.deepcopy(state),
+                owned(copy.deepcopy(state), False),
                 rng.positions(),
                 {k: list(v) for k, v in rows.items()},
                 dict(entities),

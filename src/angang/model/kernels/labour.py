@@ -7,7 +7,7 @@ from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import COHORT_SPLIT, NEW_ENTERPRISE, Params, State, replace
+from angang.engine.state import COHORT_SPLIT, Params, State, replace, writable
 from angang.engine.world import OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import labour
 from angang.model.kernels.shapes import N_COHORTS, N_DOMESTIC, check_lengths
@@ -36,24 +36,19 @@ def _mobilize(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    fresh: np.ndarray,
     new_fatigue: np.ndarray,
     commitment: np.ndarray,
     effort: np.ndarray,
     new_voice: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.labour.mobilize` before the year's purges, on the slots a
-    plant has stood in; the others keep the values they have held since the first year, a
-    new enterprise's ``fresh`` fatigue, commitment, effort and voice (written, not read)."""
+    plant has stood in; the others keep the values they have held since the first year (the
+    outputs are the state's own arrays or copies of them, :func:`writable`, and a slot's old
+    values are read before its new ones are written)."""
     n_runs = fatigue.shape[0]
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for n in range(uint64(mid), uint64(tail)):
-                new_fatigue[b, n] = fresh[0]
-                commitment[b, n] = fresh[1]
-                effort[b, n] = fresh[2]
-                new_voice[b, n] = fresh[3]
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
@@ -74,21 +69,13 @@ def _mobilize(  # pragma: no cover - compiled
                     new_voice[b, n] = min(max(spoken, 0.0), 1.0)
 
 
-def _fresh(*names: str) -> np.ndarray:
-    """A new enterprise's values of ``names``: what a slot no plant has stood in holds from
-    the first year on (:func:`angang.engine.state.untouched`; tests/unit/test_state.py holds
-    this along whole histories), so a kernel writes them there instead of reading them."""
-    return np.array([NEW_ENTERPRISE[name] for name in names])
-
-
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.labour.mobilize` (same results)."""
     del rng
     lay = world.layout
-    fatigue = np.empty_like(state.fatigue)
-    commitment = np.empty_like(state.commitment)
-    effort = np.empty_like(state.effort)
-    voice = np.empty_like(state.voice)
+    fatigue, commitment, effort, voice = (
+        writable(state, name) for name in ("fatigue", "commitment", "effort", "voice")
+    )
     _mobilize(
         state.fatigue,
         state.voice,
@@ -110,7 +97,6 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        _fresh("fatigue", "commitment", "effort", "voice"),
         fatigue,
         commitment,
         effort,
@@ -160,7 +146,6 @@ def _employ(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    fresh: np.ndarray,
     new_workforce: np.ndarray,
     new_welfare: np.ndarray,
     new_grievance: np.ndarray,
@@ -170,19 +155,15 @@ def _employ(  # pragma: no cover - compiled
     """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
     workforce, welfare, grievance, lay-offs and the protest rate the caller draws from, on
     the slots a plant has stood in; the others keep the values they have held since the
-    first year (written, not read): no staff, none laid off, no protest, a new
-    enterprise's ``fresh`` welfare and grievance."""
+    first year (the outputs but ``rate`` are the state's own arrays or copies of them,
+    :func:`writable`, and a slot's old values are read before its new ones are written),
+    and their protest rate is 0."""
     n_runs = active.shape[0]
     domestic = np.empty(N_DOMESTIC)
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
             for n in range(uint64(mid), uint64(tail)):
-                for k in range(N_COHORTS):
-                    new_workforce[b, n, k] = 0.0
-                new_welfare[b, n] = fresh[0]
-                new_grievance[b, n] = fresh[1]
-                laid_off[b, n] = 0.0
                 rate[b, n] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
@@ -242,14 +223,15 @@ def _employ(  # pragma: no cover - compiled
                             )
                         else:
                             target = private_welfare
-                    w = welfare[b, n] + welfare_adjustment * (target - welfare[b, n])
+                    old_welfare = welfare[b, n]
+                    w = old_welfare + welfare_adjustment * (target - old_welfare)
                     new_welfare[b, n] = w
                     share = gone / before if before > 0 else 0.0
                     g = min(
                         max(
                             grievance[b, n] * (1.0 - grievance_decay[b])
                             + grievance_layoff[b] * share
-                            + grievance_welfare[b] * max(0.0, welfare[b, n] - w)
+                            + grievance_welfare[b] * max(0.0, old_welfare - w)
                             + colonial_grievance[b] * (code == colonial_code)
                             + fatigue_grievance * fatigue[b, n],
                             0.0,
@@ -268,10 +250,9 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     growth = params.labour_productivity_growth
     factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
     fed = state.food ** params.sent_down[:, 0]
-    new_workforce = np.empty_like(state.workforce)
-    welfare = np.empty_like(state.welfare)
-    grievance = np.empty_like(state.grievance)
-    laid_off = np.empty_like(state.laid_off)
+    new_workforce, welfare, grievance, laid_off = (
+        writable(state, name) for name in ("workforce", "welfare", "grievance", "laid_off")
+    )
     rate = np.empty_like(state.laid_off)
     _employ(
         state.active,
@@ -312,7 +293,6 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        _fresh("welfare", "grievance"),
         new_workforce,
         welfare,
         grievance,

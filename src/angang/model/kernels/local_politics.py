@@ -7,7 +7,7 @@ from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import NEW_ENTERPRISE, Params, State, replace
+from angang.engine.state import Params, State, replace, writable
 from angang.engine.world import SOE_BY_CODE, World
 from angang.mechanisms import local_politics
 from angang.model.kernels.slots import bounded, piece, span
@@ -36,25 +36,20 @@ def _control(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    fresh_ministry: float,
-    fresh_director: np.ndarray,
     ministry: np.ndarray,
     director: np.ndarray,
     claim: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim.
-    A slot no plant has stood in keeps the control and director's power it has held since
-    the first year, a new enterprise's (``fresh_ministry``, ``fresh_director`` (B,)), and no
-    claim (written, not read)."""
+    ``ministry``, ``director`` and ``claim`` are the state's own arrays or copies of them
+    (:func:`writable`): a slot's old values are read before its new ones are written, and a
+    slot no plant has stood in keeps what it has held since the first year (a new
+    enterprise's control and director's power, no claim)."""
     n_runs = active.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, active.shape[1])
     for b in range(n_runs):
         for cell in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, cell)
-            for n in range(uint64(mid), uint64(tail)):
-                ministry[b, n] = fresh_ministry
-                director[b, n] = fresh_director[b]
-                claim[b, n] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
@@ -87,9 +82,9 @@ def local_politics_step(state: State, world: World, params: Params, rng: Streams
     hold, committee_power, centralization, campaign = local_politics.committees(
         state, world, params
     )
-    ministry = np.empty_like(state.ministry_control)
-    director = np.empty_like(state.director_power)
-    claim = np.empty_like(state.claim)
+    ministry, director, claim = (
+        writable(state, name) for name in ("ministry_control", "director_power", "claim")
+    )
     _control(
         state.active,
         state.owner,
@@ -112,8 +107,6 @@ def local_politics_step(state: State, world: World, params: Params, rng: Streams
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        NEW_ENTERPRISE["ministry_control"],
-        params.director_power_initial[:, 0],
         ministry,
         director,
         claim,

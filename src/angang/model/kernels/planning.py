@@ -8,7 +8,7 @@ from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace
+from angang.engine.state import Params, State, replace, writable
 from angang.engine.world import FIRST_SOE, OWNER, SOE_BY_CODE, Levers, World
 from angang.mechanisms import planning
 from angang.model.kernels.slots import bounded, piece, span
@@ -45,12 +45,14 @@ def _plan(  # pragma: no cover - compiled
     next_rate: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.planning.step` before the budget's exits: writes
-    ``reported``, ``hidden`` and ``next_rate``.
+    ``reported``, ``hidden`` and ``next_rate`` (which it does not read: the state's own
+    arrays or copies of them, :func:`writable`).
 
     A cell at a time, so that its region's levers are read once, and without a branch or a
     table lookup per slot (an SOE is an owner code from ``first_soe`` on): LLVM then does
     several slots at once, each with the reference's operations in its order. Slots no plant
-    has stood in are not read: they report, hide and are set nothing (zeros written)."""
+    has stood in are not visited: they keep the zeros they have held since the first year
+    (they report, hide and are set nothing)."""
     n_runs = active.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, active.shape[1])
     for b in range(n_runs):
@@ -61,10 +63,6 @@ def _plan(  # pragma: no cover - compiled
             campaign = campaign_lever[b, r]
             growth = 1.0 + plan_growth[b] + campaign_target_boost[b] * campaign
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for n in range(uint64(mid), uint64(tail)):  # no plant ever: nothing reported
-                reported[b, n] = 0.0
-                hidden[b, n] = 0.0
-                next_rate[b, n] = 0.0
             # the cell's slots as views, made once (a view costs as much as a few slots)
             act, own, sml = active[b, lo:hi], owner[b, lo:hi], small[b, lo:hi]
             cap, wr, dmg = capacity[b, lo:hi], wear[b, lo:hi], damaged[b, lo:hi]
@@ -97,9 +95,9 @@ def _plan(  # pragma: no cover - compiled
 def planning_step(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.step` (same results, same draws)."""
     lay = world.layout
-    reported = np.empty_like(state.output)
-    hidden = np.empty_like(state.output)
-    next_rate = np.empty_like(state.output)
+    reported, hidden, next_rate = (
+        writable(state, name) for name in ("reported", "hidden", "next_rate")
+    )
     _plan(
         state.active,
         state.owner,
@@ -150,57 +148,35 @@ def _exits(  # pragma: no cover - compiled
     campaign_slots: np.ndarray,
     reach: np.ndarray,
     exits: np.ndarray,
-) -> bool:
-    """:func:`angang.mechanisms.planning.budget`'s exits; whether there are any. Only the
-    slots a plant has stood in are looked at (the others have no plant to close: False
-    written)."""
-    n_runs = draw.shape[0]
-    reach = bounded(reach, cell_size, campaign_slots, draw.shape[1])
-    found = False
+) -> int:
+    """:func:`angang.mechanisms.planning.budget`'s exits: writes the plants that exit into
+    ``exits`` as flat indices into (B, N) and returns how many. Only the slots a plant has
+    stood in are looked at (the others have no plant to close)."""
+    n_runs, n_slots = draw.shape
+    reach = bounded(reach, cell_size, campaign_slots, n_slots)
+    found = 0
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for n in range(uint64(mid), uint64(tail)):  # no plant ever: none to close
-                exits[b, n] = False
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
-                    exits[b, n] = False
                     if profit[b, n] < 0 and active[b, n] and not is_work[n]:
                         code = owner[b, n]
                         governed = soe_by_code[code] or code == colonial
                         hard = hardness_lever[b, region[n]] if governed else 1.0
                         if draw[b, n] < soft_budget_exit[b] * hard:
-                            exits[b, n] = True
-                            found = True
+                            exits[found] = b * n_slots + np.int64(n)
+                            found += 1
     return found
-
-
-@kernel
-def _close(  # pragma: no cover - compiled
-    exits: np.ndarray,
-    active: np.ndarray,
-    small: np.ndarray,
-    values: np.ndarray,
-) -> None:
-    """Close the plants that exit, in place on copies: active and small off, and each of
-    ``values`` (F, B, N) times 0 where a plant exits (as the reference multiplies by keep)."""
-    n_runs, n_slots = exits.shape
-    for b in range(n_runs):
-        for n in range(n_slots):
-            if exits[b, n]:
-                active[b, n] = False
-                small[b, n] = False
-                for f in range(values.shape[0]):
-                    values[f, b, n] = values[f, b, n] * 0.0
 
 
 def budget(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.budget` (same results, same draws)."""
     lay = world.layout
     draw = rng.uniform(lay.n)
-    exits = np.empty(draw.shape, dtype=np.bool_)
-    if not _exits(
+    exits = np.empty(draw.size, dtype=np.int64)  # room for all; only those written are used
+    found = _exits(
         draw,
         state.owner,
         state.profit,
@@ -216,13 +192,16 @@ def budget(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.campaign_slots,
         state.reach,
         exits,
-    ):
+    )
+    if not found:
         return state
-    active, small = state.active.copy(), state.small.copy()
-    values = np.stack([getattr(state, name) for name in planning.CLOSED])
-    _close(exits, active, small, values)
-    closed = dict(zip(planning.CLOSED, values, strict=True))
-    return replace(state, active=active, small=small, **closed)
+    # the few plants that exit closed in place where the loop owns the state (times 0, as the
+    # reference multiplies by keep; active and small off)
+    at = exits[:found]  # (run, slot) pairs as flat indices into (B, N)
+    closed = {name: writable(state, name) for name in ("active", "small", *planning.CLOSED)}
+    for field in closed.values():
+        np.put(field, at, np.take(field, at) * 0.0 if field.dtype.kind == "f" else False)
+    return replace(state, **closed)
 
 
 @kernel
@@ -239,15 +218,14 @@ def _targets(  # pragma: no cover - compiled
     target: np.ndarray,
 ) -> None:
     """``target = next_rate * seen_capacity``, element by element in the reference's order
-    (one pass instead of seven whole-array operations), on the slots a plant has stood in
-    (the others have no target: zeros written)."""
+    (one pass instead of seven whole-array operations), on the slots a plant has stood in;
+    ``target`` is the state's own array or a copy of it (:func:`writable`), whose other
+    slots keep the zeros they have held since the first year (they have no target)."""
     n_runs = target.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, target.shape[1])
     for b in range(n_runs):
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            for n in range(uint64(mid), uint64(tail)):  # no plant ever: no target
-                target[b, n] = 0.0
             for part in range(2):
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
@@ -258,7 +236,7 @@ def _targets(  # pragma: no cover - compiled
 def new_plan_year(state: State, world: World, params: Params, rng: Streams) -> State:
     """The compiled :func:`angang.mechanisms.planning.new_plan_year` (same results)."""
     lay = world.layout
-    target = np.empty_like(state.next_rate)
+    target = writable(state, "target")
     _targets(
         state.next_rate,
         state.capacity,

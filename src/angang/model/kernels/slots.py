@@ -4,9 +4,11 @@ slot at its end.
 A cell's slots from its ``reach`` (:attr:`angang.engine.state.State.reach`) up to its
 campaign slot have never held a plant, and every step leaves them as they are
 (:func:`angang.engine.state.untouched`; tests/unit/test_state.py holds this along whole
-histories): a kernel writes what they hold (a new enterprise's values, or zeros) without
-reading it, and adds them into a sum as the zeros they are. At full scale that is nine slots
-in ten, so the cost of a year follows the plants there are more than the slots laid out.
+histories): a kernel neither reads nor writes them — its outputs are the state's own arrays,
+changed in place, or copies of them (:func:`angang.engine.state.writable`), which already
+hold their values — and adds them into a sum as the zeros they are. At full scale that is
+nine slots in ten, so the cost of a year follows the plants there are more than the slots
+laid out.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from numba import uint64
 
 from angang.engine.compiled import kernel
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace
+from angang.engine.state import Params, State, replace, writable
 from angang.engine.world import SOE_BY_CODE, Levers, World
 from angang.ids import POWERS, WORKS
 from angang.mechanisms import technology
@@ -75,27 +75,23 @@ def _technology(  # pragma: no cover - compiled
     transfer: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
-    ``new_provenance`` and ``transfer`` (zeroed by the caller). Of the slots no plant has
-    stood in (:mod:`angang.model.kernels.slots`) only the technology is read, to be kept;
-    their provenance, all home-grown since the first year, is written."""
+    ``new_provenance`` and ``transfer`` (zeroed by the caller). The first two are the state's
+    own arrays or copies of them (:func:`writable`): a slot's old values are read before its
+    new ones are written, Angang's (which every plant's diffusion reads) before any, and the
+    slots no plant has stood in (:mod:`angang.model.kernels.slots`) keep what they hold."""
     n_runs = tech.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, tech.shape[1])
     foreign = np.zeros(N_POWERS)
     gained = np.zeros(N_SOURCES)
+    lead_mix = np.zeros(N_SOURCES)  # Angang's provenance at the start of the year
     for b in range(n_runs):
         lead = 0.0
-        mix0 = 1.0
         if angang >= 0:
             lead = tech[b, angang] * active[b, angang]
+            for p in range(N_SOURCES):
+                lead_mix[p] = provenance[b, angang, p]
         for c in range(cell_start.size):
             lo, mid, tail, hi = span(cell_start, cell_size, campaign_slots, reach, b, c)
-            # a slot no plant has stood in keeps its technology and its first provenance,
-            # all home-grown (written, not read)
-            for n in range(uint64(mid), uint64(tail)):
-                new_tech[b, n] = tech[b, n]
-                new_provenance[b, n, 0] = 1.0
-                for p in range(1, N_SOURCES):
-                    new_provenance[b, n, p] = 0.0
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
@@ -134,11 +130,10 @@ def _technology(  # pragma: no cover - compiled
                     for p in range(N_POWERS):
                         foreign_sum += foreign[p]
                     new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
-                    if angang >= 0:
-                        mix0 = provenance[b, angang, 0]
+                    mix0 = lead_mix[0] if angang >= 0 else 1.0
                     gained[0] = home + diffused * mix0
                     for p in range(N_POWERS):
-                        mix = provenance[b, angang, p + 1] if angang >= 0 else 0.0
+                        mix = lead_mix[p + 1] if angang >= 0 else 0.0
                         gained[p + 1] = foreign[p] + diffused * mix
                     mass = 0.0
                     for p in range(N_SOURCES):
@@ -166,8 +161,7 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         frontier=frontier,
     )
     slot = int(lay.work_slot[WORKS.index("angang")])
-    new_tech = np.empty_like(state.tech)
-    new_provenance = np.empty_like(state.provenance)
+    new_tech, new_provenance = writable(state, "tech"), writable(state, "provenance")
     transfer = np.zeros((state.runs, len(POWERS)))
     _technology(
         state.tech,
