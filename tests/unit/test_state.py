@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from angang.engine.state import Params, State, initial_state, owned, replace, writable
-from angang.engine.world import make_world
+from angang.engine.world import World, make_world
 from angang.scenario import load_scenario
 
 
@@ -114,17 +114,31 @@ def _arrays(state: State) -> dict[str, np.ndarray]:
     }
 
 
+def _inputs(world: World, params: Params) -> list[np.ndarray]:
+    """The arrays of the world (layout, timeline, projects) and of the parameters."""
+    found = [v for v in vars(params)["_values"].values() if isinstance(v, np.ndarray)]
+    for part in (world.layout, world.timeline, world.projects):
+        found += [v for v in vars(part).values() if isinstance(v, np.ndarray)]
+        found += [  # the layout's cached properties, once asked for
+            v for v in getattr(part, "__dict__", {}).values() if isinstance(v, np.ndarray)
+        ]
+    return found
+
+
 @pytest.mark.parametrize("engine", ["numpy", "numba"])
 def test_steps_change_only_what_they_own(engine: str) -> None:
-    """Along a history, after every step: no two fields of the state share memory (a change
-    in place reaches one field only), and a step given a state it does not own (the
-    reference's) leaves that state exactly as it was."""
+    """Along a history, after every step: no two fields of the state share memory, nor a
+    field with the world or the parameters (a change in place reaches one field only), and a
+    step given a state it does not own (the reference's) leaves that state exactly as it
+    was."""
     from angang.engine.rng import CompiledStreams, Streams
     from angang.model.loop import schedule
 
     scenario = load_scenario("baseline")
     world = make_world(scenario, 0.3)
     params = Params.repeat(scenario.parameters, 2)
+    inputs = _inputs(world, params)
+    assert len(inputs) > 20
     state = owned(initial_state(scenario, world, params, 2), engine == "numba")
     rng = (CompiledStreams if engine == "numba" else Streams)(5, np.arange(2))
     for _ in world.timeline.years:
@@ -138,3 +152,4 @@ def test_steps_change_only_what_they_own(engine: str) -> None:
             for i, (name, array) in enumerate(arrays):
                 for other, second in arrays[i + 1 :]:
                     assert not np.shares_memory(array, second), (step, name, other)
+                assert not any(np.shares_memory(array, x) for x in inputs), (step, name)
