@@ -36,15 +36,14 @@ def _mobilize(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    new_fatigue: np.ndarray,
     commitment: np.ndarray,
     effort: np.ndarray,
-    new_voice: np.ndarray,
 ) -> None:
     """:func:`angang.mechanisms.labour.mobilize` before the year's purges, on the slots a
-    plant has stood in; the others keep the values they have held since the first year (the
-    outputs are the state's own arrays or copies of them, :func:`writable`, and a slot's old
-    values are read before its new ones are written)."""
+    plant has stood in: updates ``fatigue`` and ``voice`` in place and writes ``commitment``
+    and ``effort`` (all four the state's own arrays or copies of them, :func:`writable`; a
+    slot's old values are read before its new ones are written). The other slots keep the
+    values they have held since the first year."""
     n_runs = fatigue.shape[0]
     for b in range(n_runs):
         for c in range(cell_start.size):
@@ -62,11 +61,11 @@ def _mobilize(  # pragma: no cover - compiled
                     will = base_commitment + campaign_commitment[b] * camp * (0.5 + 0.5 * c) - f
                     will = min(max(will, 0.0), 1.0)
                     push = 1.0 + effort_commitment[b] * (will - base_commitment)
-                    new_fatigue[b, n] = f
+                    fatigue[b, n] = f
                     commitment[b, n] = will
                     effort[b, n] = min(max(push, 0.5), 1.5) * hunger[b]
                     spoken = voice[b, n] * voice_memory + opening[b, r] * grievance[b, n]
-                    new_voice[b, n] = min(max(spoken, 0.0), 1.0)
+                    voice[b, n] = min(max(spoken, 0.0), 1.0)
 
 
 def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
@@ -77,8 +76,8 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         writable(state, name) for name in ("fatigue", "commitment", "effort", "voice")
     )
     _mobilize(
-        state.fatigue,
-        state.voice,
+        fatigue,
+        voice,
         state.grievance,
         state.lever(Levers.CAMPAIGN_INTENSITY),
         state.committee_power,
@@ -97,10 +96,8 @@ def mobilize(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        fatigue,
         commitment,
         effort,
-        voice,
     )
     moved = replace(state, fatigue=fatigue, commitment=commitment, effort=effort, voice=voice)
     return labour.purge(moved, world)
@@ -146,17 +143,14 @@ def _employ(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    new_workforce: np.ndarray,
-    new_welfare: np.ndarray,
-    new_grievance: np.ndarray,
     laid_off: np.ndarray,
     rate: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.labour.employ` up to its random draw: writes the new
-    workforce, welfare, grievance, lay-offs and the protest rate the caller draws from, on
-    the slots a plant has stood in; the others keep the values they have held since the
-    first year (the outputs but ``rate`` are the state's own arrays or copies of them,
-    :func:`writable`, and a slot's old values are read before its new ones are written),
+    """:func:`angang.mechanisms.labour.employ` up to its random draw, on the slots a plant
+    has stood in: updates ``workforce``, ``welfare`` and ``grievance`` in place and writes
+    the lay-offs and the protest rate the caller draws from (all but ``rate`` the state's own
+    arrays or copies of them, :func:`writable`; a slot's old values are read before its new
+    ones are written). The other slots keep the values they have held since the first year,
     and their protest rate is 0."""
     n_runs = active.shape[0]
     domestic = np.empty(N_DOMESTIC)
@@ -180,7 +174,7 @@ def _employ(  # pragma: no cover - compiled
                         people = 0.0
                         laid_off[b, n] = gone
                         for k in range(N_COHORTS):
-                            new_workforce[b, n, k] = 0.0
+                            workforce[b, n, k] = 0.0
                         target = private_welfare
                     else:
                         soe = soe_by_code[code]
@@ -212,10 +206,8 @@ def _employ(  # pragma: no cover - compiled
                             people += domestic[k]
                         gone = fired_sum
                         laid_off[b, n] = gone
-                        for k in range(N_COHORTS):
-                            new_workforce[b, n, k] = workforce[b, n, k]
-                        for k in range(N_DOMESTIC):
-                            new_workforce[b, n, k] = domestic[k]
+                        for k in range(N_DOMESTIC):  # the foreign experts stay
+                            workforce[b, n, k] = domestic[k]
                         cut = h * (0.3 + 0.7 * distress)
                         if soe:
                             target = min(
@@ -225,7 +217,7 @@ def _employ(  # pragma: no cover - compiled
                             target = private_welfare
                     old_welfare = welfare[b, n]
                     w = old_welfare + welfare_adjustment * (target - old_welfare)
-                    new_welfare[b, n] = w
+                    welfare[b, n] = w
                     share = gone / before if before > 0 else 0.0
                     g = min(
                         max(
@@ -238,7 +230,7 @@ def _employ(  # pragma: no cover - compiled
                         ),
                         1.0,
                     )
-                    new_grievance[b, n] = g
+                    grievance[b, n] = g
                     people = people + gone
                     rate[b, n] = protest_rate[b] * people / 1e4 * max(0.0, g - protest_threshold[b])
 
@@ -250,7 +242,7 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
     growth = params.labour_productivity_growth
     factor = ((1.0 + growth) ** (1952 - state.year))[:, 0]  # NumPy's power, as the reference
     fed = state.food ** params.sent_down[:, 0]
-    new_workforce, welfare, grievance, laid_off = (
+    workforce, welfare, grievance, laid_off = (
         writable(state, name) for name in ("workforce", "welfare", "grievance", "laid_off")
     )
     rate = np.empty_like(state.laid_off)
@@ -259,11 +251,11 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         state.owner,
         state.capacity,
         state.small,
-        state.workforce,
+        workforce,
         state.claim,
         state.profit,
-        state.welfare,
-        state.grievance,
+        welfare,
+        grievance,
         state.fatigue,
         lay.region,
         lay.sector,
@@ -293,16 +285,13 @@ def employ(state: State, world: World, params: Params, rng: Streams) -> State:
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        new_workforce,
-        welfare,
-        grievance,
         laid_off,
         rate,
     )
     protest = rng.poisson(np.minimum(rate, 1e6)).astype(float)
     return replace(
         state,
-        workforce=new_workforce,
+        workforce=workforce,
         welfare=welfare,
         grievance=grievance,
         laid_off=laid_off,

@@ -36,15 +36,14 @@ def _control(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    ministry: np.ndarray,
-    director: np.ndarray,
     claim: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim.
-    ``ministry``, ``director`` and ``claim`` are the state's own arrays or copies of them
-    (:func:`writable`): a slot's old values are read before its new ones are written, and a
-    slot no plant has stood in keeps what it has held since the first year (a new
-    enterprise's control and director's power, no claim)."""
+    """:func:`angang.mechanisms.local_politics.step`'s per-plant control, power and claim:
+    updates ``ministry_control`` and ``director_power`` in place and writes ``claim`` (all
+    three the state's own arrays or copies of them, :func:`writable`; a slot's old values
+    are read before its new ones are written). A plant that is not an active SOE keeps its
+    control and power, and has no claim on it; a slot no plant has stood in keeps what it
+    has held since the first year."""
     n_runs = active.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, active.shape[1])
     for b in range(n_runs):
@@ -54,8 +53,6 @@ def _control(  # pragma: no cover - compiled
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
                     if not (soe_by_code[owner[b, n]] and active[b, n]):  # not an SOE: unchanged
-                        ministry[b, n] = ministry_control[b, n]
-                        director[b, n] = director_power[b, n]
                         claim[b, n] = 0.0
                         continue
                     r = region[n]
@@ -70,8 +67,8 @@ def _control(  # pragma: no cover - compiled
                     mobilized = mobilization_strength[b] * campaign[b, r] * c * dp
                     d = dp + speed[b] * (d_target - dp) - mobilized
                     m = min(max(m, 0.0), 1.0)
-                    ministry[b, n] = m
-                    director[b, n] = min(max(d, 0.0), 1.0)
+                    ministry_control[b, n] = m
+                    director_power[b, n] = min(max(d, 0.0), 1.0)
                     claim[b, n] = claim_rate[b] * (1.0 - m) * c
 
 
@@ -89,8 +86,8 @@ def local_politics_step(state: State, world: World, params: Params, rng: Streams
         state.active,
         state.owner,
         state.management,
-        state.ministry_control,
-        state.director_power,
+        ministry,
+        director,
         hold,
         committee_power,
         centralization,
@@ -107,8 +104,6 @@ def local_politics_step(state: State, world: World, params: Params, rng: Streams
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        ministry,
-        director,
         claim,
     )
     return replace(

@@ -70,15 +70,14 @@ def _technology(  # pragma: no cover - compiled
     cell_size: np.ndarray,
     campaign_slots: np.ndarray,
     reach: np.ndarray,
-    new_tech: np.ndarray,
-    new_provenance: np.ndarray,
     transfer: np.ndarray,
 ) -> None:
-    """:func:`angang.mechanisms.technology.step` for all runs; writes ``new_tech``,
-    ``new_provenance`` and ``transfer`` (zeroed by the caller). The first two are the state's
-    own arrays or copies of them (:func:`writable`): a slot's old values are read before its
-    new ones are written, Angang's (which every plant's diffusion reads) before any, and the
-    slots no plant has stood in (:mod:`angang.model.kernels.slots`) keep what they hold."""
+    """:func:`angang.mechanisms.technology.step` for all runs: updates ``tech`` and
+    ``provenance`` in place (the state's own arrays or copies of them, :func:`writable`) and
+    writes ``transfer`` (zeroed by the caller). A slot's old values are read before its new
+    ones are written, Angang's (which every plant's diffusion reads) before any; an empty
+    slot, and one no plant has stood in (:mod:`angang.model.kernels.slots`), keeps what it
+    holds."""
     n_runs = tech.shape[0]
     reach = bounded(reach, cell_size, campaign_slots, tech.shape[1])
     foreign = np.zeros(N_POWERS)
@@ -95,12 +94,9 @@ def _technology(  # pragma: no cover - compiled
             for part in range(2):  # the slots that have held a plant, then the campaign slot
                 start, stop = piece(lo, mid, tail, hi, part)
                 for n in range(uint64(start), uint64(stop)):
-                    t = tech[b, n]
                     if not active[b, n]:  # an empty slot learns nothing and keeps what it had
-                        new_tech[b, n] = t
-                        for p in range(N_SOURCES):
-                            new_provenance[b, n, p] = provenance[b, n, p]
                         continue
+                    t = tech[b, n]
                     absorb = absorptive_capacity(
                         workforce,
                         on_site,
@@ -129,7 +125,7 @@ def _technology(  # pragma: no cover - compiled
                     foreign_sum = 0.0
                     for p in range(N_POWERS):
                         foreign_sum += foreign[p]
-                    new_tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
+                    tech[b, n] = min(max(t + foreign_sum + home + diffused, 0.0), 1.0)
                     mix0 = lead_mix[0] if angang >= 0 else 1.0
                     gained[0] = home + diffused * mix0
                     for p in range(N_POWERS):
@@ -138,12 +134,9 @@ def _technology(  # pragma: no cover - compiled
                     mass = 0.0
                     for p in range(N_SOURCES):
                         mass += t * provenance[b, n, p] + gained[p]
-                    if mass > 0:
+                    if mass > 0:  # (else the plant keeps its provenance)
                         for p in range(N_SOURCES):
-                            new_provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
-                    else:
-                        for p in range(N_SOURCES):
-                            new_provenance[b, n, p] = provenance[b, n, p]
+                            provenance[b, n, p] = (t * provenance[b, n, p] + gained[p]) / mass
                     value = capacity[b, n] * price[sector[n]]
                     for p in range(N_POWERS):
                         transfer[b, p] += foreign[p] * value
@@ -161,11 +154,11 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         frontier=frontier,
     )
     slot = int(lay.work_slot[WORKS.index("angang")])
-    new_tech, new_provenance = writable(state, "tech"), writable(state, "provenance")
+    tech, provenance = writable(state, "tech"), writable(state, "provenance")
     transfer = np.zeros((state.runs, len(POWERS)))
     _technology(
-        state.tech,
-        state.provenance,
+        tech,
+        provenance,
         state.active,
         state.owner,
         state.capacity,
@@ -189,8 +182,6 @@ def technology_step(state: State, world: World, params: Params, rng: Streams) ->
         lay.cell_size,
         lay.campaign_slots,
         state.reach,
-        new_tech,
-        new_provenance,
         transfer,
     )
-    return replace(state, tech=new_tech, provenance=new_provenance, transfer=transfer)
+    return replace(state, tech=tech, provenance=provenance, transfer=transfer)
