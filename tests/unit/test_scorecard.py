@@ -103,6 +103,32 @@ def test_rank_of_a_region() -> None:
     assert not check.passed and check.median == 0.0
 
 
+@pytest.mark.parametrize("gap", [False, True])
+def test_ranks_are_pandas_ranks(gap: bool) -> None:
+    """A region's rank among the regions, counted on the stacked tables, is pandas' rank of
+    the long pivot to the last bit: ties (many, from whole numbers; +0.0 against -0.0;
+    infinities) share their mean rank. With a value missing the ranks come from pandas."""
+    rng = np.random.default_rng(5)
+    values = {}
+    for r in REGIONS:
+        arr = rng.integers(0, 4, (6, YEARS.size)).astype(float)
+        arr[arr == 3] = np.inf
+        values[("soe_output_share", r)] = arr
+    values[("soe_output_share", REGIONS[0])][0, :5] = -0.0
+    if gap:
+        values[("soe_output_share", REGIONS[1])][2, 3] = np.nan
+    frame = series(values).astype({"variable": "category", "entity": "category"})
+    tables = Tables(frame)
+    assert (tables.stacked("soe_output_share", list(REGIONS)) is None) == gap
+    pivot = frame.pivot_table(
+        index=["run", "year"], columns="entity", values="value", observed=True
+    ).reindex(columns=list(REGIONS))
+    for entity in REGIONS:
+        want = pivot.rank(axis=1, ascending=False)[entity].unstack("year")
+        got = scorecard._ranks(tables, "soe_output_share", list(REGIONS), entity)
+        pd.testing.assert_frame_equal(got, want, check_exact=True, check_names=False)
+
+
 def test_falling_share_trend() -> None:
     """A regional share that declines passes the 'falling' fact; a rising one fails."""
     row = fact(

@@ -90,6 +90,24 @@ class Tables:
             self._tables[key] = _pivot(sub, variable, entity)
         return self._tables[key]
 
+    def stacked(
+        self, variable: str, entities: list[str]
+    ) -> tuple[np.ndarray, pd.Index, pd.Index] | None:
+        """The (run × year) tables of ``variable`` for ``entities`` as one float array
+        (entity, run, year), with their runs and years — where every entity has a table, the
+        tables share their runs and years, and no value is missing (as in a model's series);
+        else None (the caller then works on the rows, :meth:`of`)."""
+        if any((variable, e) not in self._rows for e in entities):
+            return None
+        tables = [self.wide(variable, e) for e in entities]
+        runs, years = tables[0].index, tables[0].columns
+        if not all(t.index.equals(runs) and t.columns.equals(years) for t in tables):
+            return None
+        values = np.stack([t.to_numpy() for t in tables])
+        if np.isnan(values).any():
+            return None
+        return values, runs, years
+
     def of(self, variable: str, entities: list[str]) -> pd.DataFrame:
         """The rows of ``variable`` for ``entities``, in the series' order."""
         rows = [self._rows[(variable, e)] for e in entities if (variable, e) in self._rows]
