@@ -103,6 +103,28 @@ def test_rank_of_a_region() -> None:
     assert not check.passed and check.median == 0.0
 
 
+def test_a_batch_is_scored_from_its_arrays_as_from_its_long_series() -> None:
+    """The tables sliced from a batch's record arrays are the tables of its long series to
+    the last bit, every one of them, and so is every fact's statistic; a variable the batch
+    does not hold is the same clear error."""
+    from angang.model.loop import simulate
+    from angang.scenario import load_scenario
+
+    batch = simulate(load_scenario("baseline"), np.arange(4), 7, scale=0.05)
+    by_rows, by_arrays = Tables(batch.to_frame()), Tables.of_batch(batch)
+    for name, (entities, _) in batch.records.items():
+        for entity in entities:
+            pd.testing.assert_frame_equal(
+                by_arrays.wide(name, entity), by_rows.wide(name, entity), check_exact=True
+            )
+    for (_, want), (_, got) in zip(
+        scorecard.verdicts(by_rows), scorecard.verdicts(by_arrays), strict=True
+    ):
+        assert np.asarray(got.stat).tobytes() == np.asarray(want.stat).tobytes()
+    with pytest.raises(AngangError, match="no variable 'steel_output' for entity 'mars'"):
+        by_arrays.wide("steel_output", "mars")
+
+
 @pytest.mark.parametrize("gap", [False, True])
 def test_ranks_are_pandas_ranks(gap: bool) -> None:
     """A region's rank among the regions, counted on the stacked tables, is pandas' rank of

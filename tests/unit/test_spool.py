@@ -10,9 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from angang.model.loop import simulate
 from angang.runner import run
 from angang.runner import store as store_module
-from angang.runner.files import SERIES, SPOOLED, read_series_batch, series_table
+from angang.runner.files import SERIES, SPOOLED, read_series_batch, records_table, series_table
 from angang.runner.spool import Done, SeriesStream, Spool, batch_stem
 from angang.runner.store import read_series
 
@@ -31,6 +32,19 @@ def _batches(tmp_path: Path) -> tuple[Spool, list[pa.Table]]:
         spool.save(Done(i, frame, np.zeros(2), None), table)
         tables.append(table)
     return spool, tables
+
+
+def test_a_batch_table_made_from_its_arrays_is_the_table_of_its_frame() -> None:
+    """What a worker returns (the record arrays) becomes the same Parquet table as its long
+    frame did: the same rows in the same order, the same dictionaries, and a missing value
+    (NaN) a null, as pandas' NaN becomes in Arrow."""
+    from angang.scenario import load_scenario
+
+    batch = simulate(load_scenario("baseline"), np.arange(3, 6), 2, scale=0.05)
+    direct, via_frame = records_table(batch), series_table(batch.to_frame())
+    assert direct["value"].null_count > 0  # the series has missing values to compare
+    assert direct.schema.equals(via_frame.schema)
+    assert direct.equals(via_frame)
 
 
 def test_batches_finishing_out_of_order_are_written_in_batch_order(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from angang.analysis.scorecard import distances
+from angang.analysis.tables import Tables
 from angang.data import DATA_VERSION, load_history
 from angang.engine.state import Params
 from angang.engine.world import make_world
@@ -121,10 +122,8 @@ def batch_discrepancy(
         params = Params.from_points(scenario.parameters, tuple(names), points)
         rs = random_state or np.random.RandomState(0)
         seed = int(rs.randint(0, 2**31 - 1))
-        frame = simulate(
-            scenario, np.arange(batch_size), seed, params=params, world=world
-        ).to_frame()
-        return distances(frame, history)
+        batch = simulate(scenario, np.arange(batch_size), seed, params=params, world=world)
+        return distances(Tables.of_batch(batch), history)
 
     return simulator
 
@@ -143,10 +142,8 @@ def _point_cost(args: tuple[Scenario, tuple[str, ...], float | None, np.ndarray,
     params = Params.from_points(
         scenario.parameters, names, np.repeat(point[None, :], SEARCH_RUNS, axis=0)
     )
-    frame = simulate(
-        scenario, np.arange(SEARCH_RUNS), seed, params=params, world=_WORKER["world"]
-    ).to_frame()
-    d = distances(frame, _WORKER["history"])
+    batch = simulate(scenario, np.arange(SEARCH_RUNS), seed, params=params, world=_WORKER["world"])
+    d = distances(Tables.of_batch(batch), _WORKER["history"])
     return float((d**2).sum(axis=1).mean())
 
 

@@ -13,14 +13,17 @@ read back afterwards: the same per-run statistics, so the same checks.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from angang.analysis import scorecard, validation
+from angang.analysis.tables import Tables
 from angang.data import load_history
 from angang.errors import AngangError
+from angang.model.loop import BatchResult
 from angang.runner import run as run_ensemble_into
 from angang.runner.ensemble import Ensemble
 from angang.runner.store import read_series_blocks
@@ -47,13 +50,19 @@ class Scoring:
         self.failed = False
         self.parts: dict[int, tuple[list[tuple[pd.Series, scorecard.Verdict]], pd.DataFrame]] = {}
 
-    def __call__(self, index: int, frame: pd.DataFrame) -> None:
-        wanted = (frame["variable"] == "steel_output") & frame["entity"].isin(
-            validation.STEEL_ENTITIES
-        )
-        steel = frame[wanted]  # the validation's few series, not every entity's
+    def __call__(self, index: int, batch: pd.DataFrame | BatchResult) -> None:
+        """Score block ``index``: a long series, or a batch's record arrays (scored from
+        its tables without making the long frame)."""
+        if isinstance(batch, BatchResult):
+            series: pd.DataFrame | Tables = Tables.of_batch(batch)
+            steel = _steel(batch)
+        else:
+            wanted = (batch["variable"] == "steel_output") & batch["entity"].isin(
+                validation.STEEL_ENTITIES
+            )
+            series, steel = batch, batch[wanted]  # the validation's few series
         try:
-            self.parts[index] = (scorecard.verdicts(frame, self.history), steel)
+            self.parts[index] = (scorecard.verdicts(series, self.history), steel)
         except AngangError:
             if not self.defer_errors:
                 raise
@@ -69,6 +78,14 @@ class Scoring:
         scorecard.write(checks, run_dir)
         validation.write(result, run_dir)
         return checks, result
+
+
+def _steel(batch: BatchResult) -> pd.DataFrame:
+    """The validation's few series of a batch (national and regional steel) as a long frame."""
+    entities, arr = batch.records["steel_output"]
+    keep = [j for j, e in enumerate(entities) if e in validation.STEEL_ENTITIES]
+    records = {"steel_output": ([entities[j] for j in keep], arr[:, :, keep])}
+    return replace(batch, records=records, snapshot=None).to_frame()
 
 
 def run(scenario: str | Path, *args: Any, **options: Any) -> Ensemble:

@@ -411,11 +411,12 @@ BY_ID = {
 
 
 def verdicts(
-    series: pd.DataFrame, history: pd.DataFrame | None = None
+    series: pd.DataFrame | Tables, history: pd.DataFrame | None = None
 ) -> list[tuple[pd.Series, Verdict]]:
-    """Each calibration fact of the dataset with its verdict on ``series``."""
+    """Each calibration fact of the dataset with its verdict on ``series`` (a long series,
+    or its tables: :meth:`Tables.of_batch` for a batch's record arrays)."""
     history = load_history() if history is None else history
-    tables = Tables(series)
+    tables = series if isinstance(series, Tables) else Tables(series)
     out = []
     for _, row in history[history["use"] == "calibration"].iterrows():
         rule = BY_ID.get(row["id"]) or RULES.get(row["quantity"])
@@ -429,7 +430,7 @@ def verdicts(
     return out
 
 
-def distances(series: pd.DataFrame, history: pd.DataFrame | None = None) -> np.ndarray:
+def distances(series: pd.DataFrame | Tables, history: pd.DataFrame | None = None) -> np.ndarray:
     """float (runs, facts): each run's error on each fact in units of its tolerance, at most
     DISTANCE_CAP."""
     columns = []

@@ -109,11 +109,12 @@ class BatchResult:
     enterprise_years: np.ndarray  #: float (B,): active enterprise-years per run
     snapshot: Snapshot | None = None  #: the batch at the checkpoint year, if one was asked for
 
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy long form: run, year, variable, entity, value. ``variable`` and ``entity``
-        are categoricals (sorted categories, the same for every batch of a scenario, so
-        batches concatenate as categoricals): cheap to build, send between processes and
-        filter on."""
+    def columns(self) -> tuple[list[str], list[str], dict[str, np.ndarray]]:
+        """The long form's columns, built once from the arrays: the variables' and entities'
+        names (sorted: the same for every batch of a scenario) and ``run``, ``year``,
+        ``variable`` and ``entity`` (codes into those names) and ``value``, in the order
+        variable, run, year, entity. :meth:`to_frame` and the run directory's Parquet
+        (:func:`angang.runner.files.records_table`) are both made from them."""
         names = sorted(self.records)
         entities = sorted({e for name in names for e in self.records[name][0]})
         code = {e: i for i, e in enumerate(entities)}
@@ -126,13 +127,30 @@ class BatchResult:
             variables.append(np.full(b * t * e, v, dtype=np.int16))
             ents.append(np.tile(np.array([code[x] for x in these], dtype=np.int32), b * t))
             values.append(arr.reshape(-1))
-        return pd.DataFrame(
+        return (
+            names,
+            entities,
             {
                 "run": np.concatenate(runs).astype(np.int64),
                 "year": np.concatenate(years).astype(np.int64),
-                "variable": pd.Categorical.from_codes(np.concatenate(variables), pd.Index(names)),
-                "entity": pd.Categorical.from_codes(np.concatenate(ents), pd.Index(entities)),
+                "variable": np.concatenate(variables),
+                "entity": np.concatenate(ents),
                 "value": np.concatenate(values),
+            },
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long form: run, year, variable, entity, value. ``variable`` and ``entity``
+        are categoricals (sorted categories, the same for every batch of a scenario, so
+        batches concatenate as categoricals): cheap to build and filter on."""
+        names, entities, columns = self.columns()
+        return pd.DataFrame(
+            {
+                "run": columns["run"],
+                "year": columns["year"],
+                "variable": pd.Categorical.from_codes(columns["variable"], pd.Index(names)),
+                "entity": pd.Categorical.from_codes(columns["entity"], pd.Index(entities)),
+                "value": columns["value"],
             }
         )
 

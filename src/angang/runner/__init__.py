@@ -39,8 +39,8 @@ def run(
     (with ``out``) holds no series in memory: read it back with ``store.read_series(out)``.
     While it runs, ``.OUT.lock`` beside ``out`` names the process writing it, and a second run
     into the same ``out`` is refused. ``notice(text)`` hears of saved batches recomputed on
-    resume because they failed their checks; ``on_batch(index, series)`` is handed each
-    batch's series as it is computed (:func:`angang.runner.ensemble.run_ensemble`).
+    resume because they failed their checks; ``on_batch(index, records)`` is handed each
+    batch's record arrays as it is computed (:func:`angang.runner.ensemble.run_ensemble`).
     """
     unknown = sorted(set(settings) - {f.name for f in fields(RunOptions)})
     if unknown:

@@ -29,7 +29,8 @@ from pydantic import ValidationError
 from angang.engine.checkpoint import Snapshot, branch_differences
 from angang.engine.world import make_world
 from angang.errors import AngangError
-from angang.runner.files import SERIES, SPOOLED, load_snapshot, read_json, series_table, sha256
+from angang.model.loop import BatchResult
+from angang.runner.files import SERIES, SPOOLED, load_snapshot, read_json, records_table, sha256
 from angang.runner.job import Job, run_job
 from angang.runner.limits import check_size
 from angang.runner.options import RunOptions
@@ -241,7 +242,7 @@ def run_ensemble(
     resume: bool = False,
     keep_series: bool = True,
     notice: Callable[[str], None] | None = None,
-    on_batch: Callable[[int, pd.DataFrame], None] | None = None,
+    on_batch: Callable[[int, BatchResult], None] | None = None,
 ) -> Ensemble:
     """Run ``options.runs`` histories of ``loaded.scenario``, batch by batch.
 
@@ -254,8 +255,9 @@ def run_ensemble(
     finish; ``resume`` reuses those saved. ``keep_series=False`` (with a spool) keeps no
     series in memory, so memory does not grow with the number of runs; the run directory
     is then written from the spool. ``notice(text)`` hears of saved batches that failed
-    their checks and are recomputed; ``on_batch(index, series)`` is handed each batch
-    computed now (not one resumed from the spool), in the order they finish.
+    their checks and are recomputed; ``on_batch(index, records)`` is handed each batch
+    computed now (not one resumed from the spool) as its record arrays
+    (:class:`~angang.model.loop.BatchResult`), in the order they finish.
     """
     if not keep_series and spool is None:
         raise ValueError("keep_series=False needs a spool to keep the series in")
@@ -336,14 +338,17 @@ def run_ensemble(
         for result, counted in _execute(
             todo, options.backend, options.workers, options.scheduler, count
         ):
-            if store is not None and stream is not None:
-                table = series_table(result.frame)
+            if store is not None and stream is not None and result.records is not None:
+                table = records_table(result.records)
                 store.save(result, table)
                 stream.add(result.index, table)
                 del table
-            if on_batch is not None and result.frame is not None:
-                on_batch(result.index, result.frame)
-            if not keep_series:
+            if on_batch is not None and result.records is not None:
+                on_batch(result.index, result.records)
+            if result.records is not None:  # the long frame is made only to be kept
+                kept = result.records.to_frame() if keep_series else None
+                result = replace(result, frame=kept, records=None)
+            elif not keep_series:
                 result = replace(result, frame=None)
             finished[result.index] = result
             if not counted:

@@ -5,7 +5,7 @@ backends (:mod:`.ensemble`'s process pool, :mod:`.cluster`'s Dask) import it fro
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,4 +43,6 @@ def run_job(job: Job, on_year: Callable[[int], None] | None = None) -> Done:
         on_year=on_year,
         engine=job.engine,
     )
-    return Done(job.index, result.to_frame(), result.enterprise_years, result.snapshot)
+    # the record arrays, not the long frame: the parent builds what it writes from them
+    records = replace(result, snapshot=None)
+    return Done(job.index, None, result.enterprise_years, result.snapshot, records)

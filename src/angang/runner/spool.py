@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from angang.engine.checkpoint import Snapshot
 from angang.errors import AngangError
+from angang.model.loop import BatchResult
 from angang.runner.files import (
     SPOOLED,
     load_snapshot,
@@ -47,9 +48,13 @@ class Done:
     """A finished batch."""
 
     index: int
-    frame: pd.DataFrame | None  #: None once saved, when the series is not kept in memory
+    frame: pd.DataFrame | None  #: its long series, if kept in memory (or read from the spool)
     enterprise_years: np.ndarray
     snapshot: Snapshot | None
+    #: a batch computed now: its record arrays as the worker returns them (a third of the
+    #: long frame's size to send; the parent makes the Parquet table and the scorecard's
+    #: tables from them, and a frame only if the series is kept)
+    records: BatchResult | None = None
 
 
 class Spool:
@@ -148,7 +153,7 @@ class Spool:
 
     def save(self, done: Done, table: pa.Table) -> None:
         """Write a batch's files, then list it (with their checksums) in the index.
-        ``table`` is its series as :func:`~angang.runner.files.series_table`."""
+        ``table`` is its series as :data:`~angang.runner.files.SERIES_SCHEMA`."""
         stem = batch_stem(self.folder, done.index)
         written = [stem.with_suffix(SPOOLED), stem.with_suffix(".npy")]
         try:
