@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -80,8 +81,24 @@ def test_series_is_tidy_and_matches_duckdb(run_dir: Path) -> None:
         "entity='china' and year=1957 and run=0"
     ).fetchone()
     events = con.execute("select count(*) from events").fetchone()
+    types = dict(con.execute("select column_name, column_type from (describe series)").fetchall())
+    by_name = con.execute(
+        "select variable::varchar, entity::varchar, count(*), count(value), sum(value) "
+        "from series group by all order by all"
+    ).df()
     con.close()
     assert n == len(series)
+    assert types["run"] == "INTEGER" and types["year"] == "SMALLINT"
+    assert types["variable"].startswith("ENUM(") and types["entity"].startswith("ENUM(")
+    # every variable and entity with the same number of rows, values and missing values
+    want = (
+        series.astype({"variable": str, "entity": str})
+        .groupby(["variable", "entity"])["value"]
+        .agg(["size", "count", "sum"])
+        .reset_index()
+    )
+    assert by_name.iloc[:, :4].to_numpy().tolist() == want.iloc[:, :4].to_numpy().tolist()
+    assert np.allclose(by_name.iloc[:, 4].to_numpy(float), want["sum"].to_numpy(), rtol=1e-12)
     expected = series.query(
         "variable == 'steel_output' and entity == 'china' and year == 1957 and run == 0"
     )["value"].item()

@@ -271,9 +271,21 @@ def _write_database(path: Path, ensemble: Ensemble, manifest: dict[str, Any]) ->
     try:
         con.execute("SET preserve_insertion_order = false")  # lets DuckDB stream the file
         con.execute("SET memory_limit = '512MB'")  # beyond this it spills to disk
+        # the names as ENUMs (stored as small codes, compared with text as usual) and the
+        # runs and years as the integers they are: a fifth less work to load than text and
+        # 64-bit integers, and a smaller file
+        source = [str(path.parent / SERIES)]
+        for column in ("variable", "entity"):
+            con.execute(
+                f"CREATE TYPE {column}_name AS ENUM "
+                f"(SELECT DISTINCT {column} FROM read_parquet(?) ORDER BY {column})",
+                source,
+            )
         con.execute(
-            "CREATE TABLE series AS SELECT * FROM read_parquet(?)", [str(path.parent / SERIES)]
+            "CREATE TABLE series (run INTEGER, year SMALLINT, variable variable_name, "
+            "entity entity_name, value DOUBLE)"
         )
+        con.execute("INSERT INTO series SELECT * FROM read_parquet(?)", source)
         for name, frame in (
             ("runs", runs),
             ("parameters", params),
