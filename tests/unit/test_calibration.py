@@ -100,6 +100,19 @@ def test_engine_simulator_returns_one_error_per_fact() -> None:
     assert np.isfinite(errors).all() and not np.allclose(errors[0], errors[1])
 
 
+def test_search_points_batched_together_cost_what_each_costs_alone() -> None:
+    """The search runs its points' runs in one batch: each point's cost is, to the last bit,
+    the cost of its runs simulated alone (a run depends on its parameters, seed and number,
+    not on its batch), and the points differ."""
+    scenario = load_scenario("baseline")
+    names = ("capital_productivity", "heavy_bias")
+    points = np.array([[1.5, 0.2], [3.0, 0.6], [2.2, 0.4]])
+    together = calibration._points_cost((scenario, names, 0.05, points, 4))
+    alone = [calibration._points_cost((scenario, names, 0.05, p[None, :], 4))[0] for p in points]
+    assert together == alone
+    assert len(set(together)) == 3
+
+
 def test_unknown_parameter_is_refused() -> None:
     """Naming a parameter that does not exist is a clear error."""
     from angang.errors import AngangError

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -133,18 +133,44 @@ def batch_discrepancy(
 _WORKER: dict[str, Any] = {}
 
 
-def _point_cost(args: tuple[Scenario, tuple[str, ...], float | None, np.ndarray, int]) -> float:
-    """Mean squared discrepancy of one parameter point over SEARCH_RUNS runs (a worker)."""
-    scenario, names, scale, point, seed = args
+def _points_cost(
+    args: tuple[Scenario, tuple[str, ...], float | None, np.ndarray, int],
+) -> list[float]:
+    """Mean squared discrepancy of each parameter point (a row of ``points``) over the same
+    SEARCH_RUNS runs (a worker). The points' runs go in one batch: a run's history depends
+    only on its parameters, seed and number, never on its batch, so each point's cost is what
+    it would be alone — and a batch of a few runs costs mostly the Python of its years."""
+    scenario, names, scale, points, seed = args
     key = (id(scenario), scale)
     if _WORKER.get("key") != key:
         _WORKER.update(key=key, world=make_world(scenario, scale), history=load_history())
-    params = Params.from_points(
-        scenario.parameters, names, np.repeat(point[None, :], SEARCH_RUNS, axis=0)
-    )
-    batch = simulate(scenario, np.arange(SEARCH_RUNS), seed, params=params, world=_WORKER["world"])
+    count = len(points)
+    params = Params.from_points(scenario.parameters, names, np.repeat(points, SEARCH_RUNS, axis=0))
+    ids = np.tile(np.arange(SEARCH_RUNS), count)  # every point on the same runs
+    batch = simulate(scenario, ids, seed, params=params, world=_WORKER["world"])
+    # the rows told apart for the scorecard's tables (each point's runs share their numbers)
+    batch = replace(batch, run_ids=np.arange(ids.size))
     d = distances(Tables.of_batch(batch), _WORKER["history"])
-    return float((d**2).sum(axis=1).mean())
+    return [
+        float((d[i * SEARCH_RUNS : (i + 1) * SEARCH_RUNS] ** 2).sum(axis=1).mean())
+        for i in range(count)
+    ]
+
+
+def _costs(
+    pool: ProcessPoolExecutor,
+    scenario: Scenario,
+    names: Sequence[str],
+    scale: float | None,
+    points: Sequence[np.ndarray],
+    seed: int,
+    workers: int,
+) -> list[float]:
+    """Each point's cost (:func:`_points_cost`), the points shared among the workers in
+    contiguous groups, one batch each; in the points' order."""
+    groups = np.array_split(np.asarray(points, dtype=float), max(1, min(workers, len(points))))
+    jobs = [(scenario, tuple(names), scale, group, seed) for group in groups if len(group)]
+    return [cost for part in pool.map(_points_cost, jobs) for cost in part]
 
 
 def search(
@@ -185,9 +211,7 @@ def search(
         for it in range(iterations):
             unit = es.ask()
             points = [lo + (hi - lo) * np.clip(u, 0.0, 1.0) for u in unit]
-            costs = list(
-                pool.map(_point_cost, [(scenario, tuple(names), scale, p, seed) for p in points])
-            )
+            costs = _costs(pool, scenario, names, scale, points, seed, workers)
             es.tell(unit, costs)
             if progress is not None:
                 progress(it + 1, iterations)
@@ -195,9 +219,7 @@ def search(
         # began from (the installed calibration)
         first = lo + (hi - lo) * start
         mean = lo + (hi - lo) * np.clip(es.result.xfavorite, 0.0, 1.0)
-        start_cost, mean_cost = pool.map(
-            _point_cost, [(scenario, tuple(names), scale, p, seed) for p in (first, mean)]
-        )
+        start_cost, mean_cost = _costs(pool, scenario, names, scale, [first, mean], seed, workers)
     best = mean if mean_cost <= start_cost else first
     return {n: float(v) for n, v in zip(names, best, strict=True)}
 
