@@ -338,18 +338,19 @@ def run_ensemble(
         for result, counted in _execute(
             todo, options.backend, options.workers, options.scheduler, count
         ):
-            if store is not None and stream is not None and result.records is not None:
-                table = records_table(result.records)
+            records = result.records
+            assert records is not None  # run_job returns every batch as its record arrays
+            if store is not None and stream is not None:
+                table = records_table(records)
                 store.save(result, table)
                 stream.add(result.index, table)
                 del table
-            if on_batch is not None and result.records is not None:
-                on_batch(result.index, result.records)
-            if result.records is not None:  # the long frame is made only to be kept
-                kept = result.records.to_frame() if keep_series else None
-                result = replace(result, frame=kept, records=None)
-            elif not keep_series:
-                result = replace(result, frame=None)
+            if on_batch is not None:
+                on_batch(result.index, records)
+            # the long frame is made only to be kept
+            kept = records.to_frame() if keep_series else None
+            result = replace(result, frame=kept, records=None)
+            del records
             finished[result.index] = result
             if not counted:
                 count(batches[result.index].size * years)
