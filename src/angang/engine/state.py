@@ -301,6 +301,16 @@ def initial_state(scenario: Scenario, world: World, params: Params, runs: int) -
     )
 
 
+def plant_arrays(state: State) -> tuple[np.ndarray, ...]:
+    """What a step that founds or extends plants changes: ``active``, always a copy (what
+    :func:`start_new_enterprises` compares with the state's own), then ``capacity``,
+    ``owner``, ``tech``, ``provenance`` and ``small``, :func:`writable`."""
+    changed = (
+        writable(state, name) for name in ("capacity", "owner", "tech", "provenance", "small")
+    )
+    return (state.active.copy(), *changed)
+
+
 def start_new_enterprises(before: State, after: State, params: Params, layout: Layout) -> State:
     """``after`` with the plants founded since ``before`` (active now, not then) set to a new
     enterprise's values (:data:`NEW_ENTERPRISE`): a slot is reused when its plant has closed,

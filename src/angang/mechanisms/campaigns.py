@@ -26,7 +26,7 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace, start_new_enterprises, writable
+from angang.engine.state import Params, State, plant_arrays, replace, start_new_enterprises
 from angang.engine.world import OWNER, SMALL_PLANT_SECTORS, Levers, World
 from angang.ids import SECTORS
 from angang.mechanisms import construction
@@ -81,10 +81,7 @@ def _build(state: State, world: World, params: Params, added: np.ndarray) -> Sta
     """Put the small plant (B, R, S) into its cells: one new plant a cell a year, the rest
     extending the cell's small plants."""
     lay = world.layout
-    # what founds plants changes a copy of active (start_new_enterprises compares the two)
-    active = state.active.copy()
-    capacity, owner, tech = (writable(state, name) for name in ("capacity", "owner", "tech"))
-    provenance, small = writable(state, "provenance"), writable(state, "small")
+    active, capacity, owner, tech, provenance, small = plant_arrays(state)
     builder = np.full(state.runs, OWNER["local-soe"], dtype=np.int8)
     new_tech = np.broadcast_to(params.small_tech[:, 0], (state.runs,)).copy()
     home = np.zeros((state.runs, provenance.shape[2]))

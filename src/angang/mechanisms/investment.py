@@ -44,7 +44,14 @@ import numpy as np
 
 from angang.engine.aggregate import by_region_sector
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace, start_new_enterprises, writable
+from angang.engine.state import (
+    Params,
+    State,
+    plant_arrays,
+    replace,
+    start_new_enterprises,
+    writable,
+)
 from angang.engine.world import OWNER, Layout, Levers, World
 from angang.ids import POWERS, RULERS, SECTORS
 from angang.mechanisms import construction
@@ -270,10 +277,7 @@ def step(
     new_state = state_money * built / (unit_cost[:, None, :] * remote_cost(state, world, params))
     new_private = private_money * built / unit_cost[:, None, :]
     new_state = new_state + state.relocating
-    # what founds plants changes a copy of active (start_new_enterprises compares the two)
-    active = state.active.copy()
-    capacity, owner, tech = (writable(state, name) for name in ("capacity", "owner", "tech"))
-    provenance, small = writable(state, "provenance"), writable(state, "small")
+    active, capacity, owner, tech, provenance, small = plant_arrays(state)
     n_cells = lay.cell_start.size
     lam = np.concatenate([new_state.reshape(-1, n_cells), new_private.reshape(-1, n_cells)], 1)
     mean_cap = _cell_mean(plants)

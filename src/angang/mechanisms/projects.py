@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from angang.engine.rng import Streams
-from angang.engine.state import Params, State, replace, start_new_enterprises, writable
+from angang.engine.state import Params, State, plant_arrays, replace, start_new_enterprises
 from angang.engine.world import OWNER, Levers, World
 from angang.mechanisms import construction
 from angang.mechanisms.investment import central_budget
@@ -93,10 +93,7 @@ def _complete(
 ) -> State:
     """Open the capacity of the projects finished this year (done: bool (B, J))."""
     pj, lay = world.projects, world.layout
-    # what founds plants changes a copy of active (start_new_enterprises compares the two)
-    active = state.active.copy()
-    capacity, owner, tech = (writable(state, name) for name in ("capacity", "owner", "tech"))
-    provenance, small = writable(state, "provenance"), writable(state, "small")
+    active, capacity, owner, tech, provenance, small = plant_arrays(state)
     sources = provenance.shape[2]
     for j in np.flatnonzero(done.any(axis=0)):
         runs = done[:, j]
