@@ -263,3 +263,20 @@ def test_a_batch_that_cannot_be_scored_leaves_checking_to_the_finished_run(
         angang.run("baseline", out=tmp_path / "r", **SMALL)
     assert (tmp_path / "r" / "series.parquet").is_file()  # the run itself was stored
     assert not (tmp_path / "r" / "scorecard.json").exists()
+
+
+def test_a_batch_returned_without_its_arrays_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that returns a batch without its record arrays (another angang's, say) is
+    named in a clear error, not passed on to be written or scored."""
+    import numpy as np
+
+    from angang.runner.spool import Done
+
+    def old_worker(job, on_year=None):  # type: ignore[no-untyped-def]
+        return Done(job.index, None, np.zeros(job.ids.size), None)
+
+    monkeypatch.setattr(ensemble_module, "run_job", old_worker)
+    with pytest.raises(AngangError, match="batch 0 came back without its record arrays"):
+        run("baseline", out=tmp_path / "r", keep_series=False, **SMALL)

@@ -115,7 +115,8 @@ class Tables:
     def series(self) -> pd.DataFrame:
         """The long series (made from the batch's arrays the first time it is asked for)."""
         if self._series is None:
-            assert self._batch is not None
+            if self._batch is None:  # (__init__ takes one or the other)
+                raise ValueError("Tables: give a series or a batch")
             self._series = self._batch.to_frame()
         return self._series
 

@@ -339,7 +339,12 @@ def run_ensemble(
             todo, options.backend, options.workers, options.scheduler, count
         ):
             records = result.records
-            assert records is not None  # run_job returns every batch as its record arrays
+            if records is None:  # run_job returns every batch as its record arrays
+                raise AngangError(
+                    f"batch {result.index} came back without its record arrays: the workers "
+                    "run another version of angang than this process; install the same "
+                    "version on them and rerun with --resume."
+                )
             if store is not None and stream is not None:
                 table = records_table(records)
                 store.save(result, table)
