@@ -147,7 +147,7 @@ def test_ranks_are_pandas_ranks(gap: bool) -> None:
     ).reindex(columns=list(REGIONS))
     for entity in REGIONS:
         want = pivot.rank(axis=1, ascending=False)[entity].unstack("year")
-        got = scorecard._ranks(tables, "soe_output_share", list(REGIONS), entity)
+        got = tables.ranks("soe_output_share", list(REGIONS), entity)
         pd.testing.assert_frame_equal(got, want, check_exact=True, check_names=False)
 
 

@@ -177,29 +177,9 @@ def _most_years(reason: str) -> Rule:
     return rule
 
 
-def _ranks(series: Tables, variable: str, entities: list[str], entity: str) -> pd.DataFrame:
-    """(run × year): ``entity``'s rank among ``entities`` by ``variable``, 1 the largest, tied
-    values sharing the mean of their ranks (pandas' ``rank``). Counted on the stacked tables
-    where a model's series gives them (pandas' long pivot and ranking took a third of the
-    scorecard's time), else ranked by pandas."""
-    stacked = series.stacked(variable, entities) if entity in entities else None
-    if stacked is None:
-        table = (
-            series.of(variable, entities)
-            .pivot_table(index=["run", "year"], columns="entity", values="value", observed=True)
-            .reindex(columns=entities)
-        )
-        return table.rank(axis=1, ascending=False)[entity].unstack("year")
-    values, runs, years = stacked
-    own = values[entities.index(entity)]
-    above = (values > own).sum(axis=0)
-    tied = (values == own).sum(axis=0)  # itself among them
-    return pd.DataFrame(1.0 + above + (tied - 1) / 2.0, index=runs, columns=years)
-
-
 def _rank(variable: str, group: str, reason: str) -> Rule:
     def rule(row, series):
-        ranks = _ranks(series, variable, _group(group), row["entity"])
+        ranks = series.ranks(variable, _group(group), row["entity"])
         years = _years(row)
         stat = (ranks.reindex(columns=years) == row["value"]).mean(axis=1).to_numpy()
         return Verdict(
