@@ -274,6 +274,42 @@ def _cost_per_enterprise_year(rows: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def per_history_cost(rows: list[dict[str, Any]]) -> tuple[float, float]:
+    """A default-scale batch's seconds as a cost per batch plus a cost per history, fitted by
+    least squares to the compiled engine's rows (one per batch size): ``(per batch,
+    per history)``. The cost per batch is the Python and NumPy calls a year makes whatever the
+    batch's size; the cost per history is what no batch size removes, so ``1 / per history``
+    bounds one core's rate."""
+    import numpy as np
+
+    points = [
+        (r["batch"], r["batch"] / r["runs_per_s"])
+        for r in rows
+        if r["config"] == "default" and r["engine"] == "numba"
+    ]
+    if len({batch for batch, _ in points}) < 2:
+        raise ValueError("per_history_cost: needs default-scale rows of two batch sizes or more")
+    batch, seconds = np.array(points, dtype=float).T
+    per_history, per_batch = np.polyfit(batch, seconds, 1)
+    return float(per_batch), float(per_history)
+
+
+def _batch_and_history(rows: list[dict[str, Any]]) -> list[str]:
+    """The fit of :func:`per_history_cost`, as a line of the report."""
+    compiled = (r for r in rows if r["config"] == "default" and r["engine"] == "numba")
+    sizes = sorted({r["batch"] for r in compiled})
+    if len(sizes) < 2:
+        return []
+    per_batch, per_history = per_history_cost(rows)
+    return [
+        "",
+        f"A default-scale batch of B histories, compiled engine, takes about {per_batch:.3f} s "
+        f"+ B x {1000 * per_history:.1f} ms (least squares over batches "
+        f"{', '.join(map(str, sizes))}): with no cost per batch at all, one core would make at "
+        f"most {1 / per_history:.1f} histories/s.",
+    ]
+
+
 def machine() -> str:
     """A one-line description of the machine the benchmark ran on."""
     cpu = platform.processor() or platform.machine()
@@ -341,7 +377,8 @@ def main() -> None:
             f"{r['runs_per_s']:.2f} | {1 / r['runs_per_s']:.2f} | "
             f"{r['enterprise_years_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |"
         )
-    lines += [*_cost_per_enterprise_year(rows), "", *whole_system(), "", *mesa_ratio()]
+    lines += [*_cost_per_enterprise_year(rows), *_batch_and_history(rows)]
+    lines += ["", *whole_system(), "", *mesa_ratio()]
     lines += ["", *where_the_time_goes()]
     if args.big:
         lines += ["", *big_ensemble()]
