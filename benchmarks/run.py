@@ -279,7 +279,8 @@ def per_history_cost(rows: list[dict[str, Any]]) -> tuple[float, float]:
     least squares to the compiled engine's rows (one per batch size): ``(per batch,
     per history)``. The cost per batch is the Python and NumPy calls a year makes whatever the
     batch's size; the cost per history is what no batch size removes, so ``1 / per history``
-    bounds one core's rate."""
+    is about what one core could make with no cost per batch (a little more in small batches,
+    whose state stays in the cache)."""
     import numpy as np
 
     points = [
@@ -305,8 +306,8 @@ def _batch_and_history(rows: list[dict[str, Any]]) -> list[str]:
         "",
         f"A default-scale batch of B histories, compiled engine, takes about {per_batch:.3f} s "
         f"+ B x {1000 * per_history:.1f} ms (least squares over batches "
-        f"{', '.join(map(str, sizes))}): with no cost per batch at all, one core would make at "
-        f"most {1 / per_history:.1f} histories/s.",
+        f"{', '.join(map(str, sizes))}): with no cost per batch at all, one core would make "
+        f"about {1 / per_history:.1f} histories/s.",
     ]
 
 
