@@ -283,11 +283,7 @@ def per_history_cost(rows: list[dict[str, Any]]) -> tuple[float, float]:
     whose state stays in the cache)."""
     import numpy as np
 
-    points = [
-        (r["batch"], r["batch"] / r["runs_per_s"])
-        for r in rows
-        if r["config"] == "default" and r["engine"] == "numba"
-    ]
+    points = [(r["batch"], r["batch"] / r["runs_per_s"]) for r in _default_compiled(rows)]
     if len({batch for batch, _ in points}) < 2:
         raise ValueError("per_history_cost: needs default-scale rows of two batch sizes or more")
     batch, seconds = np.array(points, dtype=float).T
@@ -295,13 +291,19 @@ def per_history_cost(rows: list[dict[str, Any]]) -> tuple[float, float]:
     return float(per_batch), float(per_history)
 
 
+def _default_compiled(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the default scale on the compiled engine."""
+    return [r for r in rows if r["config"] == "default" and r["engine"] == "numba"]
+
+
 def _batch_and_history(rows: list[dict[str, Any]]) -> list[str]:
-    """The fit of :func:`per_history_cost`, as a line of the report."""
-    compiled = (r for r in rows if r["config"] == "default" and r["engine"] == "numba")
-    sizes = sorted({r["batch"] for r in compiled})
-    if len(sizes) < 2:
+    """The fit of :func:`per_history_cost`, as a line of the report (none where the run
+    measured fewer than two batch sizes at default scale, as with ``--configs full``)."""
+    try:
+        per_batch, per_history = per_history_cost(rows)
+    except ValueError:
         return []
-    per_batch, per_history = per_history_cost(rows)
+    sizes = sorted({r["batch"] for r in _default_compiled(rows)})
     return [
         "",
         f"A default-scale batch of B histories, compiled engine, takes about {per_batch:.3f} s "
